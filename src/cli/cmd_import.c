@@ -1,0 +1,15 @@
+/*
+ * `shanhai import`: placeholder while the command is being written; it refuses
+ * to run rather than pretend to work.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+
+int cmd_import(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "shanhai: 'import' is not available yet\n");
+	return 1;
+}

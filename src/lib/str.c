@@ -1,0 +1,135 @@
+/*
+ * Sized strings and strict number parsing; see str.h.
+ */
+#include "lib/str.h"
+
+#include <string.h>
+
+struct str str_from(const char *s)
+{
+	return (struct str){s ? s : "", s ? strlen(s) : 0};
+}
+
+bool str_eq(struct str a, struct str b)
+{
+	return a.n == b.n && (a.n == 0 || !memcmp(a.p, b.p, a.n));
+}
+
+bool str_eq_cstr(struct str a, const char *b)
+{
+	return str_eq(a, str_from(b));
+}
+
+bool str_starts_with(struct str s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.n >= n && !memcmp(s.p, prefix, n);
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct str str_trim(struct str s)
+{
+	while (s.n && blank(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && blank(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+int parse_decimal(struct str s, int scale, int64_t *out)
+{
+	size_t i = 0;
+	bool neg = false, any = false;
+	int frac = -1;
+	int64_t v = 0;
+
+	if (scale < 0 || scale > 9)
+		return -1;
+	if (i < s.n && (s.p[i] == '-' || s.p[i] == '+'))
+		neg = s.p[i++] == '-';
+	for (; i < s.n; i++) {
+		char c = s.p[i];
+		if (c == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (c < '0' || c > '9')
+			return -1;
+		if (frac >= 0 && ++frac > scale)
+			return -1;
+		if (v > (INT64_MAX - (c - '0')) / 10)
+			return -1;
+		v = v * 10 + (c - '0');
+		any = true;
+	}
+	if (!any || frac == 0)
+		return -1;
+	for (int k = frac < 0 ? 0 : frac; k < scale; k++) {
+		if (v > INT64_MAX / 10)
+			return -1;
+		v *= 10;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+int parse_int64(struct str s, int64_t *out)
+{
+	return parse_decimal(s, 0, out);
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		size_t len;
+		unsigned cp;
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (i + len > n)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+size_t utf8_length(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
