@@ -1,0 +1,95 @@
+/*
+ * The storage seam (after SQLite's VFS and Redis's dictType): every SQL
+ * statement Shanhai runs goes through this small table of functions, so the
+ * SQLite store (store_sqlite.c, the default) and a PostgreSQL store (a later
+ * issue) are two implementations of one interface, and tests can inject faults
+ * at one place (store_fault_*).
+ *
+ * SQL is written once, portably: `?` placeholders (the PostgreSQL driver turns
+ * them into $1..$n), BIGINT/TEXT columns, `RETURNING id` after INSERT, no
+ * INSERT OR IGNORE/REPLACE (use ON CONFLICT ... DO NOTHING), dates as
+ * 'YYYY-MM-DD' text, instants as Unix milliseconds (BIGINT, UTC).
+ *
+ * Usage:
+ *   struct stmt *st;
+ *   if (store_prepare(db, "SELECT name FROM products WHERE code = ?", &st)) ...
+ *   stmt_bind_text(st, 1, code);
+ *   while ((rc = stmt_step(st)) == STORE_ROW) name = stmt_text(st, 0);
+ *   stmt_finalize(st);
+ *
+ * Every function returning int returns STORE_OK (0) or a negative
+ * STORE_E* code; store_errmsg() says what went wrong in words.
+ */
+#ifndef SHANHAI_STORE_H
+#define SHANHAI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ROW = 1,        /* stmt_step: a row is ready */
+	STORE_DONE = 2,       /* stmt_step: no more rows */
+	STORE_ECONSTRAINT = -1, /* unique/check/foreign-key violation */
+	STORE_EBUSY = -2,     /* locked or serialization failure: retry the transaction */
+	STORE_EIO = -3,       /* write failed, disk full, connection lost: 503 */
+	STORE_EMISUSE = -4,   /* a bug: bad SQL, wrong bind index */
+};
+
+enum col_type { COL_NULL, COL_INT, COL_TEXT, COL_OTHER };
+
+struct store;
+struct stmt;
+
+/* Open the database named by url: a file path (SQLite) or, later,
+ * postgres://... On failure returns NULL and writes a message to err. */
+struct store *store_open(const char *url, char *err, size_t errsz);
+void store_close(struct store *db);
+/* Apply every embedded migration not yet applied (schema_migrations table),
+ * each in its own transaction. */
+int store_migrate(struct store *db);
+/* The last error in words (never contains bound values). */
+const char *store_errmsg(struct store *db);
+/* "sqlite" or "postgres". */
+const char *store_kind(struct store *db);
+
+int store_prepare(struct store *db, const char *sql, struct stmt **out);
+int stmt_bind_int(struct stmt *st, int idx, int64_t v);        /* idx from 1 */
+int stmt_bind_text(struct stmt *st, int idx, const char *s);   /* NULL binds NULL */
+int stmt_bind_textn(struct stmt *st, int idx, const char *s, size_t n);
+int stmt_bind_null(struct stmt *st, int idx);
+/* STORE_ROW, STORE_DONE or an error. */
+int stmt_step(struct stmt *st);
+/* Column values of the current row (idx from 0). stmt_text returns "" for
+ * NULL; the pointer is valid until the next step/reset/finalize. */
+int64_t stmt_int(struct stmt *st, int idx);
+const char *stmt_text(struct stmt *st, int idx);
+enum col_type stmt_type(struct stmt *st, int idx);
+int stmt_columns(struct stmt *st);
+const char *stmt_column_name(struct stmt *st, int idx);
+/* Make the statement ready to run again with new bindings. */
+int stmt_reset(struct stmt *st);
+void stmt_finalize(struct stmt *st);
+
+/* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite), so two writers never deadlock half-way; nesting is not allowed. */
+int store_begin(struct store *db);
+int store_commit(struct store *db);
+int store_rollback(struct store *db);
+/* Run SQL with no parameters and no result rows (DDL, PRAGMA). */
+int store_exec(struct store *db, const char *sql);
+/* Rows changed by the last INSERT/UPDATE/DELETE. */
+int64_t store_changes(struct store *db);
+
+/* Convenience: run sql with one optional int parameter and return the first
+ * column of the first row in *out (0 if no row). */
+int store_query_int(struct store *db, const char *sql, int64_t param, int64_t *out);
+
+/* Fault injection for tests: after `after` more successful steps of writing
+ * statements, the next step fails with `rc` (e.g. STORE_EIO) — once, or every
+ * time if sticky. store_fault_clear() ends it. */
+void store_fault_inject(struct store *db, long after, int rc, bool sticky);
+void store_fault_clear(struct store *db);
+
+#endif
