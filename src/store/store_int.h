@@ -1,0 +1,53 @@
+/*
+ * Inside the storage seam (after SQLite's btreeInt.h): the table of functions
+ * a driver implements, and the generic objects store.c wraps around it. Only
+ * store.c and the drivers (store_sqlite.c, later store_pg.c) include this.
+ */
+#ifndef SHANHAI_STORE_INT_H
+#define SHANHAI_STORE_INT_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	int (*prepare)(struct store *db, const char *sql, void **impl, bool *writes);
+	int (*bind_int)(void *impl, int idx, int64_t v);
+	int (*bind_text)(void *impl, int idx, const char *s, size_t n);
+	int (*bind_null)(void *impl, int idx);
+	int (*step)(struct store *db, void *impl);
+	int64_t (*col_int)(void *impl, int idx);
+	const char *(*col_text)(void *impl, int idx);
+	enum col_type (*col_type)(void *impl, int idx);
+	int (*col_count)(void *impl);
+	const char *(*col_name)(void *impl, int idx);
+	int (*reset)(void *impl);
+	void (*finalize)(void *impl);
+	int (*exec)(struct store *db, const char *sql); /* may hold several statements */
+	int64_t (*changes)(struct store *db);
+	const char *(*errmsg)(struct store *db);
+	const char *begin_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
+	const char *id_column; /* replacement for {{ID}} in migrations */
+	void (*close)(struct store *db);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *conn;           /* the driver's connection */
+	char err[256];        /* last error set by the generic layer */
+	bool in_tx;
+	/* fault injection */
+	long fault_after;     /* < 0: off */
+	int fault_rc;
+	bool fault_sticky, fault_fired;
+};
+
+struct stmt {
+	struct store *db;
+	void *impl;
+	bool writes;
+};
+
+/* Drivers. */
+struct store *store_sqlite_open(const char *path, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * The SQLite driver of the storage seam (the default store: one file).
+ * Settings: WAL journal, synchronous=FULL (an acknowledged commit survives a
+ * power cut), foreign keys on, a busy timeout so concurrent connections wait
+ * rather than fail. Error codes are mapped to STORE_E*: constraint → conflict,
+ * busy/locked → retry, I/O/full/corrupt → unavailable.
+ */
+#include "store/store_int.h"
+#include "lib/alloc.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+static sqlite3 *conn_of(struct store *db)
+{
+	return db->conn;
+}
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return STORE_OK;
+	case SQLITE_ROW:
+		return STORE_ROW;
+	case SQLITE_DONE:
+		return STORE_DONE;
+	case SQLITE_CONSTRAINT:
+		return STORE_ECONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_EBUSY;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL:
+		return STORE_EIO;
+	default:
+		return STORE_EMISUSE;
+	}
+}
+
+static int sq_prepare(struct store *db, const char *sql, void **impl, bool *writes)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(conn_of(db), sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(db->err, sizeof(db->err), "prepare: %s", sqlite3_errmsg(conn_of(db)));
+		return map_rc(rc) == STORE_OK ? STORE_EMISUSE : map_rc(rc);
+	}
+	if (!st) {
+		snprintf(db->err, sizeof(db->err), "prepare: empty statement");
+		return STORE_EMISUSE;
+	}
+	*impl = st;
+	*writes = !sqlite3_stmt_readonly(st);
+	return STORE_OK;
+}
+
+static int sq_bind_int(void *impl, int idx, int64_t v)
+{
+	return map_rc(sqlite3_bind_int64(impl, idx, v));
+}
+
+static int sq_bind_text(void *impl, int idx, const char *s, size_t n)
+{
+	return map_rc(sqlite3_bind_text(impl, idx, s, (int)n, SQLITE_TRANSIENT));
+}
+
+static int sq_bind_null(void *impl, int idx)
+{
+	return map_rc(sqlite3_bind_null(impl, idx));
+}
+
+static int sq_step(struct store *db, void *impl)
+{
+	int rc = map_rc(sqlite3_step(impl));
+	if (rc < 0)
+		snprintf(db->err, sizeof(db->err), "%s", sqlite3_errmsg(conn_of(db)));
+	return rc;
+}
+
+static int64_t sq_col_int(void *impl, int idx)
+{
+	return sqlite3_column_int64(impl, idx);
+}
+
+static const char *sq_col_text(void *impl, int idx)
+{
+	return (const char *)sqlite3_column_text(impl, idx);
+}
+
+static enum col_type sq_col_type(void *impl, int idx)
+{
+	switch (sqlite3_column_type(impl, idx)) {
+	case SQLITE_NULL:
+		return COL_NULL;
+	case SQLITE_INTEGER:
+		return COL_INT;
+	case SQLITE_TEXT:
+		return COL_TEXT;
+	default:
+		return COL_OTHER;
+	}
+}
+
+static int sq_col_count(void *impl)
+{
+	return sqlite3_column_count(impl);
+}
+
+static const char *sq_col_name(void *impl, int idx)
+{
+	return sqlite3_column_name(impl, idx);
+}
+
+static int sq_reset(void *impl)
+{
+	sqlite3_reset(impl);
+	return map_rc(sqlite3_clear_bindings(impl));
+}
+
+static void sq_finalize(void *impl)
+{
+	sqlite3_finalize(impl);
+}
+
+static int sq_exec(struct store *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(conn_of(db), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", msg ? msg : sqlite3_errmsg(conn_of(db)));
+		sqlite3_free(msg);
+		int m = map_rc(rc);
+		return m == STORE_OK ? STORE_EMISUSE : m;
+	}
+	return STORE_OK;
+}
+
+static int64_t sq_changes(struct store *db)
+{
+	return sqlite3_changes64(conn_of(db));
+}
+
+static const char *sq_errmsg(struct store *db)
+{
+	return sqlite3_errmsg(conn_of(db));
+}
+
+static void sq_close(struct store *db)
+{
+	sqlite3_close(conn_of(db));
+	free(db);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_type = sq_col_type,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.exec = sq_exec,
+	.changes = sq_changes,
+	.errmsg = sq_errmsg,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.id_column = "INTEGER PRIMARY KEY",
+	.close = sq_close,
+};
+
+struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
+{
+	sqlite3 *conn = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &conn, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open database '%s': %s", path,
+			 conn ? sqlite3_errmsg(conn) : "out of memory");
+		sqlite3_close(conn);
+		return NULL;
+	}
+	sqlite3_busy_timeout(conn, 10000);
+	struct store *db = xcalloc(1, sizeof(*db));
+	db->ops = &sqlite_ops;
+	db->conn = conn;
+	db->fault_after = -1;
+	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+	if (strcmp(path, ":memory:") == 0)
+		setup = "PRAGMA foreign_keys=ON;";
+	if (sq_exec(db, setup) != STORE_OK) {
+		snprintf(err, errsz, "cannot set up database '%s': %s", path, db->err);
+		sq_close(db);
+		return NULL;
+	}
+	return db;
+}
