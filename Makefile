@@ -36,7 +36,7 @@ LDLIBS  := $(PKG_LIBS) -lm -lpthread
 
 PARTS   := lib core route plan io store app http cli
 LIB_SRC := $(filter-out src/cli/main.c,$(foreach p,$(PARTS),$(wildcard src/$(p)/*.c)))
-GEN_SRC := $(OUT)/gen/migrations.c $(OUT)/gen/assets.c
+GEN_SRC := $(OUT)/gen/migrations.c $(OUT)/gen/assets.c $(OUT)/gen/datafiles.c
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o) $(GEN_SRC:%.c=%.o)
 LIB     := $(OUT)/libshanhai.a
 BIN     := $(OUT)/shanhai
@@ -60,6 +60,10 @@ $(OUT)/gen/%.o: $(OUT)/gen/%.c
 $(OUT)/gen/migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh migrations src/store/migrations .sql > $@.tmp && mv $@.tmp $@
+
+$(OUT)/gen/datafiles.c: $(wildcard data/*.csv) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh datafiles data .csv > $@.tmp && mv $@.tmp $@
 
 # The console bundle is embedded when it has been built (make web); without it
 # the server still runs and says how to build the console.

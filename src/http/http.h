@@ -78,6 +78,10 @@ struct req {
 	const char *reply_disposition; /* Content-Disposition for downloads */
 	struct field_error *errors;     /* collected by the jget_* validators */
 	int nerrors, caperrors;
+	bool commit_on_error;  /* keep the transaction even if status >= 400 (failed-login record) */
+	const char *set_cookie;  /* Set-Cookie header value, set by auth handlers */
+	const char *location;    /* Location header for redirects */
+	bool idem_replayed;      /* answered from the idempotency record */
 };
 
 typedef int (*handler_fn)(struct req *r);
@@ -86,6 +90,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 0,  /* login: no session yet */
 	ROUTE_NO_TX = 1 << 1,    /* a write that manages its own transactions (bulk import) */
 	ROUTE_RAW_BODY = 1 << 2, /* body is not JSON (CSV/xlsx upload) */
+	ROUTE_LARGE_BODY = 1 << 3, /* body up to 64 MiB (bulk orders, imports); else 1 MiB */
 };
 
 /* One row of the routes table: which roles may call which handler. The
@@ -132,6 +137,14 @@ bool jget_date(struct req *r, json_t *obj, const char *field, bool required, con
 bool jget_enum(struct req *r, json_t *obj, const char *field, bool required,
 	       const char *const *allowed, const char **out);
 bool jget_bool(struct req *r, json_t *obj, const char *field, bool required, bool *out);
+/* An array (of at most max items); *out is borrowed from obj. */
+bool jget_array(struct req *r, json_t *obj, const char *field, bool required, size_t max,
+		json_t **out);
+/* False (and an error per field) if obj is not an object or has a key not in
+ * allowed (NULL-terminated); typos never pass silently. */
+bool jcheck_fields(struct req *r, json_t *obj, const char *const *allowed);
+/* The request body as a JSON object, or NULL after recording an error. */
+json_t *req_body_object(struct req *r);
 
 /* ---- query string ---- */
 const char *req_query(struct req *r, const char *name); /* NULL if absent */
@@ -139,6 +152,8 @@ const char *req_query(struct req *r, const char *name); /* NULL if absent */
 void req_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* The header value or NULL. */
 const char *req_header(struct req *r, const char *name);
+/* The cookie value or NULL. */
+const char *req_cookie(struct req *r, const char *name);
 
 /* ---- scope: may the caller touch this object? Admin and office: always
  * (office only reads; roles on the route stop its writes). ---- */

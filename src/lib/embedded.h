@@ -16,6 +16,7 @@ struct embedded_file {
 
 extern const struct embedded_file migrations[];
 extern const struct embedded_file assets[];
+extern const struct embedded_file datafiles[]; /* data/ CSV files: divisions, centroids */
 
 /* The entry whose path is `path`, or NULL. */
 const struct embedded_file *embedded_find(const struct embedded_file *table,

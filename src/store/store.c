@@ -199,6 +199,28 @@ int store_query_int(struct store *db, const char *sql, int64_t param, int64_t *o
 	return rc < 0 ? rc : STORE_OK;
 }
 
+int store_backup(struct store *db, const char *path, void (*progress)(int done, int total),
+		 char *err, size_t errsz)
+{
+	if (!db->ops->backup) {
+		snprintf(err, errsz, "backup is not supported by the %s store", db->ops->name);
+		return STORE_EMISUSE;
+	}
+	return db->ops->backup(db, path, progress, err, errsz);
+}
+
+int store_integrity_check(struct store *db, char *out, size_t outsz)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, db->ops->integrity_sql, &st);
+	if (rc)
+		return rc;
+	rc = stmt_step(st);
+	snprintf(out, outsz, "%s", rc == STORE_ROW ? stmt_text(st, 0) : store_errmsg(db));
+	stmt_finalize(st);
+	return rc < 0 ? rc : STORE_OK;
+}
+
 void store_fault_inject(struct store *db, long after, int rc, bool sticky)
 {
 	db->fault_after = after;

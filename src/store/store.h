@@ -86,6 +86,14 @@ int64_t store_changes(struct store *db);
  * column of the first row in *out (0 if no row). */
 int store_query_int(struct store *db, const char *sql, int64_t param, int64_t *out);
 
+/* Online backup of the whole database to a new file at path (SQLite backup
+ * API, copying while others keep writing), then an integrity check of the
+ * copy. progress (may be NULL) is called with pages done and total. */
+int store_backup(struct store *db, const char *path, void (*progress)(int done, int total),
+		 char *err, size_t errsz);
+/* "ok" or the first problem found by the store's own integrity check. */
+int store_integrity_check(struct store *db, char *out, size_t outsz);
+
 /* Fault injection for tests: after `after` more successful steps of writing
  * statements, the next step fails with `rc` (e.g. STORE_EIO) — once, or every
  * time if sticky. store_fault_clear() ends it. */

@@ -28,6 +28,9 @@ struct store_ops {
 	const char *begin_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
 	const char *id_column; /* replacement for {{ID}} in migrations */
 	void (*close)(struct store *db);
+	int (*backup)(struct store *db, const char *path, void (*progress)(int, int), char *err,
+		      size_t errsz);
+	const char *integrity_sql;
 };
 
 struct store {

@@ -159,6 +159,40 @@ static void sq_close(struct store *db)
 	free(db);
 }
 
+static int sq_backup(struct store *db, const char *path, void (*progress)(int, int), char *err,
+		     size_t errsz)
+{
+	sqlite3 *dest = NULL;
+	int rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot create '%s': %s", path, dest ? sqlite3_errmsg(dest) : "out of memory");
+		sqlite3_close(dest);
+		return STORE_EIO;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dest, "main", conn_of(db), "main");
+	if (!b) {
+		snprintf(err, errsz, "cannot start backup: %s", sqlite3_errmsg(dest));
+		sqlite3_close(dest);
+		return STORE_EIO;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (progress)
+			progress(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b),
+				 sqlite3_backup_pagecount(b));
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errsz, "backup failed: %s", sqlite3_errmsg(dest));
+		sqlite3_close(dest);
+		return map_rc(rc) < 0 ? map_rc(rc) : STORE_EIO;
+	}
+	rc = sqlite3_close(dest);
+	return rc == SQLITE_OK ? STORE_OK : STORE_EIO;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.prepare = sq_prepare,
@@ -179,6 +213,8 @@ static const struct store_ops sqlite_ops = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY",
 	.close = sq_close,
+	.backup = sq_backup,
+	.integrity_sql = "PRAGMA integrity_check",
 };
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz)

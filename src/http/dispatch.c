@@ -1,0 +1,285 @@
+/*
+ * Anatomy of a request, after the body has been read (server.c): find the
+ * route in the routes table, work out who is calling (API token or session
+ * cookie), refuse roles the route does not name, check the CSRF token on
+ * cookie-authenticated writes, parse the JSON body, then run the handler —
+ * reads on a pooled connection, writes on the group-commit writer inside a
+ * savepoint, with the Idempotency-Key look-up and record in the same
+ * transaction so a retried request is applied exactly once.
+ */
+#include "http/auth.h"
+#include "http/server_int.h"
+#include "lib/log.h"
+#include "lib/str.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+/* Match "/api/v1/lots/{code}" against the path, capturing parameters. */
+static bool pattern_match(const char *pat, const char *path, struct req *r)
+{
+	int np = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+			if (n == 0 || np == 4)
+				return false;
+			r->params[np++] = arena_strndup(r->arena, path, n);
+			path += n;
+			pat = strchr(pat, '}');
+			if (!pat)
+				return false;
+			pat++;
+			continue;
+		}
+		if (*pat != *path)
+			return false;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return false;
+	r->nparams = np;
+	return true;
+}
+
+const struct route *route_find(struct req *r, bool *path_known)
+{
+	*path_known = false;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			if (!pattern_match(rt->pattern, r->path, r))
+				continue;
+			if (!strcmp(rt->method, r->method) ||
+			    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
+				return rt;
+			*path_known = true;
+		}
+	r->nparams = 0;
+	return NULL;
+}
+
+/* The caller: Bearer token first, then the session cookie. */
+static const struct user *authenticate(struct req *r, struct store *db, bool *bearer,
+				       const char **csrf)
+{
+	const char *auth = req_header(r, "Authorization");
+	*bearer = false;
+	*csrf = NULL;
+	if (auth && !strncmp(auth, "Bearer ", 7)) {
+		*bearer = true;
+		return token_lookup(db, r->arena, auth + 7);
+	}
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	if (cookie && *cookie)
+		return session_lookup(db, r->arena, cookie, csrf);
+	return NULL;
+}
+
+static bool csrf_ok(struct req *r, const char *expected)
+{
+	const char *got = req_header(r, "X-CSRF-Token");
+	return expected && got && strlen(got) == strlen(expected) &&
+	       sodium_memcmp(got, expected, strlen(got)) == 0;
+}
+
+static bool parse_body(struct req *r, const struct route *rt)
+{
+	json_error_t e;
+	if (!is_write(r->method) || (rt->flags & ROUTE_RAW_BODY) || r->body_len == 0)
+		return true;
+	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (r->json)
+		return true;
+	reply_error(r, 400, "bad_json", NULL,
+		    arena_printf(r->arena, "JSON 格式错误（第 %d 行第 %d 列）：%s", e.line, e.column, e.text),
+		    arena_printf(r->arena, "malformed JSON at line %d column %d: %s", e.line, e.column,
+				 e.text));
+	return false;
+}
+
+/* ---- idempotency ---- */
+
+/* Printable ASCII only: keys travel in a header. */
+static bool utf8_valid_key(const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)k[i] < 0x21 || (unsigned char)k[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static const char *request_hash(struct req *r)
+{
+	crypto_hash_sha256_state h;
+	unsigned char out[crypto_hash_sha256_BYTES];
+	char *hex = arena_alloc(r->arena, sizeof(out) * 2 + 1);
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)r->method, strlen(r->method) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)r->body, r->body_len);
+	crypto_hash_sha256_final(&h, out);
+	sodium_bin2hex(hex, sizeof(out) * 2 + 1, out, sizeof(out));
+	return hex;
+}
+
+/* 1 if a stored response was replayed into r, 0 if the key is new, <0 error. */
+static int idem_replay(struct req *r, const char *hash)
+{
+	struct stmt *st;
+	int rc = store_prepare(r->db, "SELECT request_hash, status, response FROM idempotency_keys"
+				      " WHERE user_id = ? AND idem_key = ?", &st);
+	if (rc)
+		return rc;
+	stmt_bind_int(st, 1, r->user ? r->user->id : 0);
+	stmt_bind_text(st, 2, r->idem_key);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		if (strcmp(stmt_text(st, 0), hash))
+			reply_error(r, 422, "idempotency_mismatch", "Idempotency-Key",
+				    "该幂等键已用于另一个不同的请求",
+				    "this Idempotency-Key was already used for a different request");
+		else
+			reply_raw(r, (int)stmt_int(st, 1), "application/json; charset=utf-8",
+				  stmt_text(st, 2), strlen(stmt_text(st, 2)));
+		rc = 1;
+	}
+	stmt_finalize(st);
+	return rc == STORE_DONE ? 0 : rc;
+}
+
+static int idem_record(struct req *r, const char *hash)
+{
+	struct stmt *st;
+	int rc = store_prepare(r->db, "INSERT INTO idempotency_keys (user_id, idem_key, method, path,"
+				      " request_hash, status, response, created_at)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st);
+	if (rc)
+		return rc;
+	stmt_bind_int(st, 1, r->user ? r->user->id : 0);
+	stmt_bind_text(st, 2, r->idem_key);
+	stmt_bind_text(st, 3, r->method);
+	stmt_bind_text(st, 4, r->path);
+	stmt_bind_text(st, 5, hash);
+	stmt_bind_int(st, 6, r->status);
+	stmt_bind_textn(st, 7, r->reply_body ? r->reply_body : "", r->reply_len);
+	stmt_bind_int(st, 8, now_ms());
+	rc = stmt_step(st);
+	stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+struct write_ctx {
+	struct req *r;
+	const struct route *rt;
+	bool replayed;
+};
+
+/* Runs on the writer thread inside a savepoint. */
+static int write_job(void *arg, struct store *db, bool *keep)
+{
+	struct write_ctx *w = arg;
+	struct req *r = w->r;
+	const char *hash = NULL;
+	r->db = db;
+	if (r->idem_key) {
+		hash = request_hash(r);
+		int rc = idem_replay(r, hash);
+		if (rc < 0)
+			return reply_store_error(r, rc), r->status;
+		if (rc == 1) {
+			w->replayed = true;
+			r->idem_replayed = true;
+			return r->status;
+		}
+	}
+	w->rt->handler(r);
+	*keep = r->commit_on_error;
+	if (r->status == 0)
+		reply_error(r, 500, "internal", NULL, "处理程序未返回结果", "handler gave no reply");
+	if (r->idem_key && r->status < 400) {
+		int rc = idem_record(r, hash);
+		if (rc)
+			reply_store_error(r, rc);
+	}
+	return r->status;
+}
+
+static void run_write(struct server *s, struct req *r, const struct route *rt)
+{
+	struct write_ctx ctx = {r, rt, false};
+	struct write_job job = {.fn = write_job, .arg = &ctx, .alone = (rt->flags & ROUTE_NO_TX) != 0};
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key) {
+		size_t n = strlen(key);
+		if (n == 0 || n > 128 || !utf8_valid_key(key, n)) {
+			reply_error(r, 400, "invalid", "Idempotency-Key", "幂等键须为 1..128 个可见字符",
+				    "Idempotency-Key must be 1 to 128 visible characters");
+			return;
+		}
+		r->idem_key = key;
+	}
+	writer_run(s->writer, &job);
+	if (job.status == 503 && r->status < 500)
+		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用，请稍后重试",
+			    "storage unavailable, nothing was saved; retry");
+	r->db = NULL;
+}
+
+void dispatch(struct server *s, struct req *r)
+{
+	bool path_known, bearer;
+	const char *csrf;
+	const struct route *rt = route_find(r, &path_known);
+	if (!rt) {
+		if (path_known)
+			reply_error(r, 405, "method_not_allowed", NULL, "不支持该请求方法",
+				    "method not allowed");
+		else
+			reply_error(r, 404, "not_found", NULL, "没有这个接口", "no such endpoint");
+		return;
+	}
+	struct store *db = db_pool_get(&s->reads);
+	r->user = authenticate(r, db, &bearer, &csrf);
+	if (rt->roles != ROLE_PUBLIC) {
+		if (!r->user) {
+			reply_error(r, 401, "unauthenticated", NULL, "请先登录", "log in first");
+			goto out_put;
+		}
+		if (!(rt->roles & r->user->role)) {
+			reply_error(r, 403, "forbidden", NULL, "您的角色无权执行此操作",
+				    "your role may not do this");
+			goto out_put;
+		}
+	}
+	if (is_write(r->method) && r->user && !bearer && !(rt->flags & ROUTE_NO_CSRF) &&
+	    !csrf_ok(r, csrf)) {
+		reply_error(r, 403, "csrf", "X-CSRF-Token", "缺少或错误的 CSRF 令牌",
+			    "missing or wrong X-CSRF-Token");
+		goto out_put;
+	}
+	if (!parse_body(r, rt))
+		goto out_put;
+	if (!is_write(r->method)) {
+		r->db = db;
+		rt->handler(r);
+		if (r->status == 0)
+			reply_error(r, 500, "internal", NULL, "处理程序未返回结果", "handler gave no reply");
+		r->db = NULL;
+		goto out_put;
+	}
+	db_pool_put(&s->reads, db);
+	run_write(s, r, rt);
+	return;
+out_put:
+	db_pool_put(&s->reads, db);
+}

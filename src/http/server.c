@@ -1,0 +1,266 @@
+/*
+ * The libmicrohttpd glue. One thread per connection: the first callback of a
+ * request creates its context (an arena owning everything the request
+ * allocates, h2o-style), later callbacks append the body up to the route's
+ * cap, the last one dispatches (dispatch.c) and queues the response with the
+ * security headers; NOTIFY_COMPLETED frees the arena. GET requests outside
+ * /api, /t and /print serve the embedded web console.
+ */
+#include "http/server_int.h"
+#include "lib/alloc.h"
+#include "lib/buf.h"
+#include "lib/embedded.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL_BODY (1u << 20)
+#define LARGE_BODY (64u << 20)
+
+struct conn_ctx {
+	struct arena arena;
+	struct req req;
+	struct buf body;
+	bool too_large;
+	int64_t started;
+};
+
+static const char csp[] = "default-src 'self'; img-src 'self' data: blob:; "
+			  "style-src 'self' 'unsafe-inline'; script-src 'self'; "
+			  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+			  "form-action 'self'";
+
+static void add_security_headers(struct MHD_Response *resp, bool api)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	if (api)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static const char *mime_of(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+		{".png", "image/png"},                 {".ico", "image/x-icon"},
+		{".json", "application/json"},         {".woff2", "font/woff2"},
+		{".woff", "font/woff"},                {".ttf", "font/ttf"},
+		{".webmanifest", "application/manifest+json"},
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static bool is_app_path(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strncmp(path, "/t/", 3) ||
+	       !strncmp(path, "/print/", 7) || !strcmp(path, "/healthz");
+}
+
+/* The console: embedded files (or --static DIR); unknown paths get index.html. */
+static void serve_static(struct server *s, struct req *r)
+{
+	const char *path = r->path[1] ? r->path + 1 : "index.html";
+	if (strstr(path, ".."))
+		path = "index.html";
+	if (s->static_dir) {
+		char *file = arena_printf(r->arena, "%s/%s", s->static_dir, path);
+		FILE *f = fopen(file, "rb");
+		if (!f) {
+			file = arena_printf(r->arena, "%s/index.html", s->static_dir);
+			f = fopen(file, "rb");
+			path = "index.html";
+		}
+		if (f) {
+			struct buf b;
+			char chunk[65536];
+			size_t n;
+			buf_init(&b, LARGE_BODY);
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				if (buf_add(&b, chunk, n))
+					break;
+			fclose(f);
+			reply_raw(r, 200, mime_of(path), b.p ? b.p : "", b.n);
+			buf_release(&b);
+			return;
+		}
+	}
+	const struct embedded_file *f = embedded_find(assets, path);
+	if (!f && strncmp(path, "assets/", 7))
+		f = embedded_find(assets, path = "index.html");
+	if (f) {
+		r->status = 200;
+		r->reply_type = mime_of(path);
+		r->reply_body = (const char *)f->data; /* static: no copy */
+		r->reply_len = f->size;
+		return;
+	}
+	static const char missing[] =
+		"<!doctype html><meta charset=utf-8><title>山海 Shanhai</title>"
+		"<p>网页控制台尚未构建：请运行 <code>make web && make</code>。</p>"
+		"<p>The web console has not been built: run <code>make web && make</code>. "
+		"The API is at <a href=/api/v1/health>/api/v1/health</a>.</p>";
+	reply_raw(r, strncmp(path, "assets/", 7) ? 200 : 404, "text/html; charset=utf-8", missing,
+		  sizeof(missing) - 1);
+}
+
+static size_t body_cap(struct req *r)
+{
+	bool known;
+	const struct route *rt = route_find(r, &known);
+	return rt && (rt->flags & (ROUTE_LARGE_BODY | ROUTE_RAW_BODY)) ? LARGE_BODY : SMALL_BODY;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		r->reply_len, (void *)(r->reply_body ? r->reply_body : ""), MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type",
+				r->reply_type ? r->reply_type : "text/plain; charset=utf-8");
+	add_security_headers(resp, !strncmp(r->path, "/api/", 5));
+	if (r->set_cookie)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
+	if (r->reply_disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->reply_disposition);
+	if (r->idem_replayed)
+		MHD_add_response_header(resp, "Idempotent-Replay", "true");
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static void handle(struct server *s, struct conn_ctx *c)
+{
+	struct req *r = &c->req;
+	if (c->too_large) {
+		reply_error(r, 413, "too_large", NULL, "请求体过大", "request body too large");
+		return;
+	}
+	r->body = c->body.p ? c->body.p : "";
+	r->body_len = c->body.n;
+	if (is_app_path(r->path) || strcmp(r->method, "GET"))
+		dispatch(s, r);
+	else
+		serve_static(s, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct conn_ctx *c = *con_cls;
+	(void)version;
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		arena_init(&c->arena);
+		c->started = time_mono_ms();
+		c->req.arena = &c->arena;
+		c->req.method = arena_strdup(&c->arena, method);
+		c->req.path = arena_strdup(&c->arena, url);
+		c->req.conn = conn;
+		c->req.content_type =
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+		buf_init(&c->body, body_cap(&c->req));
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_large && buf_add(&c->body, upload_data, *upload_size))
+			c->too_large = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	handle(s, c);
+	__atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
+	log_info("%s %s %d %lldms", c->req.method, c->req.path, c->req.status,
+		 (long long)(time_mono_ms() - c->started));
+	return send_reply(conn, &c->req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *c = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!c)
+		return;
+	if (c->req.json)
+		json_decref(c->req.json);
+	buf_release(&c->body);
+	arena_release(&c->arena);
+	free(c);
+	*con_cls = NULL;
+}
+
+struct server *server_start(const struct server_options *opt, char *err, size_t errsz)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt->port)};
+	const char *bind = opt->bind ? opt->bind : "127.0.0.1";
+	if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1) {
+		snprintf(err, errsz, "invalid bind address '%s'", bind);
+		goto out_free;
+	}
+	s->db_url = opt->db_url;
+	s->static_dir = opt->static_dir;
+	if (db_pool_init(&s->reads, opt->db_url, opt->threads > 0 ? opt->threads : 8, err, errsz))
+		goto out_free;
+	s->writer = writer_start(opt->db_url, err, errsz);
+	if (!s->writer)
+		goto out_pool;
+	s->daemon = MHD_start_daemon(
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errsz, "cannot listen on %s:%d (port in use?)", bind, opt->port);
+		goto out_writer;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : opt->port;
+	return s;
+out_writer:
+	writer_stop(s->writer);
+out_pool:
+	db_pool_release(&s->reads);
+out_free:
+	free(s);
+	return NULL;
+}
+
+int server_port(struct server *s)
+{
+	return s->port;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	writer_stop(s->writer);
+	db_pool_release(&s->reads);
+	free(s);
+}

@@ -1,0 +1,63 @@
+/*
+ * Inside the HTTP server (only the files of src/http include this): the server object,
+ * the pool of read connections, the group-commit writer, and the dispatcher
+ * that runs one request from route match to reply.
+ */
+#ifndef SHANHAI_SERVER_INT_H
+#define SHANHAI_SERVER_INT_H
+
+#include <pthread.h>
+
+#include "http/http.h"
+#include "http/server.h"
+
+/* A fixed set of store connections for reads, shared by the connection threads. */
+struct db_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct store **free;
+	int nfree, size;
+};
+
+int db_pool_init(struct db_pool *p, const char *url, int size, char *err, size_t errsz);
+void db_pool_release(struct db_pool *p);
+struct store *db_pool_get(struct db_pool *p);
+void db_pool_put(struct db_pool *p, struct store *db);
+
+/* One queued write: the writer thread runs fn(arg, db) inside its batch
+ * transaction within a savepoint and sets *status; the caller waits. */
+struct write_job {
+	int (*fn)(void *arg, struct store *db, bool *keep); /* returns the HTTP status it replied */
+	void *arg;
+	bool alone;        /* run in a batch of its own (bulk import) */
+	int status;        /* after completion; 503 if the commit failed */
+	bool keep;         /* commit its savepoint even if status >= 400 */
+	bool done;
+	struct write_job *next;
+};
+
+struct writer;
+struct writer *writer_start(const char *url, char *err, size_t errsz);
+void writer_stop(struct writer *w);
+/* Queue job and wait for it to be committed (or rolled back). */
+void writer_run(struct writer *w, struct write_job *job);
+/* How many transactions and jobs have been committed (for /health and the bench). */
+void writer_stats(struct writer *w, long *batches, long *jobs);
+
+struct server {
+	struct db_pool reads;
+	struct writer *writer;
+	const char *db_url;
+	const char *static_dir; /* serve the console from disk instead of the embedded copy */
+	void *daemon;
+	int port;
+	long requests;
+};
+
+/* Handle one complete request (body read): route, auth, run, fill r's reply. */
+void dispatch(struct server *s, struct req *r);
+/* The route matching method+path (path params into r), or NULL; *path_known
+ * says whether another method would have matched (405 vs 404). */
+const struct route *route_find(struct req *r, bool *path_known);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * Group commit. All writes go through one writer thread with its own store
+ * connection. It takes every job waiting in the queue, opens one transaction,
+ * runs each job inside a SAVEPOINT (released if the job succeeded, rolled back
+ * to if it was refused, so one bad request never spoils its neighbours), and
+ * commits once: with synchronous=FULL that is one fsync for the whole batch,
+ * so durability costs little per request. Only after the commit returns are
+ * the waiting requests answered; if the commit fails, every job of the batch
+ * is answered 503 and nothing of it remains.
+ *
+ * Serialising writes in one thread also means two requests can never both
+ * take the last units of a lot: the second sees the first's reservation.
+ */
+#include "http/server_int.h"
+#include "lib/alloc.h"
+#include "lib/log.h"
+
+#include <stdlib.h>
+
+#define MAX_BATCH 512
+
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t queued, finished;
+	struct write_job *head, *tail;
+	bool stopping;
+	struct store *db;
+	long batches, jobs;
+};
+
+static struct write_job *take_batch(struct writer *w)
+{
+	struct write_job *batch = w->head, *last = batch;
+	int n = 1;
+	if (batch->alone) {
+		w->head = batch->next;
+	} else {
+		while (last->next && !last->next->alone && n < MAX_BATCH) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+	}
+	if (!w->head)
+		w->tail = NULL;
+	(batch->alone ? batch : last)->next = NULL;
+	return batch;
+}
+
+static void run_job(struct store *db, struct write_job *job)
+{
+	if (store_exec(db, "SAVEPOINT job")) {
+		job->status = 503;
+		return;
+	}
+	job->keep = false;
+	job->status = job->fn(job->arg, db, &job->keep);
+	if (job->status < 400 || job->keep) {
+		if (store_exec(db, "RELEASE SAVEPOINT job"))
+			job->status = 503;
+	} else {
+		store_exec(db, "ROLLBACK TO SAVEPOINT job");
+		store_exec(db, "RELEASE SAVEPOINT job");
+	}
+}
+
+static void run_batch(struct writer *w, struct write_job *batch)
+{
+	int rc = store_begin(w->db);
+	long n = 0;
+	for (struct write_job *j = batch; j; j = j->next, n++) {
+		if (rc) {
+			j->status = 503;
+			continue;
+		}
+		run_job(w->db, j);
+	}
+	if (!rc && (rc = store_commit(w->db)) != 0) {
+		log_error("writer: commit of %ld jobs failed: %s", n, store_errmsg(w->db));
+		store_rollback(w->db);
+	}
+	if (rc)
+		for (struct write_job *j = batch; j; j = j->next)
+			j->status = 503;
+	w->batches++;
+	w->jobs += n;
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->queued, &w->lock);
+		if (!w->head && w->stopping)
+			break;
+		struct write_job *batch = take_batch(w);
+		pthread_mutex_unlock(&w->lock);
+		run_batch(w, batch);
+		pthread_mutex_lock(&w->lock);
+		for (struct write_job *j = batch; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&w->finished);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct writer *writer_start(const char *url, char *err, size_t errsz)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+	w->db = store_open(url, err, errsz);
+	if (!w->db) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->queued, NULL);
+	pthread_cond_init(&w->finished, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w)) {
+		store_close(w->db);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void writer_stop(struct writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->queued);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	store_close(w->db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->queued);
+	pthread_cond_destroy(&w->finished);
+	free(w);
+}
+
+void writer_run(struct writer *w, struct write_job *job)
+{
+	job->done = false;
+	job->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	pthread_cond_signal(&w->queued);
+	while (!job->done)
+		pthread_cond_wait(&w->finished, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_stats(struct writer *w, long *batches, long *jobs)
+{
+	pthread_mutex_lock(&w->lock);
+	*batches = w->batches;
+	*jobs = w->jobs;
+	pthread_mutex_unlock(&w->lock);
+}
