@@ -1,15 +1,124 @@
 /*
- * `shanhai serve`: placeholder while the command is being written; it refuses
- * to run rather than pretend to work.
+ * `shanhai serve`: run the HTTP API and the web console until SIGINT/SIGTERM.
+ * With --demo, a database without data first gets the demo data set and the
+ * demo logins are printed, so one command shows a working Shanhai.
  */
 #include "cli/cli.h"
+#include "cli/cli_util.h"
+#include "app/demo.h"
+#include "http/server.h"
+#include "lib/str.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "用法 usage: shanhai [--db PATH] serve [--port N] [--bind ADDR] [--demo]\n"
+		     "                     [--static DIR] [--threads N]\n\n"
+		     "  --port N     端口 port (default 8080; 0 = any free port)\n"
+		     "  --bind ADDR  监听地址 address to listen on (default 127.0.0.1)\n"
+		     "  --demo       若数据库为空则载入演示数据并打印演示账号\n"
+		     "               load the demo data into an empty database and print the logins\n"
+		     "  --static DIR 从目录提供控制台（开发用）serve the console from DIR (development)\n"
+		     "  --threads N  读连接数 read connections (default 8)\n");
+}
+
+static int int_arg(const char *name, const char *v, int min, int max, int *out)
+{
+	int64_t x;
+	if (!v || parse_int64(str_from(v), &x) || x < min || x > max) {
+		fprintf(stderr, "shanhai serve: %s must be a number from %d to %d\n", name, min, max);
+		return -1;
+	}
+	*out = (int)x;
+	return 0;
+}
+
+static int load_demo_if_empty(struct store *db)
+{
+	int64_t n = 0;
+	struct app_err err;
+	if (store_query_int(db, "SELECT COUNT(*) FROM households", 0, &n))
+		return -1;
+	if (n == 0) {
+		printf("正在载入演示数据 loading the demo data…\n");
+		if (demo_load(db, isatty(STDERR_FILENO) ? stderr : NULL, &err)) {
+			fprintf(stderr, "shanhai serve: demo data failed: %s\n", err.message_en);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "shanhai: 'serve' is not available yet\n");
-	return 1;
+	struct server_options opt = {.db_url = cli_db_path(), .port = 8080, .threads = 8};
+	bool demo = false;
+	char err[256];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--port")) {
+			if (int_arg("--port", v, 0, 65535, &opt.port))
+				return 2;
+			i++;
+		} else if (!strcmp(a, "--threads")) {
+			if (int_arg("--threads", v, 1, 256, &opt.threads))
+				return 2;
+			i++;
+		} else if (!strcmp(a, "--bind") && v) {
+			opt.bind = v;
+			i++;
+		} else if (!strcmp(a, "--static") && v) {
+			opt.static_dir = v;
+			i++;
+		} else if (!strcmp(a, "--demo")) {
+			demo = true;
+		} else {
+			fprintf(stderr, "shanhai serve: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	struct store *db = cli_open_db(true);
+	if (!db)
+		return 1;
+	if (demo && load_demo_if_empty(db)) {
+		store_close(db);
+		return 1;
+	}
+	store_close(db);
+	struct server *s = server_start(&opt, err, sizeof(err));
+	if (!s) {
+		fprintf(stderr, "shanhai serve: %s\n", err);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	printf("山海 Shanhai 已启动 is running: http://%s:%d/\n", opt.bind ? opt.bind : "127.0.0.1",
+	       server_port(s));
+	printf("数据库 database: %s\n", opt.db_url);
+	if (demo)
+		demo_print_logins(stdout);
+	printf("按 Ctrl-C 停止 press Ctrl-C to stop\n");
+	fflush(stdout);
+	while (!stop_requested)
+		pause();
+	printf("正在停止 stopping…\n");
+	server_stop(s);
+	return 0;
 }

@@ -1,0 +1,114 @@
+// Harness for the API tests: each test file starts a real `shanhai serve` on a
+// free loopback port with a fresh database in a temporary folder, and talks to
+// it over HTTP like the console or a channel's order system would.
+//
+//   const srv = await startServer();            // init, admin user, serve
+//   const admin = await srv.login('admin', 'admin-pass-123');
+//   const r = await admin.post('/api/v1/users', {...});  // {status, json, text, headers}
+//   const col = await srv.makeUser(admin, {username: 'c1', role: 'collector', scopes: {points: [1]}});
+//   await srv.stop();
+//
+// SHANHAI_BIN names the binary (default build/rel/shanhai). The server log is
+// kept in srv.logPath so tests can check that no personal data is logged.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
+export const ADMIN_PASSWORD = 'admin-pass-123';
+
+export function runCli(dbPath, args, input) {
+  return execFileSync(BIN, ['--db', dbPath, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export class Client {
+  constructor(base, cookie = null, csrf = null, bearer = null) {
+    this.base = base;
+    this.cookie = cookie;
+    this.csrf = csrf;
+    this.bearer = bearer;
+  }
+
+  async raw(method, p, { body, headers = {}, json } = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.Cookie = this.cookie;
+    if (this.bearer) h.Authorization = `Bearer ${this.bearer}`;
+    if (this.csrf && method !== 'GET' && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
+    let payload = body;
+    if (json !== undefined) {
+      payload = JSON.stringify(json);
+      h['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(this.base + p, { method, headers: h, body: payload });
+    const buf = Buffer.from(await res.arrayBuffer());
+    const text = buf.toString('utf8');
+    let parsed = null;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try { parsed = JSON.parse(text); } catch { parsed = null; }
+    }
+    return { status: res.status, json: parsed, text, headers: res.headers, body: buf };
+  }
+
+  get(p, opts = {}) { return this.raw('GET', p, opts); }
+  post(p, json, opts = {}) { return this.raw('POST', p, { ...opts, json: json ?? {} }); }
+  put(p, json, opts = {}) { return this.raw('PUT', p, { ...opts, json: json ?? {} }); }
+  del(p, opts = {}) { return this.raw('DELETE', p, opts); }
+}
+
+function waitForUrl(child, logStream) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    child.stderr.on('data', (d) => logStream.write(d));
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
+  });
+}
+
+export async function startServer({ demo = false, extraArgs = [] } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-api-'));
+  const db = path.join(dir, 'test.db');
+  runCli(db, ['init']);
+  runCli(db, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
+  const logPath = path.join(dir, 'server.log');
+  const logStream = fs.createWriteStream(logPath);
+  const args = ['--db', db, 'serve', '--port', '0', ...(demo ? ['--demo'] : []), ...extraArgs];
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForUrl(child, logStream);
+  const srv = {
+    url, db, dir, logPath, child,
+    anon: new Client(url),
+    async login(username, password) {
+      const r = await new Client(url).post('/api/v1/auth/login', { username, password });
+      if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${r.text}`);
+      const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+      return new Client(url, cookie, r.json.csrf_token);
+    },
+    async makeUser(admin, { username, role, scopes = {}, password = 'user-pass-123', display_name }) {
+      const r = await admin.post('/api/v1/users', { username, role, password, scopes, display_name: display_name || username });
+      if (r.status !== 201) throw new Error(`create ${username} failed: ${r.status} ${r.text}`);
+      if (role === 'machine') return { id: r.json.id };
+      const c = await srv.login(username, password);
+      c.userId = r.json.id;
+      return c;
+    },
+    tokenClient(token) { return new Client(url, null, null, token); },
+    log() { return fs.readFileSync(logPath, 'utf8'); },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((res) => child.on('exit', res));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      logStream.end();
+      if (!process.env.SHANHAI_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return srv;
+}
