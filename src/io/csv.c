@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,19 +155,26 @@ static int decode(char **data, size_t *n, size_t *start, struct io_error *err)
 	return 0;
 }
 
-/* Refuse a header line that is clearly separated by tabs or semicolons. */
+/* Refuse a first record that is clearly separated by tabs or semicolons:
+ * one of them outside quotes and no comma outside quotes. */
 static int check_delimiter(const char *p, size_t n, struct io_error *err)
 {
-	const char *eol = memchr(p, '\n', n);
-	size_t len = eol ? (size_t)(eol - p) : n;
-	if (memchr(p, ',', len))
+	bool quoted = false, comma = false, tab = false, semicolon = false;
+	for (size_t i = 0; i < n && (quoted || p[i] != '\n'); i++) {
+		char c = p[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			comma |= c == ',', tab |= c == '\t', semicolon |= c == ';';
+	}
+	if (comma)
 		return 0;
-	if (memchr(p, '\t', len))
+	if (tab)
 		return io_errorf(err, IO_EFORMAT, 1, NULL,
 				 "line 1: the file is tab-separated; only comma-separated csv is "
 				 "accepted",
 				 "第 1 行：文件以制表符分隔，只接受逗号分隔的 CSV 文件");
-	if (memchr(p, ';', len))
+	if (semicolon)
 		return io_errorf(err, IO_EFORMAT, 1, NULL,
 				 "line 1: the file is semicolon-separated; only comma-separated csv "
 				 "is accepted",

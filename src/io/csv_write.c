@@ -1,6 +1,6 @@
 /*
  * CSV writer; see csv_write.h. Fields are quoted only when they must be
- * (comma, quote, CR or LF inside), which is what Excel itself writes.
+ * (comma, quote, CR, LF, tab or semicolon inside).
  */
 #include "io/csv_write.h"
 #include "io/io_int.h"
@@ -41,7 +41,9 @@ bool csv_cell_needs_guard(const char *cell)
 static int add_cell(struct buf *out, const char *cell)
 {
 	bool guard = csv_cell_needs_guard(cell);
-	bool quote = strpbrk(cell, ",\"\r\n") != NULL;
+	/* tabs and semicolons are quoted too, so a one-column file is never
+	 * mistaken for a tab- or semicolon-separated one when read back */
+	bool quote = strpbrk(cell, ",\"\r\n\t;") != NULL;
 	int rc = 0;
 	if (quote)
 		rc |= buf_add(out, "\"", 1);

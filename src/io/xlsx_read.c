@@ -62,9 +62,11 @@ static int open_zip(const void *p, size_t n, struct zipin *z, struct io_error *e
 	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (!z->za) {
 		zip_source_free(src);
+		/* each zip_*strerror call frees the string the previous one returned */
+		char why[128];
+		snprintf(why, sizeof(why), "%s", zip_error_strerror(&ze));
 		int rc = io_errorf(err, IO_EFORMAT, 0, NULL, "not a valid xlsx file: %s",
-				   "不是有效的 xlsx 文件：%s", zip_error_strerror(&ze),
-				   zip_error_strerror(&ze));
+				   "不是有效的 xlsx 文件：%s", why, why);
 		zip_error_fini(&ze);
 		return rc;
 	}
@@ -151,18 +153,21 @@ static int parse_entry(struct zipin *z, const char *name, struct xml_ctx *x)
 		return 1;
 	x->entry = name;
 	zip_file_t *f = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
-	if (!f)
+	char why[128];
+	if (!f) {
+		snprintf(why, sizeof(why), "%s", zip_strerror(z->za));
 		return io_errorf(x->err, IO_EFORMAT, 0, NULL, "cannot read xlsx part '%s': %s",
-				 "无法读取 xlsx 部件“%s”：%s", name, zip_strerror(z->za), name,
-				 zip_strerror(z->za));
+				 "无法读取 xlsx 部件“%s”：%s", name, why, name, why);
+	}
 	int rc = 0;
 	char chunk[65536];
 	for (;;) {
 		zip_int64_t got = zip_fread(f, chunk, sizeof(chunk));
 		if (got < 0) {
+			snprintf(why, sizeof(why), "%s", zip_file_strerror(f));
 			rc = io_errorf(x->err, IO_EFORMAT, 0, NULL,
 				       "cannot read xlsx part '%s': %s", "无法读取 xlsx 部件“%s”：%s",
-				       name, zip_file_strerror(f), name, zip_file_strerror(f));
+				       name, why, name, why);
 			goto out_close;
 		}
 		if ((size_t)got > z->budget) {

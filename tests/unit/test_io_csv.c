@@ -164,6 +164,10 @@ static void test_refused_separators(void **state)
 	assert_non_null(strstr(err.message_zh, "制表符"));
 	assert_int_equal(table_read_file(DATA "semicolon.csv", &t, &err), -IO_EFORMAT);
 	assert_non_null(strstr(err.message, "semicolon-separated"));
+	/* a tab inside quotes does not count */
+	assert_int_equal(read_str("\"a\tb\"\n1\n", &t, &err), 0);
+	assert_string_equal(table_cell(&t, 0, 0), "a\tb");
+	table_release(&t);
 	/* one column without any separator is fine */
 	assert_int_equal(read_str("名称\n苹果\n", &t, &err), 0);
 	assert_int_equal(t.nrows, 2);
@@ -282,7 +286,7 @@ static void test_csv_write(void **state)
 	assert_string_equal(b.p, "\xEF\xBB\xBF名称,金额,备注\r\n"
 				 "'=1+1,-12.5,'@SUM(A1)\r\n"
 				 "'+86 138,\"a,b\",\"say \"\"hi\"\"\nbye\"\r\n"
-				 "\"'=HYPERLINK(\"\"http://x\"\")\",'\tx,'-\r\n");
+				 "\"'=HYPERLINK(\"\"http://x\"\")\",\"'\tx\",'-\r\n");
 	assert_true(csv_cell_needs_guard("-1-2"));
 	assert_false(csv_cell_needs_guard("-12"));
 	assert_false(csv_cell_needs_guard("盐源"));
