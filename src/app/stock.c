@@ -277,10 +277,12 @@ out_fail:
 	return app_store_fail(err, db, rc);
 }
 
-static int reserve(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t qty_g,
-		   struct app_err *err)
+int stock_reserve(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t qty_g,
+		  struct app_err *err)
 {
 	struct stmt *st;
+	if (check_qty(qty_g, err))
+		return -1;
 	int rc = store_prepare(db,
 			       "UPDATE stock SET reserved_g = reserved_g + ? WHERE lot_id = ?"
 			       " AND loc_kind = ? AND loc_id = ? AND qty_g - reserved_g >= ?",
@@ -347,7 +349,7 @@ int stock_reserve_fefo(struct store *db, int64_t warehouse_id, int64_t sku_id, i
 	}
 	struct stock_loc loc = {LOC_WAREHOUSE, warehouse_id};
 	for (size_t i = 0; i < ntakes; i++) {
-		if (reserve(db, takes[i].lot_id, loc, takes[i].qty_g, err))
+		if (stock_reserve(db, takes[i].lot_id, loc, takes[i].qty_g, err))
 			goto out_free; /* the caller's transaction is rolled back */
 		picks[i].lot_id = takes[i].lot_id;
 		picks[i].qty_g = takes[i].qty_g;

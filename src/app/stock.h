@@ -54,6 +54,10 @@ struct stock_pick {
 int stock_reserve_fefo(struct store *db, int64_t warehouse_id, int64_t sku_id, int64_t units,
 		       int64_t lot_id, const char *today, struct stock_pick *picks, int maxpicks,
 		       int *npicks, struct app_err *err);
+/* Reserve qty_g of one lot at loc (a line-haul being loaded holds its lots
+ * this way); fails with "insufficient_stock" (nothing reserved). */
+int stock_reserve(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t qty_g,
+		  struct app_err *err);
 /* Release a reservation (cancelled order line). */
 int stock_unreserve(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t qty_g,
 		    struct app_err *err);

@@ -3,7 +3,6 @@
  * store: add/remove/move journal every change, stock never goes negative
  * (insufficient_stock, nothing changed), FEFO reservation order with the
  * user's pick overriding it and expired lots excluded, unreserve and ship.
- * The pure FEFO rule (src/core/fefo.c) is tested directly too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +10,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "core/fefo.h"
 #include "test_stock_fixture.h"
 
 static const struct stock_loc WH = {LOC_WAREHOUSE, FX_ORIGIN};
@@ -188,34 +186,6 @@ static void test_unreserve_and_ship(void **state)
 	assert_int_equal(fx_stock(db, early, LOC_WAREHOUSE, FX_ORIGIN, 0), 5000);
 }
 
-static void test_fefo_rule(void **state)
-{
-	(void)state;
-	struct fefo_lot lots[] = {
-		{3, "2026-12-01", 12000}, /* 2 whole boxes of 5000 */
-		{1, "2026-12-01", 5000},
-		{2, "2026-11-30", 4999},  /* less than one box */
-		{4, "2026-11-01", 50000}, /* expired */
-	};
-	struct fefo_take takes[4];
-	size_t n;
-	assert_true(fefo_expired("2026-11-01", "2026-11-02"));
-	assert_false(fefo_expired("2026-11-02", "2026-11-02"));
-	assert_int_equal(fefo_choose(lots, 4, 5000, 3, 0, "2026-11-22", takes, 4, &n), FEFO_OK);
-	assert_int_equal(n, 2);
-	/* tie on expiry broken by lot id; lot 2 has no whole box */
-	assert_int_equal(takes[0].lot_id, 1);
-	assert_int_equal(takes[0].qty_g, 5000);
-	assert_int_equal(takes[1].lot_id, 3);
-	assert_int_equal(takes[1].qty_g, 10000);
-	assert_int_equal(fefo_choose(lots, 4, 5000, 4, 0, "2026-11-22", takes, 4, &n), FEFO_SHORT);
-	assert_int_equal(n, 0);
-	assert_int_equal(fefo_choose(lots, 4, 5000, 3, 0, "2026-11-22", takes, 1, &n), FEFO_TOO_MANY);
-	assert_int_equal(fefo_choose(lots, 4, 5000, 10, 4, "2026-10-01", takes, 4, &n), FEFO_OK);
-	assert_int_equal(takes[0].lot_id, 4);
-	assert_int_equal(fefo_choose(lots, 4, 0, 1, 0, "2026-11-22", takes, 4, &n), FEFO_BAD);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,7 +195,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_fefo, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_user_pick, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unreserve_and_ship, fx_setup, fx_teardown),
-		cmocka_unit_test(test_fefo_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1121 @@
+/*
+ * Orders (see orders.h): check, deduplicate by (channel, order number) with a
+ * hash of the body, allocate each line whole through the allocation policy,
+ * reserve its stock first-expiry-first-out (stock_reserve_fefo), then write
+ * the customer, the order, its lines and allocations. Reservations happen
+ * before any order row is written, so the order's status is known when it is
+ * inserted; the caller's write transaction makes the check-then-reserve safe
+ * against concurrent requests (SQLite takes the write lock at BEGIN).
+ *
+ * Reading orders back (one order with everything about it, lists) is here
+ * too; what happens after the order (parcels, cancel, refund, return) is in
+ * fulfil.c.
+ */
+#include "app/orders.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/stock.h"
+#include "core/allocate.h"
+#include "lib/alloc.h"
+#include "lib/str.h"
+#include "lib/timeutil.h"
+
+#define MAX_PICKS 32
+#define MAX_UNITS 100000
+#define MAX_PRICE_FEN 1000000000LL /* 10 million yuan a unit: a typo, not a price */
+
+enum q {
+	Q_SKU,
+	Q_EXISTING,
+	Q_CUSTOMER,
+	Q_ORDER,
+	Q_LINE,
+	Q_ALLOC,
+	Q_AVAIL,
+	Q_TRANSIT,
+	Q_COUNT
+};
+
+static const char *const sql_of[Q_COUNT] = {
+	[Q_SKU] = "SELECT id, net_g FROM skus WHERE code = ?",
+	[Q_EXISTING] = "SELECT id, body_hash, status FROM orders"
+		       " WHERE channel_id = ? AND channel_order_no = ?",
+	[Q_CUSTOMER] = "INSERT INTO customers (name, phone, address, division_code, created_at)"
+		       " VALUES (?, ?, ?, ?, ?) RETURNING id",
+	[Q_ORDER] = "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id,"
+		    " ordered_at, ordered_on, status, total_fen, import_id, created_by, created_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	[Q_LINE] = "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen,"
+		   " amount_fen, warehouse_id, route, alloc_reason, status)"
+		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	[Q_ALLOC] = "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
+		    " VALUES (?, ?, ?, ?, 'reserved')",
+	/* whole units per lot, as stock_reserve_fefo counts them */
+	[Q_AVAIL] = "SELECT s.loc_id, SUM((s.qty_g - s.reserved_g) / k.net_g) FROM stock s"
+		    " JOIN lots l ON l.id = s.lot_id JOIN skus k ON k.id = l.sku_id"
+		    " WHERE l.sku_id = ? AND l.kind = 'packed' AND l.status = 'active'"
+		    " AND l.expires_on >= ? AND s.loc_kind = 'warehouse' AND s.qty_g > s.reserved_g"
+		    " GROUP BY s.loc_id",
+	[Q_TRANSIT] = "SELECT h.to_warehouse_id, SUM(s.qty_g / k.net_g) FROM stock s"
+		      " JOIN lots l ON l.id = s.lot_id JOIN skus k ON k.id = l.sku_id"
+		      " JOIN linehauls h ON h.id = s.loc_id"
+		      " WHERE l.sku_id = ? AND s.loc_kind = 'transit' GROUP BY h.to_warehouse_id",
+};
+
+struct wh {
+	int64_t id;
+	char code[40];
+	enum wh_kind kind;
+	char **prefixes;
+	size_t nprefixes;
+};
+
+struct sku_entry {
+	char *code;
+	int64_t id, net_g; /* id 0: no such SKU */
+};
+
+struct order_ctx {
+	struct store *db;
+	char today[11];
+	struct stmt *st[Q_COUNT];
+	struct wh *whs;
+	size_t nwhs;
+	bool whs_loaded;
+	struct sku_entry *skus;
+	size_t nskus, capskus;
+};
+
+/* One line's allocation, decided before anything is written. */
+struct line_alloc {
+	int64_t sku_id;
+	struct alloc_choice choice;
+	int64_t warehouse_id;
+	struct stock_pick picks[MAX_PICKS];
+	int npicks;
+};
+
+struct order_ctx *order_ctx_new(struct store *db, const char *today)
+{
+	struct order_ctx *c = xcalloc(1, sizeof(*c));
+	c->db = db;
+	snprintf(c->today, sizeof(c->today), "%s", today);
+	return c;
+}
+
+void order_ctx_free(struct order_ctx *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		if (c->st[i])
+			stmt_finalize(c->st[i]);
+	for (size_t i = 0; i < c->nwhs; i++) {
+		for (size_t j = 0; j < c->whs[i].nprefixes; j++)
+			free(c->whs[i].prefixes[j]);
+		free(c->whs[i].prefixes);
+	}
+	free(c->whs);
+	for (size_t i = 0; i < c->nskus; i++)
+		free(c->skus[i].code);
+	free(c->skus);
+	free(c);
+}
+
+/* The cached statement q, reset and ready to bind; NULL with err on failure. */
+static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
+{
+	if (!c->st[q]) {
+		int rc = store_prepare(c->db, sql_of[q], &c->st[q]);
+		if (rc) {
+			c->st[q] = NULL;
+			app_store_fail(err, c->db, rc);
+			return NULL;
+		}
+	} else {
+		stmt_reset(c->st[q]);
+	}
+	return c->st[q];
+}
+
+/* Step an INSERT ... RETURNING id to its end; 0 with *id, or -1 with err. */
+static int step_returning(struct order_ctx *c, struct stmt *st, int64_t *id, struct app_err *err)
+{
+	int rc = stmt_step(st);
+	if (rc != STORE_ROW)
+		return app_store_fail(err, c->db, rc == STORE_DONE ? STORE_EMISUSE : rc);
+	*id = stmt_int(st, 0);
+	rc = stmt_step(st);
+	if (rc != STORE_DONE)
+		return app_store_fail(err, c->db, rc);
+	return 0;
+}
+
+static int step_done(struct order_ctx *c, struct stmt *st, struct app_err *err)
+{
+	int rc = stmt_step(st);
+	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
+}
+
+/* ---- warehouses and SKUs, loaded once per context ---- */
+
+static struct wh *wh_find(struct order_ctx *c, int64_t id)
+{
+	for (size_t i = 0; i < c->nwhs; i++)
+		if (c->whs[i].id == id)
+			return &c->whs[i];
+	return NULL;
+}
+
+static int load_service_areas(struct order_ctx *c, struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(c->db,
+			       "SELECT warehouse_id, division_prefix FROM warehouse_service_areas"
+			       " ORDER BY warehouse_id, division_prefix",
+			       &st);
+	if (rc)
+		return app_store_fail(err, c->db, rc);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		struct wh *w = wh_find(c, stmt_int(st, 0));
+		if (!w)
+			continue;
+		w->prefixes = xrealloc(w->prefixes, (w->nprefixes + 1) * sizeof(char *));
+		w->prefixes[w->nprefixes++] = xstrdup(stmt_text(st, 1));
+	}
+	stmt_finalize(st);
+	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
+}
+
+static int load_warehouses(struct order_ctx *c, struct app_err *err)
+{
+	struct stmt *st;
+	if (c->whs_loaded)
+		return 0;
+	int rc = store_prepare(c->db,
+			       "SELECT id, code, kind FROM warehouses WHERE active = 1 ORDER BY id",
+			       &st);
+	if (rc)
+		return app_store_fail(err, c->db, rc);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		c->whs = xrealloc(c->whs, (c->nwhs + 1) * sizeof(*c->whs));
+		struct wh *w = &c->whs[c->nwhs++];
+		memset(w, 0, sizeof(*w));
+		w->id = stmt_int(st, 0);
+		snprintf(w->code, sizeof(w->code), "%s", stmt_text(st, 1));
+		w->kind = strcmp(stmt_text(st, 2), "sales") == 0 ? WH_SALES : WH_ORIGIN;
+	}
+	stmt_finalize(st);
+	if (rc != STORE_DONE)
+		return app_store_fail(err, c->db, rc);
+	if (load_service_areas(c, err))
+		return -1;
+	c->whs_loaded = true;
+	return 0;
+}
+
+/* The SKU with this code (id 0 if unknown), cached. NULL on a store error. */
+static const struct sku_entry *sku_lookup(struct order_ctx *c, const char *code,
+					  struct app_err *err)
+{
+	for (size_t i = 0; i < c->nskus; i++)
+		if (strcmp(c->skus[i].code, code) == 0)
+			return &c->skus[i];
+	struct stmt *st = stq(c, Q_SKU, err);
+	if (!st)
+		return NULL;
+	stmt_bind_text(st, 1, code);
+	int64_t id = 0, net_g = 0;
+	int rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		id = stmt_int(st, 0);
+		net_g = stmt_int(st, 1);
+	} else if (rc != STORE_DONE) {
+		app_store_fail(err, c->db, rc);
+		return NULL;
+	}
+	if (c->nskus == c->capskus) {
+		c->capskus = c->capskus ? c->capskus * 2 : 16;
+		c->skus = xrealloc(c->skus, c->capskus * sizeof(*c->skus));
+	}
+	struct sku_entry *e = &c->skus[c->nskus++];
+	e->code = xstrdup(code);
+	e->id = id;
+	e->net_g = net_g;
+	return e;
+}
+
+/* ---- checking input ---- */
+
+/* 1..maxchars characters of valid UTF-8 without control characters. */
+static bool text_ok(const char *s, size_t maxchars)
+{
+	if (!s || !*s)
+		return false;
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return utf8_length(s, n) <= maxchars;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static bool division_ok(const char *s)
+{
+	if (!s)
+		return false;
+	size_t n = strlen(s);
+	return (n == 6 || n == 9 || n == 12) && all_digits(s);
+}
+
+static bool phone_ok(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+	if (n < 5 || n > 20)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (!strchr("+- ()", s[i]))
+			return false;
+	}
+	return digits >= 5;
+}
+
+static int check_customer(const struct order_in *in, order_problem_fn fn, void *ud)
+{
+	int bad = 0;
+	if (!text_ok(in->order_no, 64)) {
+		fn(ud, -1, "order_no", "订单号必填，最多 64 个字符，不能含控制字符",
+		   "order_no is required: 1 to 64 characters, no control characters");
+		bad++;
+	}
+	if (!text_ok(in->name, 50)) {
+		fn(ud, -1, "name", "收货人必填，最多 50 个字符",
+		   "name is required: 1 to 50 characters");
+		bad++;
+	}
+	if (in->phone && *in->phone && !phone_ok(in->phone)) {
+		fn(ud, -1, "phone", "电话格式不对（5 到 20 位数字，可含 + - 空格 括号）",
+		   "phone must be 5 to 20 characters of digits, + - space or parentheses");
+		bad++;
+	}
+	if (!text_ok(in->address, 200)) {
+		fn(ud, -1, "address", "地址必填，最多 200 个字符",
+		   "address is required: 1 to 200 characters");
+		bad++;
+	}
+	if (!division_ok(in->division_code)) {
+		fn(ud, -1, "division_code", "区划代码应为 6、9 或 12 位数字（县级或更细）",
+		   "division_code must be 6, 9 or 12 digits (county or finer)");
+		bad++;
+	}
+	int64_t now = time_now_ms();
+	if (in->ordered_at_ms && (in->ordered_at_ms < 946684800000LL ||
+				  in->ordered_at_ms > now + 86400000LL)) {
+		fn(ud, -1, "ordered_at", "下单时间不合理（早于 2000 年或晚于明天）",
+		   "ordered_at is before 2000 or after tomorrow");
+		bad++;
+	}
+	return bad;
+}
+
+static int check_line(struct order_ctx *c, const struct order_line_in *l, int i,
+		      order_problem_fn fn, void *ud, int64_t *total, struct app_err *err)
+{
+	int bad = 0;
+	char en[200];
+	if (!text_ok(l->sku, 64)) {
+		fn(ud, i, "sku", "商品编码必填", "sku is required");
+		bad++;
+	} else {
+		const struct sku_entry *e = sku_lookup(c, l->sku, err);
+		if (!e)
+			return -1;
+		if (!e->id) {
+			snprintf(en, sizeof(en), "unknown sku '%.64s'", l->sku);
+			fn(ud, i, "sku", "商品编码不存在", en);
+			bad++;
+		}
+	}
+	if (l->units < 1 || l->units > MAX_UNITS) {
+		snprintf(en, sizeof(en), "units must be a whole number from 1 to %d", MAX_UNITS);
+		fn(ud, i, "units", "数量必须是 1 到 100000 的整数", en);
+		bad++;
+	}
+	if (l->unit_price_fen < 0 || l->unit_price_fen > MAX_PRICE_FEN) {
+		fn(ud, i, "unit_price_fen", "单价必须在 0 到 1000 万元之间",
+		   "unit price must be between 0 and 10,000,000 yuan");
+		bad++;
+	}
+	if (!bad)
+		*total += l->units * l->unit_price_fen; /* bounded: 1e5 * 1e9 * 200 lines */
+	return bad;
+}
+
+int order_check(struct order_ctx *c, const struct order_in *in, order_problem_fn fn, void *ud,
+		struct app_err *err)
+{
+	int bad = check_customer(in, fn, ud);
+	if (in->nlines < 1 || in->nlines > ORDER_MAX_LINES) {
+		fn(ud, -1, "lines", "订单须有 1 到 200 行", "an order has 1 to 200 lines");
+		bad++;
+	}
+	int64_t total = 0;
+	for (size_t i = 0; i < in->nlines && i < ORDER_MAX_LINES; i++) {
+		int b = check_line(c, &in->lines[i], (int)i, fn, ud, &total, err);
+		if (b < 0)
+			return -1;
+		bad += b;
+	}
+	return bad;
+}
+
+/* ---- the body hash: what makes a resent order "the same" ---- */
+
+static void hash_field(crypto_hash_sha256_state *h, const char *s)
+{
+	if (s)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
+	crypto_hash_sha256_update(h, (const unsigned char *)"\x1f", 1);
+}
+
+static void hash_int(crypto_hash_sha256_state *h, int64_t v)
+{
+	char t[32];
+	snprintf(t, sizeof(t), "%lld", (long long)v);
+	hash_field(h, t);
+}
+
+static void body_hash(const struct order_in *in, char hex[65])
+{
+	crypto_hash_sha256_state h;
+	unsigned char out[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_init(&h);
+	hash_field(&h, "order-v1");
+	hash_field(&h, in->order_no);
+	hash_field(&h, in->name);
+	hash_field(&h, in->phone ? in->phone : "");
+	hash_field(&h, in->address);
+	hash_field(&h, in->division_code);
+	hash_int(&h, in->ordered_at_ms);
+	for (size_t i = 0; i < in->nlines; i++) {
+		hash_field(&h, in->lines[i].sku);
+		hash_int(&h, in->lines[i].units);
+		hash_int(&h, in->lines[i].unit_price_fen);
+	}
+	crypto_hash_sha256_final(&h, out);
+	sodium_bin2hex(hex, 65, out, sizeof(out));
+}
+
+/* ---- allocation ---- */
+
+static int add_units_by_warehouse(struct order_ctx *c, enum q q, int64_t sku_id,
+				  struct alloc_candidate *cands, bool transit, struct app_err *err)
+{
+	struct stmt *st = stq(c, q, err);
+	if (!st)
+		return -1;
+	stmt_bind_int(st, 1, sku_id);
+	if (!transit)
+		stmt_bind_text(st, 2, c->today);
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int64_t wid = stmt_int(st, 0), units = stmt_int(st, 1);
+		for (size_t i = 0; i < c->nwhs; i++)
+			if (cands[i].warehouse_id == wid) {
+				if (transit)
+					cands[i].transit_units += units;
+				else
+					cands[i].available_units += units;
+			}
+	}
+	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
+}
+
+static bool serves(const struct wh *w, const char *division)
+{
+	for (size_t i = 0; i < w->nprefixes; i++)
+		if (alloc_area_matches(division, w->prefixes[i]))
+			return true;
+	return false;
+}
+
+static int build_candidates(struct order_ctx *c, int64_t sku_id, const char *division,
+			    struct alloc_candidate *cands, struct app_err *err)
+{
+	for (size_t i = 0; i < c->nwhs; i++) {
+		const struct wh *w = &c->whs[i];
+		cands[i] = (struct alloc_candidate){w->id, w->code, w->kind, 0, 0,
+						    w->kind == WH_SALES && serves(w, division)};
+	}
+	if (add_units_by_warehouse(c, Q_AVAIL, sku_id, cands, false, err))
+		return -1;
+	return add_units_by_warehouse(c, Q_TRANSIT, sku_id, cands, true, err);
+}
+
+/* Choose and reserve for one line. A reservation that fails for lack of
+ * stock (the policy's numbers and FEFO disagree) drops that warehouse and
+ * asks the policy again, so the line never ends up half-reserved. */
+static int allocate_line(struct order_ctx *c, const struct order_line_in *l, const char *division,
+			 struct line_alloc *out, struct app_err *err)
+{
+	struct alloc_candidate *cands = xcalloc(c->nwhs + 1, sizeof(*cands));
+	const struct alloc_policy *p = alloc_policy_current();
+	struct alloc_line line = {l->sku, l->units, division};
+	int ret = -1;
+	if (build_candidates(c, out->sku_id, division, cands, err))
+		goto out_free;
+	for (size_t tries = 0; tries <= c->nwhs; tries++) {
+		if (p->choose(p->ctx, &line, cands, c->nwhs, &out->choice)) {
+			app_fail(err, 500, "internal", NULL, "分配策略出错",
+				 "allocation policy '%s' failed", p->name);
+			goto out_free;
+		}
+		int k = out->choice.index;
+		if (k < 0 || (size_t)k >= c->nwhs) {
+			out->choice.index = -1;
+			ret = 0;
+			goto out_free;
+		}
+		out->warehouse_id = cands[k].warehouse_id;
+		if (stock_reserve_fefo(c->db, out->warehouse_id, out->sku_id, l->units, 0, c->today,
+				       out->picks, MAX_PICKS, &out->npicks, err) == 0) {
+			ret = 0;
+			goto out_free;
+		}
+		if (strcmp(err->code, "insufficient_stock") != 0)
+			goto out_free;
+		cands[k].available_units = 0;
+	}
+	app_fail(err, 500, "internal", NULL, "分配策略出错", "allocation did not settle");
+out_free:
+	free(cands);
+	return ret;
+}
+
+static const char *status_from_allocs(const struct line_alloc *a, size_t n)
+{
+	size_t back = 0;
+	for (size_t i = 0; i < n; i++)
+		back += a[i].choice.index < 0;
+	return back == 0 ? "allocated" : back == n ? "backorder" : "partial";
+}
+
+/* ---- writing ---- */
+
+static int insert_customer(struct order_ctx *c, const struct order_in *in, int64_t now,
+			   int64_t *id, struct app_err *err)
+{
+	struct stmt *st = stq(c, Q_CUSTOMER, err);
+	if (!st)
+		return -1;
+	stmt_bind_text(st, 1, in->name);
+	stmt_bind_text(st, 2, in->phone && *in->phone ? in->phone : NULL);
+	stmt_bind_text(st, 3, in->address);
+	stmt_bind_text(st, 4, in->division_code);
+	stmt_bind_int(st, 5, now);
+	return step_returning(c, st, id, err);
+}
+
+static int insert_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+			const char *hash, int64_t customer_id, const char *status,
+			int64_t import_id, int64_t user_id, int64_t now, int64_t *id,
+			struct app_err *err)
+{
+	int64_t at = in->ordered_at_ms ? in->ordered_at_ms : now, total = 0;
+	char day[11];
+	date_format(shanghai_day_of(at / 1000), day, sizeof(day));
+	for (size_t i = 0; i < in->nlines; i++)
+		total += in->lines[i].units * in->lines[i].unit_price_fen;
+	struct stmt *st = stq(c, Q_ORDER, err);
+	if (!st)
+		return -1;
+	stmt_bind_int(st, 1, channel_id);
+	stmt_bind_text(st, 2, in->order_no);
+	stmt_bind_text(st, 3, hash);
+	stmt_bind_int(st, 4, customer_id);
+	stmt_bind_int(st, 5, at);
+	stmt_bind_text(st, 6, day);
+	stmt_bind_text(st, 7, status);
+	stmt_bind_int(st, 8, total);
+	if (import_id)
+		stmt_bind_int(st, 9, import_id);
+	else
+		stmt_bind_null(st, 9);
+	if (user_id)
+		stmt_bind_int(st, 10, user_id);
+	else
+		stmt_bind_null(st, 10);
+	stmt_bind_int(st, 11, now);
+	return step_returning(c, st, id, err);
+}
+
+static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
+		       const struct order_line_in *l, const struct line_alloc *a,
+		       struct app_err *err)
+{
+	char reason[480];
+	int64_t line_id;
+	snprintf(reason, sizeof(reason), "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	struct stmt *st = stq(c, Q_LINE, err);
+	if (!st)
+		return -1;
+	bool ok = a->choice.index >= 0;
+	stmt_bind_int(st, 1, order_id);
+	stmt_bind_int(st, 2, line_no);
+	stmt_bind_int(st, 3, a->sku_id);
+	stmt_bind_int(st, 4, l->units);
+	stmt_bind_int(st, 5, l->unit_price_fen);
+	stmt_bind_int(st, 6, l->units * l->unit_price_fen);
+	if (ok)
+		stmt_bind_int(st, 7, a->warehouse_id);
+	else
+		stmt_bind_null(st, 7);
+	stmt_bind_text(st, 8, alloc_route_name(a->choice.route));
+	stmt_bind_text(st, 9, reason);
+	stmt_bind_text(st, 10, ok ? "allocated" : "backorder");
+	if (step_returning(c, st, &line_id, err))
+		return -1;
+	for (int i = 0; i < a->npicks; i++) {
+		st = stq(c, Q_ALLOC, err);
+		if (!st)
+			return -1;
+		stmt_bind_int(st, 1, line_id);
+		stmt_bind_int(st, 2, a->picks[i].lot_id);
+		stmt_bind_int(st, 3, a->warehouse_id);
+		stmt_bind_int(st, 4, a->picks[i].qty_g);
+		if (step_done(c, st, err))
+			return -1;
+	}
+	return 0;
+}
+
+static void first_problem(void *ud, int line, const char *field, const char *zh, const char *en)
+{
+	struct app_err *err = ud;
+	if (err->status)
+		return;
+	app_fail(err, 422, "invalid", field, zh, "%s", en);
+	err->row = line >= 0 ? line + 1 : 0;
+}
+
+/* 0: no such order; 1: identical (res filled); -1: error (409 if different). */
+static int find_existing(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+			 const char *hash, struct order_result *res, struct app_err *err)
+{
+	struct stmt *st = stq(c, Q_EXISTING, err);
+	if (!st)
+		return -1;
+	stmt_bind_int(st, 1, channel_id);
+	stmt_bind_text(st, 2, in->order_no);
+	int rc = stmt_step(st);
+	if (rc == STORE_DONE)
+		return 0;
+	if (rc != STORE_ROW)
+		return app_store_fail(err, c->db, rc);
+	if (strcmp(stmt_text(st, 1), hash) != 0)
+		return app_fail(err, 409, "conflict", "order_no",
+				"该渠道已有同一订单号但内容不同的订单",
+				"order '%.64s' already exists with a different body", in->order_no);
+	res->id = stmt_int(st, 0);
+	res->outcome = ORDER_UNCHANGED;
+	snprintf(res->status, sizeof(res->status), "%s", stmt_text(st, 2));
+	return 1;
+}
+
+int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+		 int64_t import_id, int64_t user_id, struct order_result *res,
+		 struct app_err *err)
+{
+	struct line_alloc *allocs = NULL;
+	char hash[65];
+	int ret = -1;
+	memset(res, 0, sizeof(*res));
+	memset(err, 0, sizeof(*err));
+	int bad = order_check(c, in, first_problem, err, err);
+	if (bad != 0)
+		return -1;
+	body_hash(in, hash);
+	int found = find_existing(c, channel_id, in, hash, res, err);
+	if (found != 0)
+		return found > 0 ? 0 : -1;
+	if (load_warehouses(c, err))
+		return -1;
+	allocs = xcalloc(in->nlines, sizeof(*allocs));
+	for (size_t i = 0; i < in->nlines; i++) {
+		allocs[i].sku_id = sku_lookup(c, in->lines[i].sku, err)->id;
+		if (allocate_line(c, &in->lines[i], in->division_code, &allocs[i], err))
+			goto out_free;
+	}
+	const char *status = status_from_allocs(allocs, in->nlines);
+	int64_t now = time_now_ms(), customer_id;
+	if (insert_customer(c, in, now, &customer_id, err) ||
+	    insert_order(c, channel_id, in, hash, customer_id, status, import_id, user_id, now,
+			 &res->id, err))
+		goto out_free;
+	for (size_t i = 0; i < in->nlines; i++)
+		if (insert_line(c, res->id, (int)i + 1, &in->lines[i], &allocs[i], err))
+			goto out_free;
+	res->outcome = ORDER_CREATED;
+	snprintf(res->status, sizeof(res->status), "%s", status);
+	ret = 0;
+out_free:
+	free(allocs);
+	return ret;
+}
+
+int channel_by_code(struct store *db, const char *code, int64_t *channel_id, struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, "SELECT id FROM channels WHERE code = ? AND active = 1", &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_text(st, 1, code ? code : "");
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		*channel_id = stmt_int(st, 0);
+	stmt_finalize(st);
+	if (rc == STORE_DONE)
+		return app_fail(err, 404, "not_found", "channel", "渠道不存在或已停用",
+				"unknown channel '%.64s'", code ? code : "");
+	return rc == STORE_ROW ? 0 : app_store_fail(err, db, rc);
+}
+
+/* ---- reading orders back ---- */
+
+static json_t *iso_or_null(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char t[32];
+	time_format_utc(ms / 1000, t, sizeof(t));
+	return json_string(t);
+}
+
+/* The first `keep` characters of UTF-8 text followed by "**". */
+static json_t *mask_keep(const char *s, size_t keep)
+{
+	size_t i = 0, chars = 0;
+	while (s[i] && chars < keep) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	char out[64];
+	snprintf(out, sizeof(out), "%.*s**", (int)(i < 40 ? i : 40), s);
+	return json_string(out);
+}
+
+static json_t *mask_phone_text(const char *p)
+{
+	size_t n = strlen(p);
+	if (!n)
+		return json_null();
+	if (n < 8)
+		return json_string("****");
+	char out[32];
+	snprintf(out, sizeof(out), "%.3s****%.4s", p, p + n - 4);
+	return json_string(out);
+}
+
+static json_t *customer_json(struct stmt *st, int col, bool personal)
+{
+	const char *name = stmt_text(st, col), *phone = stmt_text(st, col + 1),
+		   *addr = stmt_text(st, col + 2);
+	json_t *c = json_object();
+	if (personal) {
+		json_object_set_new(c, "name", json_string(name));
+		json_object_set_new(c, "phone", *phone ? json_string(phone) : json_null());
+		json_object_set_new(c, "address", json_string(addr));
+	} else {
+		json_object_set_new(c, "name", mask_keep(name, 1));
+		json_object_set_new(c, "phone", mask_phone_text(phone));
+		json_object_set_new(c, "address", mask_keep(addr, 6));
+	}
+	json_object_set_new(c, "division_code", json_string(stmt_text(st, col + 3)));
+	return c;
+}
+
+static json_t *int_or_null(struct stmt *st, int col)
+{
+	return stmt_type(st, col) == COL_NULL ? json_null() : json_integer(stmt_int(st, col));
+}
+
+static json_t *text_or_null(struct stmt *st, int col)
+{
+	return stmt_type(st, col) == COL_NULL ? json_null() : json_string(stmt_text(st, col));
+}
+
+/* Run a query with one int parameter; call row() for each row. */
+static int each_row(struct store *db, const char *sql, int64_t param,
+		    void (*row)(struct stmt *st, json_t *into), json_t *into, struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, sql, &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_int(st, 1, param);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		row(st, into);
+	stmt_finalize(st);
+	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
+}
+
+static void line_row(struct stmt *st, json_t *lines)
+{
+	json_t *l = json_object();
+	json_object_set_new(l, "id", json_integer(stmt_int(st, 0)));
+	json_object_set_new(l, "line_no", json_integer(stmt_int(st, 1)));
+	json_object_set_new(l, "sku", json_string(stmt_text(st, 2)));
+	json_object_set_new(l, "sku_name", json_string(stmt_text(st, 3)));
+	json_object_set_new(l, "units", json_integer(stmt_int(st, 4)));
+	json_object_set_new(l, "unit_price_fen", json_integer(stmt_int(st, 5)));
+	json_object_set_new(l, "amount_fen", json_integer(stmt_int(st, 6)));
+	json_object_set_new(l, "warehouse_id", int_or_null(st, 7));
+	json_object_set_new(l, "warehouse", text_or_null(st, 8));
+	json_object_set_new(l, "route", text_or_null(st, 9));
+	json_object_set_new(l, "alloc_reason", json_string(stmt_text(st, 10)));
+	json_object_set_new(l, "status", json_string(stmt_text(st, 11)));
+	json_object_set_new(l, "returned_units", json_integer(stmt_int(st, 12)));
+	json_object_set_new(l, "allocations", json_array());
+	json_array_append_new(lines, l);
+}
+
+static void alloc_row(struct stmt *st, json_t *lines)
+{
+	int64_t line_id = stmt_int(st, 1);
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l)
+	{
+		if (json_integer_value(json_object_get(l, "id")) != line_id)
+			continue;
+		json_t *a = json_object();
+		json_object_set_new(a, "id", json_integer(stmt_int(st, 0)));
+		json_object_set_new(a, "lot", json_string(stmt_text(st, 2)));
+		json_object_set_new(a, "qty_g", json_integer(stmt_int(st, 3)));
+		json_object_set_new(a, "state", json_string(stmt_text(st, 4)));
+		json_object_set_new(a, "warehouse_id", json_integer(stmt_int(st, 5)));
+		json_array_append_new(json_object_get(l, "allocations"), a);
+		return;
+	}
+}
+
+static void refund_row(struct stmt *st, json_t *refunds)
+{
+	json_t *r = json_object();
+	json_object_set_new(r, "code", json_string(stmt_text(st, 0)));
+	json_object_set_new(r, "kind", json_string(stmt_text(st, 1)));
+	json_object_set_new(r, "line_no", int_or_null(st, 2));
+	json_object_set_new(r, "units", json_integer(stmt_int(st, 3)));
+	json_object_set_new(r, "amount_fen", json_integer(stmt_int(st, 4)));
+	json_object_set_new(r, "restocked_g", json_integer(stmt_int(st, 5)));
+	json_object_set_new(r, "reason", json_string(stmt_text(st, 6)));
+	json_object_set_new(r, "created_at", iso_or_null(stmt_int(st, 7)));
+	json_array_append_new(refunds, r);
+}
+
+static void parcel_row(struct stmt *st, json_t *parcels)
+{
+	json_t *p = json_object();
+	json_object_set_new(p, "id", json_integer(stmt_int(st, 0)));
+	json_object_set_new(p, "code", json_string(stmt_text(st, 1)));
+	json_object_set_new(p, "warehouse_id", json_integer(stmt_int(st, 2)));
+	json_object_set_new(p, "route", json_string(stmt_text(st, 3)));
+	json_object_set_new(p, "carrier", json_string(stmt_text(st, 4)));
+	json_object_set_new(p, "tracking_no", text_or_null(st, 5));
+	json_object_set_new(p, "weight_g", json_integer(stmt_int(st, 6)));
+	json_object_set_new(p, "cost_fen", json_integer(stmt_int(st, 7)));
+	json_object_set_new(p, "status", json_string(stmt_text(st, 8)));
+	json_object_set_new(p, "shipped_at", iso_or_null(stmt_int(st, 9)));
+	json_object_set_new(p, "delivered_at", iso_or_null(stmt_int(st, 10)));
+	json_array_append_new(parcels, p);
+}
+
+static json_t *order_head(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
+			  struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(
+		db,
+		"SELECT o.id, o.channel_id, ch.code, o.channel_order_no, o.status, o.total_fen,"
+		" o.ordered_at, o.ordered_on, o.created_at, o.import_id,"
+		" cu.name, cu.phone, cu.address, cu.division_code,"
+		" (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.order_id = o.id)"
+		" FROM orders o JOIN channels ch ON ch.id = o.channel_id"
+		" JOIN customers cu ON cu.id = o.customer_id WHERE o.id = ?",
+		&st);
+	if (rc) {
+		app_store_fail(err, db, rc);
+		return NULL;
+	}
+	stmt_bind_int(st, 1, order_id);
+	rc = stmt_step(st);
+	if (rc != STORE_ROW) {
+		stmt_finalize(st);
+		if (rc == STORE_DONE)
+			app_fail(err, 404, "not_found", "id", "订单不存在", "no order %lld",
+				 (long long)order_id);
+		else
+			app_store_fail(err, db, rc);
+		return NULL;
+	}
+	json_t *o = json_object();
+	*channel_id = stmt_int(st, 1);
+	int64_t total = stmt_int(st, 5), refunded = stmt_int(st, 14);
+	json_object_set_new(o, "id", json_integer(stmt_int(st, 0)));
+	json_object_set_new(o, "channel_id", json_integer(*channel_id));
+	json_object_set_new(o, "channel", json_string(stmt_text(st, 2)));
+	json_object_set_new(o, "order_no", json_string(stmt_text(st, 3)));
+	json_object_set_new(o, "status", json_string(stmt_text(st, 4)));
+	json_object_set_new(o, "total_fen", json_integer(total));
+	json_object_set_new(o, "refunded_fen", json_integer(refunded));
+	json_object_set_new(o, "net_fen", json_integer(total - refunded));
+	json_object_set_new(o, "ordered_at", iso_or_null(stmt_int(st, 6)));
+	json_object_set_new(o, "ordered_on", json_string(stmt_text(st, 7)));
+	json_object_set_new(o, "created_at", iso_or_null(stmt_int(st, 8)));
+	json_object_set_new(o, "import_id", int_or_null(st, 9));
+	json_object_set_new(o, "customer", customer_json(st, 10, personal));
+	stmt_finalize(st);
+	return o;
+}
+
+json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
+		       struct app_err *err)
+{
+	json_t *o = order_head(db, order_id, personal, channel_id, err);
+	if (!o)
+		return NULL;
+	json_t *lines = json_array(), *refunds = json_array(), *parcels = json_array();
+	json_object_set_new(o, "lines", lines);
+	json_object_set_new(o, "refunds", refunds);
+	json_object_set_new(o, "parcels", parcels);
+	if (each_row(db,
+		     "SELECT ol.id, ol.line_no, k.code, k.name, ol.units, ol.unit_price_fen,"
+		     " ol.amount_fen, ol.warehouse_id, w.code, ol.route, ol.alloc_reason, ol.status,"
+		     " ol.returned_units FROM order_lines ol JOIN skus k ON k.id = ol.sku_id"
+		     " LEFT JOIN warehouses w ON w.id = ol.warehouse_id"
+		     " WHERE ol.order_id = ? ORDER BY ol.line_no",
+		     order_id, line_row, lines, err) ||
+	    each_row(db,
+		     "SELECT a.id, a.order_line_id, l.code, a.qty_g, a.state, a.warehouse_id"
+		     " FROM allocations a JOIN lots l ON l.id = a.lot_id"
+		     " JOIN order_lines ol ON ol.id = a.order_line_id WHERE ol.order_id = ?"
+		     " ORDER BY a.id",
+		     order_id, alloc_row, lines, err) ||
+	    each_row(db,
+		     "SELECT r.code, r.kind, ol.line_no, r.units, r.amount_fen, r.restocked_g,"
+		     " r.reason, r.created_at FROM refunds r"
+		     " LEFT JOIN order_lines ol ON ol.id = r.order_line_id"
+		     " WHERE r.order_id = ? ORDER BY r.id",
+		     order_id, refund_row, refunds, err) ||
+	    each_row(db,
+		     "SELECT id, code, warehouse_id, route, carrier, tracking_no, weight_g,"
+		     " cost_fen, status, COALESCE(shipped_at, 0), COALESCE(delivered_at, 0)"
+		     " FROM parcels WHERE order_id = ? ORDER BY id",
+		     order_id, parcel_row, parcels, err)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int order_channel(struct store *db, int64_t order_id, int64_t *channel_id, struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, "SELECT channel_id FROM orders WHERE id = ?", &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_int(st, 1, order_id);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		*channel_id = stmt_int(st, 0);
+	stmt_finalize(st);
+	if (rc == STORE_DONE)
+		return app_fail(err, 404, "not_found", "id", "订单不存在", "no order %lld",
+				(long long)order_id);
+	return rc == STORE_ROW ? 0 : app_store_fail(err, db, rc);
+}
+
+/* The WHERE clause of a list query: placeholders only, values bound later
+ * by bind_filter in the same order. */
+static void filter_sql(const struct order_filter *f, char *w, size_t wsz)
+{
+	size_t n = (size_t)snprintf(w, wsz, " WHERE 1 = 1");
+	if (f->nchannels >= 0) {
+		n += (size_t)snprintf(w + n, wsz - n, " AND o.channel_id IN (0");
+		for (int i = 0; i < f->nchannels && n < wsz - 8; i++)
+			n += (size_t)snprintf(w + n, wsz - n, ", ?");
+		n += (size_t)snprintf(w + n, wsz - n, ")");
+	}
+	if (f->channel_id)
+		n += (size_t)snprintf(w + n, wsz - n, " AND o.channel_id = ?");
+	if (f->status)
+		n += (size_t)snprintf(w + n, wsz - n, " AND o.status = ?");
+	if (f->from)
+		n += (size_t)snprintf(w + n, wsz - n, " AND o.ordered_on >= ?");
+	if (f->to)
+		n += (size_t)snprintf(w + n, wsz - n, " AND o.ordered_on <= ?");
+	if (f->order_no)
+		snprintf(w + n, wsz - n, " AND o.channel_order_no = ?");
+}
+
+static int bind_filter(struct stmt *st, const struct order_filter *f)
+{
+	int k = 1;
+	for (int i = 0; i < f->nchannels; i++)
+		stmt_bind_int(st, k++, f->channels[i]);
+	if (f->channel_id)
+		stmt_bind_int(st, k++, f->channel_id);
+	if (f->status)
+		stmt_bind_text(st, k++, f->status);
+	if (f->from)
+		stmt_bind_text(st, k++, f->from);
+	if (f->to)
+		stmt_bind_text(st, k++, f->to);
+	if (f->order_no)
+		stmt_bind_text(st, k++, f->order_no);
+	return k;
+}
+
+static void list_row(struct stmt *st, json_t *items)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(stmt_int(st, 0)));
+	json_object_set_new(o, "channel", json_string(stmt_text(st, 1)));
+	json_object_set_new(o, "order_no", json_string(stmt_text(st, 2)));
+	json_object_set_new(o, "status", json_string(stmt_text(st, 3)));
+	json_object_set_new(o, "total_fen", json_integer(stmt_int(st, 4)));
+	json_object_set_new(o, "ordered_at", iso_or_null(stmt_int(st, 5)));
+	json_object_set_new(o, "ordered_on", json_string(stmt_text(st, 6)));
+	json_object_set_new(o, "lines", json_integer(stmt_int(st, 7)));
+	json_array_append_new(items, o);
+}
+
+json_t *order_list_json(struct store *db, const struct order_filter *f, struct app_err *err)
+{
+	char where[2048], sql[2600];
+	struct stmt *st;
+	int64_t total = 0;
+	if (f->nchannels > 200)
+		return app_fail(err, 422, "invalid", "channel", "渠道过多", "too many channels"),
+		       NULL;
+	filter_sql(f, where, sizeof(where));
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM orders o%s", where);
+	int rc = store_prepare(db, sql, &st);
+	if (rc)
+		goto out_store;
+	bind_filter(st, f);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		total = stmt_int(st, 0);
+	stmt_finalize(st);
+	if (rc != STORE_ROW)
+		goto out_store;
+	snprintf(sql, sizeof(sql),
+		 "SELECT o.id, ch.code, o.channel_order_no, o.status, o.total_fen, o.ordered_at,"
+		 " o.ordered_on, (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = o.id)"
+		 " FROM orders o JOIN channels ch ON ch.id = o.channel_id%s"
+		 " ORDER BY o.id DESC LIMIT ? OFFSET ?",
+		 where);
+	rc = store_prepare(db, sql, &st);
+	if (rc)
+		goto out_store;
+	int k = bind_filter(st, f);
+	stmt_bind_int(st, k, f->limit > 0 ? f->limit : 100);
+	stmt_bind_int(st, k + 1, f->offset);
+	json_t *items = json_array();
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		list_row(st, items);
+	stmt_finalize(st);
+	if (rc != STORE_DONE) {
+		json_decref(items);
+		goto out_store;
+	}
+	return json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
+out_store:
+	app_store_fail(err, db, rc);
+	return NULL;
+}
+
+/* ---- status from the lines ---- */
+
+enum { LS_ALLOCATED, LS_BACKORDER, LS_PICKED, LS_SHIPPED, LS_DELIVERED, LS_CANCELLED,
+       LS_RETURNED, LS_N };
+
+static int line_state(const char *s)
+{
+	static const char *const names[LS_N] = {"allocated", "backorder", "picked", "shipped",
+						"delivered", "cancelled", "returned"};
+	for (int i = 0; i < LS_N; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *status_from_counts(const int64_t *n)
+{
+	int64_t total = 0;
+	for (int i = 0; i < LS_N; i++)
+		total += n[i];
+	int64_t active = total - n[LS_CANCELLED];
+	int64_t out = n[LS_SHIPPED] + n[LS_DELIVERED] + n[LS_RETURNED];
+	if (active == 0)
+		return "cancelled";
+	if (n[LS_RETURNED] == active)
+		return "returned";
+	if (n[LS_DELIVERED] + n[LS_RETURNED] == active)
+		return "delivered";
+	if (out == active)
+		return "shipped";
+	if (out + n[LS_PICKED] > 0)
+		return "picking";
+	if (n[LS_BACKORDER] == active)
+		return "backorder";
+	return n[LS_BACKORDER] > 0 ? "partial" : "allocated";
+}
+
+int order_refresh_status(struct store *db, int64_t order_id, struct app_err *err)
+{
+	struct stmt *st;
+	int64_t n[LS_N] = {0};
+	int rc = store_prepare(
+		db, "SELECT status, COUNT(*) FROM order_lines WHERE order_id = ? GROUP BY status",
+		&st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_int(st, 1, order_id);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		int k = line_state(stmt_text(st, 0));
+		if (k >= 0)
+			n[k] += stmt_int(st, 1);
+	}
+	stmt_finalize(st);
+	if (rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	rc = store_prepare(db, "UPDATE orders SET status = ? WHERE id = ?", &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_text(st, 1, status_from_counts(n));
+	stmt_bind_int(st, 2, order_id);
+	rc = stmt_step(st);
+	stmt_finalize(st);
+	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
+}

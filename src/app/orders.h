@@ -1,0 +1,113 @@
+/*
+ * Orders (云仓集单): taking an order from a channel, allocating each line to
+ * the warehouse that should serve it (through the policy in
+ * src/core/allocate.h) and reserving its stock; reading orders back. The
+ * operations after the order (parcels, shipping, delivery, cancel, refund,
+ * return) are in fulfil.h.
+ *
+ * An order is identified by its channel and the channel's order number. The
+ * same order sent again changes nothing (ORDER_UNCHANGED); a different body
+ * under the same number is refused with 409 "conflict". All operations run in
+ * the caller's transaction (the HTTP dispatcher's, or the importer's).
+ *
+ * Many orders in a row (bulk, import) share one struct order_ctx, which keeps
+ * the prepared statements, the warehouses with their service areas and the
+ * SKUs it has looked up, so a big import does not prepare a statement per row.
+ */
+#ifndef SHANHAI_APP_ORDERS_H
+#define SHANHAI_APP_ORDERS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+
+#define ORDER_MAX_LINES 200
+
+struct order_line_in {
+	const char *sku;        /* SKU code */
+	int64_t units;
+	int64_t unit_price_fen;
+};
+
+/* One order as the channel sends it. Text fields are NUL-terminated UTF-8. */
+struct order_in {
+	const char *order_no;      /* the channel's order number */
+	const char *name;          /* customer (personal data) */
+	const char *phone;         /* may be NULL or "" */
+	const char *address;
+	const char *division_code; /* 6, 9 or 12 digits (county or finer) */
+	int64_t ordered_at_ms;     /* 0: now (and not part of the body hash) */
+	const struct order_line_in *lines;
+	size_t nlines;
+};
+
+enum order_outcome { ORDER_CREATED, ORDER_UNCHANGED };
+
+struct order_result {
+	int64_t id;
+	enum order_outcome outcome;
+	char status[16]; /* allocated, backorder, partial ... */
+};
+
+/* Called by order_check for each problem: line is the 0-based line index, or
+ * -1 for the order itself; field is the input name ("sku", "units", "phone"...). */
+typedef void (*order_problem_fn)(void *ud, int line, const char *field, const char *zh,
+				 const char *en);
+
+struct order_ctx;
+
+/* A context for submitting orders over db on the business day `today`
+ * (Asia/Shanghai "YYYY-MM-DD", for expiry). Free with order_ctx_free. */
+struct order_ctx *order_ctx_new(struct store *db, const char *today);
+void order_ctx_free(struct order_ctx *ctx);
+
+/* Check everything about in that can be checked without writing: required
+ * fields, formats, numbers, known SKUs, overflow of amounts. Reports every
+ * problem through fn and returns their number (0: fine), or -1 with err set
+ * on a storage failure. */
+int order_check(struct order_ctx *ctx, const struct order_in *in, order_problem_fn fn, void *ud,
+		struct app_err *err);
+
+/* Take an order for channel_id: check it (422 with the first problem), then
+ * either find the identical existing order (ORDER_UNCHANGED), refuse a
+ * different one under the same number (409), or create the customer, the
+ * order and its lines, allocate and reserve each line (ORDER_CREATED).
+ * import_id links the order to an import (0 if none). */
+int order_submit(struct order_ctx *ctx, int64_t channel_id, const struct order_in *in,
+		 int64_t import_id, int64_t user_id, struct order_result *res,
+		 struct app_err *err);
+
+/* The id of the active channel with this code, or 404. */
+int channel_by_code(struct store *db, const char *code, int64_t *channel_id, struct app_err *err);
+
+/* One order as JSON: customer, lines with their allocation (warehouse, route,
+ * reason, lots), refunds and parcels. personal=false masks the customer.
+ * *channel_id receives the order's channel for the caller's scope check.
+ * NULL with err set (404) if there is no such order. */
+json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
+		       struct app_err *err);
+
+/* Filters for order_list_json; zero/NULL fields do not filter. */
+struct order_filter {
+	const int64_t *channels; /* restrict to these channels (scoped users) */
+	int nchannels;           /* -1: no restriction */
+	int64_t channel_id;
+	const char *status;
+	const char *from, *to;   /* ordered_on range, inclusive */
+	const char *order_no;
+	int64_t limit, offset;
+};
+
+/* {"items":[...], "total":N}: the orders matching f, newest first. */
+json_t *order_list_json(struct store *db, const struct order_filter *f, struct app_err *err);
+
+/* The channel and status of an order (404 if none). */
+int order_channel(struct store *db, int64_t order_id, int64_t *channel_id, struct app_err *err);
+
+/* Recompute orders.status from its lines (after fulfilment changes). */
+int order_refresh_status(struct store *db, int64_t order_id, struct app_err *err);
+
+#endif
