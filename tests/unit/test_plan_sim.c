@@ -1,0 +1,295 @@
+/*
+ * Unit tests of the planner and the logistics simulation (src/plan/): a small
+ * scenario whose totals are worked out by hand below, cost accounting that
+ * adds up for every policy on the shipped scenario, seeded determinism, the
+ * planner never loading more than the origin holds nor chilled goods on an
+ * ordinary truck, spoilage once the shelf life is past, and the choice of
+ * where an order is served from.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "plan/plan.h"
+
+/*
+ * Hand-checkable scenario. Origin at (0,0), sales warehouse and destination A
+ * at (9,0): 1001 road km; B at (0.5,0): 56 km from the origin, 945 from the
+ * sales warehouse. Trucks 500 km a day: 3 days. Parcels 1 day + 600 km a day:
+ * origin->A 3 days, origin->B 2 days. Monday 2024-01-01 is day 0, the weekly
+ * truck's day. Three fixed orders: day 0 5 kg to A, day 0 3 kg to B, day 4
+ * 2.5 kg to A.
+ */
+#define HAND_SCENARIO(SHELF, ORDERS)                                                        \
+	"{\"name\":\"hand\",\"start_date\":\"2024-01-01\",\"horizon_days\":5,"                  \
+	"\"promise_days\":3,\"cancel_after_days\":14,\"road_factor\":1.0,"                      \
+	"\"origin\":{\"code\":\"O\",\"name\":\"o\",\"lon\":0,\"lat\":0},"                        \
+	"\"sales_warehouse\":{\"code\":\"S\",\"name\":\"s\",\"lon\":9,\"lat\":0,"                \
+	"\"service_radius_km\":2000,\"target_cover_days\":4,\"max_cover_days\":10,"             \
+	"\"storage_fen_per_tonne_day\":1000},"                                                  \
+	"\"handling\":{\"origin_pack_fen_per_order\":100,\"sales_pack_fen_per_order\":50,"      \
+	"\"truck_handling_fen_per_kg\":10},"                                                    \
+	"\"linehaul\":{\"km_per_day\":500,\"trucks\":[{\"name\":\"T\",\"capacity_kg\":1000,"    \
+	"\"fen_per_km\":200}]},"                                                                \
+	"\"parcel\":{\"pickup_days\":1,\"km_per_day\":600,\"chilled_permille\":1500,\"zones\":[" \
+	"{\"max_km\":100,\"first_kg_fen\":500,\"extra_kg_fen\":100},"                           \
+	"{\"max_km\":2000,\"first_kg_fen\":1000,\"extra_kg_fen\":600}]},"                       \
+	"\"city_delivery\":{\"radius_km\":10,\"fen_per_order\":300,\"fen_per_kg\":20,"          \
+	"\"days\":1},"                                                                          \
+	"\"products\":[{\"code\":\"P\",\"name\":\"p\",\"shelf_life_days\":" SHELF ","           \
+	"\"supply_kg_year\":0,\"demand_kg_year\":3650000,\"initial_origin_kg\":2000,"           \
+	"\"supply_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1],"                                        \
+	"\"demand_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1]}],"                                      \
+	"\"order_sizes\":[{\"grams\":5000,\"share\":1}],"                                       \
+	"\"destinations\":[{\"code\":\"A\",\"name\":\"a\",\"lon\":9,\"lat\":0,\"weight\":1},"   \
+	"{\"code\":\"B\",\"name\":\"b\",\"lon\":0.5,\"lat\":0,\"weight\":1}],"                  \
+	"\"fixed_orders\":" ORDERS ","                                                          \
+	"\"spikes\":{\"per_year\":0,\"multiplier_percent\":100,\"days\":1},"                    \
+	"\"weekly_truck\":{\"truck\":\"T\",\"weekday\":0},"                                     \
+	"\"subsidy\":{\"linehaul_permille\":300,\"parcel_fen_per_order\":0}}"
+
+#define THREE_ORDERS                                                                        \
+	"[{\"day\":0,\"product\":\"P\",\"destination\":\"A\",\"grams\":5000},"                  \
+	"{\"day\":0,\"product\":\"P\",\"destination\":\"B\",\"grams\":3000},"                   \
+	"{\"day\":4,\"product\":\"P\",\"destination\":\"A\",\"grams\":2500}]"
+
+static void load(const char *json, struct scenario *sc)
+{
+	char err[512];
+	if (scenario_parse(json, strlen(json), sc, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+static void run(const struct scenario *sc, enum sim_policy p, uint64_t seed, int days,
+		struct sim_result *r)
+{
+	char err[256];
+	if (sim_run(sc, p, seed, days, r, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
+static void assert_adds_up(const struct sim_result *r)
+{
+	assert_int_equal(r->total_fen, r->linehaul_fen + r->truck_handling_fen + r->parcel_fen +
+					       r->city_fen + r->pack_fen + r->storage_fen);
+	/* every fen of line-haul and handling went to an order, spoiled goods or stock */
+	assert_int_equal(r->freight_orders_fen + r->freight_spoiled_fen + r->freight_left_fen,
+			 r->linehaul_fen + r->truck_handling_fen);
+	/* what the orders carry + what they don't = the total */
+	assert_int_equal(r->order_costs_fen + r->freight_spoiled_fen + r->freight_left_fen +
+				 r->storage_fen,
+			 r->total_fen);
+	int64_t hist = 0;
+	for (int d = 0; d < SIM_MAX_DAYS_HIST; d++)
+		hist += r->days_hist[d];
+	assert_int_equal(hist, r->delivered);
+	assert_true(r->delivered + r->cancelled <= r->orders);
+	assert_true(r->within_promise <= r->delivered);
+}
+
+static void test_hand_direct(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	load(HAND_SCENARIO("100", THREE_ORDERS), &sc);
+	run(&sc, POLICY_DIRECT, 1, 0, &r);
+	/* 5 kg over 1001 km: 10.00 + 4 x 6.00 = 34.00; 3 kg over 56 km: 5.00 + 2 x 1.00
+	 * = 7.00; 2.5 kg (charged 3) over 1001 km: 10.00 + 2 x 6.00 = 22.00 */
+	assert_int_equal(r.parcel_fen, 3400 + 700 + 2200);
+	assert_int_equal(r.pack_fen, 3 * 100);
+	assert_int_equal(r.total_fen, 6600);
+	assert_int_equal(r.delivered, 3);
+	assert_int_equal(r.delivered_g, 10500);
+	assert_int_equal(r.within_promise, 3); /* 3, 2 and 3 days */
+	assert_int_equal(r.days_hist[2], 1);
+	assert_int_equal(r.days_hist[3], 2);
+	assert_int_equal(r.median_days, 3);
+	assert_int_equal(sim_fen_per_kg(&r, 0), 629); /* 6600 / 10.5 = 628.57 */
+	assert_int_equal(r.subsidy_fen, 0);
+	assert_adds_up(&r);
+	scenario_release(&sc);
+}
+
+static void test_hand_weekly_truck(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	load(HAND_SCENARIO("100", THREE_ORDERS), &sc);
+	run(&sc, POLICY_WEEKLY, 1, 0, &r);
+	/* day 0: no stock in Ningbo yet, both orders go by parcel (34.00 + 1.00,
+	 * 7.00 + 1.00); then the Monday truck leaves full: 1000 kg, trip 1001 km x
+	 * 2.00 = 2002.00, handling 1000 kg x 0.10 = 100.00; it arrives on day 3.
+	 * Storage 1 t x 10.00 on days 3 and 4. Day 4: 2.5 kg from the sales
+	 * warehouse: city 3.00 + 2.5 x 0.20 = 3.50, packing 0.50, freight share
+	 * 2102.00 x 2.5/1000 = 5.255 -> 5.26. */
+	assert_int_equal(r.trips[0], 1);
+	assert_int_equal(r.trucked_g, 1000000);
+	assert_int_equal(r.linehaul_fen, 200200);
+	assert_int_equal(r.truck_handling_fen, 10000);
+	assert_int_equal(r.parcel_fen, 3400 + 700);
+	assert_int_equal(r.city_fen, 350);
+	assert_int_equal(r.pack_fen, 100 + 100 + 50);
+	assert_int_equal(r.storage_fen, 2000);
+	assert_int_equal(r.total_fen, 200200 + 10000 + 4100 + 350 + 250 + 2000);
+	assert_int_equal(r.freight_orders_fen, 526);
+	assert_int_equal(r.order_costs_fen, 3500 + 800 + (350 + 50 + 526));
+	assert_int_equal(r.freight_left_fen, 210200 - 526);
+	assert_int_equal(r.served_sales, 1);
+	assert_int_equal(r.days_hist[1], 1);
+	/* the subsidy is 30% of the line-haul, reported apart */
+	assert_int_equal(r.subsidy_fen, 60060);
+	assert_adds_up(&r);
+	scenario_release(&sc);
+}
+
+static void test_spoilage(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	/* 2000 kg harvested on day 0 with a 2-day shelf life, nobody buys: on day 3
+	 * it is 3 days old and written off, under every policy */
+	load(HAND_SCENARIO("2", "[]"), &sc);
+	for (int p = 0; p < POLICY_COUNT; p++) {
+		run(&sc, (enum sim_policy)p, 1, 0, &r);
+		assert_int_equal(r.spoiled_origin_g + r.spoiled_sales_g, 2000000);
+		assert_int_equal(r.orders, 0);
+		assert_adds_up(&r);
+	}
+	/* with 2 days only, nothing is past its shelf life yet */
+	run(&sc, POLICY_DIRECT, 1, 2, &r);
+	assert_int_equal(r.spoiled_origin_g, 0);
+	scenario_release(&sc);
+}
+
+static void test_shipped_scenario_adds_up(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r[POLICY_COUNT];
+	char err[512];
+	if (scenario_load("scenarios/liangshan_ningbo.json", &sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	int64_t supply = 0;
+	for (size_t p = 0; p < sc.nproducts; p++)
+		supply += sc.products[p].supply_g_year + sc.products[p].initial_origin_g;
+	for (int p = 0; p < POLICY_COUNT; p++) {
+		run(&sc, (enum sim_policy)p, 7, 120, &r[p]);
+		assert_adds_up(&r[p]);
+		assert_true(r[p].orders > 10000);
+		/* never more goods sent or delivered than were harvested */
+		assert_true(r[p].trucked_g <= supply);
+		assert_true(r[p].delivered_g + r[p].spoiled_origin_g + r[p].spoiled_sales_g <= supply);
+	}
+	/* the same demand for every policy */
+	assert_int_equal(r[POLICY_DIRECT].ordered_g, r[POLICY_PLANNER].ordered_g);
+	assert_int_equal(r[POLICY_DIRECT].linehaul_fen, 0);
+	assert_true(r[POLICY_PLANNER].linehaul_fen > 0);
+	scenario_release(&sc);
+}
+
+static void test_seeds(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result a, b, c;
+	char err[512];
+	if (scenario_load("scenarios/liangshan_ningbo.json", &sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	run(&sc, POLICY_PLANNER, 42, 60, &a);
+	run(&sc, POLICY_PLANNER, 42, 60, &b);
+	run(&sc, POLICY_PLANNER, 43, 60, &c);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(a.orders != c.orders || a.ordered_g != c.ordered_g);
+	assert_true(a.total_fen != c.total_fen);
+	scenario_release(&sc);
+}
+
+static void test_dispatch_within_stock(void **state)
+{
+	(void)state;
+	struct plan_truck trucks[2] = {
+		{"big", 30000000, 1000, 0, false},
+		{"cold", 10000000, 1400, 0, true},
+	};
+	int64_t trip[2] = {2400000, 3360000};
+	struct plan_product_view v[2] = {
+		/* huge demand, little at the origin: can ship 3 kg only */
+		{.sales_g = 0, .origin_g = 3000, .forecast_g = 5000000, .shelf_life_days = 90},
+		/* chilled: must not go on the ordinary truck */
+		{.sales_g = 0, .origin_g = 700000, .forecast_g = 100000, .shelf_life_days = 10,
+		 .chilled = true},
+	};
+	struct plan_params pp = {3, 4, 10, 85, 8, 0};
+	struct plan_dispatch d;
+	size_t n = plan_dispatch(&pp, trucks, trip, 2, v, 2, &d);
+	assert_true(n >= 1);
+	int64_t sent[2] = {0, 0};
+	for (size_t i = 0; i < n; i++) {
+		int64_t load = 0;
+		for (int p = 0; p < 2; p++) {
+			sent[p] += d.load_g[i][p];
+			load += d.load_g[i][p];
+		}
+		assert_true(load <= trucks[d.truck[i]].capacity_g);
+		if (!trucks[d.truck[i]].refrigerated)
+			assert_int_equal(d.load_g[i][1], 0);
+	}
+	assert_true(sent[0] <= 3000);
+	assert_true(sent[1] <= 700000);
+	assert_true(sent[1] > 0); /* urgent: the chilled product has nothing in Ningbo */
+
+	/* nothing urgent and no truck nearly full: wait */
+	v[0] = (struct plan_product_view){.sales_g = 900000, .origin_g = 100000,
+					  .forecast_g = 100000, .shelf_life_days = 90};
+	v[1].origin_g = 0;
+	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
+
+	/* a trip dearer per kg than the parcels it replaces is never sent */
+	v[0] = (struct plan_product_view){.origin_g = 100000000, .forecast_g = 5000000,
+					  .shelf_life_days = 90};
+	pp.max_fen_per_kg = 50; /* big truck full: 24000.00 / 30 t = 0.80 yuan/kg > 0.50 */
+	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
+	pp.max_fen_per_kg = 500;
+	assert_true(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d) >= 1);
+	assert_int_equal(d.truck[0], 0);
+	assert_int_equal(d.load_g[0][0], 30000000);
+}
+
+static void test_choose_source(void **state)
+{
+	(void)state;
+	struct plan_option o[SOURCE_COUNT] = {{0}};
+	assert_int_equal(plan_choose_source(o, 10, 3), SOURCE_NONE);
+	o[SOURCE_ORIGIN] = (struct plan_option){true, 15, 5000};
+	o[SOURCE_SALES] = (struct plan_option){true, 11, 900};
+	/* on time and cheaper */
+	assert_int_equal(plan_choose_source(o, 10, 3), SOURCE_SALES);
+	/* on time beats cheaper but late */
+	o[SOURCE_SALES].available = false;
+	o[SOURCE_WAIT_TRUCK] = (struct plan_option){true, 14, 900};
+	o[SOURCE_ORIGIN].delivery_day = 13;
+	assert_int_equal(plan_choose_source(o, 10, 3), SOURCE_ORIGIN);
+	/* both late: the earlier one */
+	o[SOURCE_ORIGIN].delivery_day = 15;
+	assert_int_equal(plan_choose_source(o, 10, 3), SOURCE_WAIT_TRUCK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hand_direct),
+		cmocka_unit_test(test_hand_weekly_truck),
+		cmocka_unit_test(test_spoilage),
+		cmocka_unit_test(test_shipped_scenario_adds_up),
+		cmocka_unit_test(test_seeds),
+		cmocka_unit_test(test_dispatch_within_stock),
+		cmocka_unit_test(test_choose_source),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
