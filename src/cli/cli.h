@@ -22,5 +22,6 @@ int cmd_import(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_route(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
 
 #endif

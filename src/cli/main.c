@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"user", cmd_user, "用户管理", "manage users"},
 	{"backup", cmd_backup, "在线备份数据库", "online backup of the database"},
 	{"route", cmd_route, "路径规划与物流仿真", "vehicle routing and logistics simulation"},
+	{"routes", cmd_routes, "列出 HTTP 接口及其角色", "list the HTTP endpoints and their roles"},
 };
 
 static const char *db_path;

@@ -106,8 +106,12 @@ export async function startServer({ demo = false, extraArgs = [] } = {}) {
         await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      logStream.end();
+      await new Promise((res) => logStream.end(res));
+      const log = fs.readFileSync(logPath, 'utf8');
       if (!process.env.SHANHAI_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+      // the API suite runs the sanitizer build: any report fails the test file
+      const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
+      if (bad) throw new Error(`sanitizer report in the server log: ${bad[0]}\n${log.slice(-4000)}`);
     },
   };
   return srv;
