@@ -11,5 +11,14 @@ extern const struct route auth_routes[];
 extern const struct route users_routes[];
 extern const struct route audit_routes[];
 extern const struct route health_routes[];
+extern const struct route places_routes[];
+extern const struct route catalogue_routes[];
+extern const struct route collection_routes[];
+extern const struct route warehouse_routes[];
+extern const struct route linehaul_routes[];
+extern const struct route orders_routes[];
+extern const struct route fulfil_routes[];
+extern const struct route trace_routes[];
+extern const struct route figures_routes[];
 
 #endif

@@ -1,0 +1,594 @@
+/*
+ * Orders over HTTP (云仓集单): POST /orders (one order), POST /orders/bulk
+ * (all or nothing, every bad order listed with its index), POST
+ * /imports/orders?channel=CODE (a CSV or xlsx file as the raw body), the
+ * order list and one order, and cancel / refund / return. Thin: the JSON is
+ * validated here (unknown fields refused), the caller's channel scope is
+ * checked, and src/app/orders.c, fulfil.c and order_import.c do the work.
+ * A resent order answers 200 "unchanged" with the existing order; a different
+ * body under the same order number answers 409.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/fulfil.h"
+#include "app/order_import.h"
+#include "app/orders.h"
+#include "http/routes.h"
+#include "io/table.h"
+#include "lib/str.h"
+#include "lib/timeutil.h"
+
+#define BULK_MAX_ORDERS 50000
+
+static const char *const order_fields[] = {"channel", "order_no", "customer", "ordered_at",
+					   "lines",   NULL};
+static const char *const customer_fields[] = {"name", "phone", "address", "division_code", NULL};
+static const char *const line_fields[] = {"sku", "units", "unit_price_fen", NULL};
+
+static int reply_app(struct req *r, const struct app_err *e)
+{
+	if (e->status == 422 && e->field[0])
+		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
+	if (e->status == 422 && r->nerrors)
+		return reply_invalid(r);
+	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
+			   e->message_en);
+}
+
+/* Errors added since `from` get `prefix` before their field and `row`. */
+static void relabel(struct req *r, int from, const char *prefix, int64_t row)
+{
+	for (int i = from; i < r->nerrors; i++) {
+		struct field_error *f = &r->errors[i];
+		f->field = arena_printf(r->arena, "%s%s", prefix, f->field ? f->field : "");
+		if (row)
+			f->row = row;
+	}
+}
+
+static bool parse_ordered_at(struct req *r, json_t *o, int64_t *ms)
+{
+	const char *s = NULL;
+	int64_t unix_s;
+	*ms = 0;
+	if (!jget_str(r, o, "ordered_at", false, 40, &s))
+		return false;
+	if (!s)
+		return true;
+	if (time_parse_iso(s, strlen(s), &unix_s)) {
+		req_add_error(r, "ordered_at", 0, "下单时间须为 ISO-8601（如 2024-10-01T06:30:00Z）",
+			      "ordered_at must be ISO-8601, e.g. 2024-10-01T06:30:00Z");
+		return false;
+	}
+	*ms = unix_s * 1000;
+	return true;
+}
+
+static bool parse_lines(struct req *r, json_t *o, struct order_in *in)
+{
+	json_t *lines, *l;
+	size_t i;
+	if (!jget_array(r, o, "lines", true, ORDER_MAX_LINES, &lines))
+		return false;
+	struct order_line_in *out = arena_alloc(r->arena, json_array_size(lines) * sizeof(*out));
+	bool ok = true;
+	json_array_foreach(lines, i, l)
+	{
+		int from = r->nerrors;
+		bool good = jcheck_fields(r, l, line_fields) &&
+			    jget_str(r, l, "sku", true, 64, &out[i].sku);
+		good = jget_int(r, l, "units", true, 1, 100000, &out[i].units) && good;
+		good = jget_int(r, l, "unit_price_fen", true, 0, 1000000000, &out[i].unit_price_fen) &&
+		       good;
+		relabel(r, from, arena_printf(r->arena, "lines[%zu].", i), 0);
+		ok = ok && good;
+	}
+	in->lines = out;
+	in->nlines = json_array_size(lines);
+	return ok;
+}
+
+/* Read one order object into in (and its channel code); false after adding errors. */
+static bool parse_order(struct req *r, json_t *o, struct order_in *in, const char **channel)
+{
+	json_t *cust;
+	memset(in, 0, sizeof(*in));
+	if (!jcheck_fields(r, o, order_fields))
+		return false;
+	bool ok = jget_str(r, o, "channel", true, 64, channel);
+	ok = jget_str(r, o, "order_no", true, 64, &in->order_no) && ok;
+	ok = parse_ordered_at(r, o, &in->ordered_at_ms) && ok;
+	cust = json_object_get(o, "customer");
+	if (!cust) {
+		req_add_error(r, "customer", 0, "缺少字段 customer", "missing field 'customer'");
+		ok = false;
+	} else {
+		int from = r->nerrors;
+		if (jcheck_fields(r, cust, customer_fields)) {
+			ok = jget_str(r, cust, "name", true, 50, &in->name) && ok;
+			ok = jget_str(r, cust, "phone", false, 20, &in->phone) && ok;
+			ok = jget_str(r, cust, "address", true, 200, &in->address) && ok;
+			ok = jget_str(r, cust, "division_code", true, 12, &in->division_code) && ok;
+		} else {
+			ok = false;
+		}
+		relabel(r, from, "customer.", 0);
+	}
+	return parse_lines(r, o, in) && ok;
+}
+
+struct problem_sink {
+	struct req *r;
+	const char *prefix;
+	int64_t row;
+};
+
+static const char *customer_field(const char *f)
+{
+	static const char *const c[] = {"name", "phone", "address", "division_code", NULL};
+	for (int i = 0; c[i]; i++)
+		if (!strcmp(c[i], f))
+			return "customer.";
+	return "";
+}
+
+static void add_problem(void *ud, int line, const char *field, const char *zh, const char *en)
+{
+	struct problem_sink *s = ud;
+	const char *f = line >= 0
+				? arena_printf(s->r->arena, "%slines[%d].%s", s->prefix, line, field)
+				: arena_printf(s->r->arena, "%s%s%s", s->prefix, customer_field(field),
+					       field);
+	req_add_error(s->r, f, s->row, zh, en);
+}
+
+static bool sees_customer(const struct user *u)
+{
+	return user_sees_personal(u) || u->role == ROLE_CHANNEL || u->role == ROLE_MACHINE;
+}
+
+/* The channel's id if it exists and the caller may use it; else a reply is made. */
+static bool channel_for(struct req *r, const char *code, int64_t *id, int64_t row)
+{
+	struct app_err e;
+	if (channel_by_code(r->db, code, id, &e)) {
+		if (e.status == 404) {
+			req_add_error(r, row ? arena_printf(r->arena, "orders[%lld].channel",
+							    (long long)row - 1)
+					     : "channel",
+				      row, e.message_zh, e.message_en);
+			return false;
+		}
+		reply_app(r, &e);
+		return false;
+	}
+	if (!user_has_channel(r->user, *id)) {
+		reply_error(r, 403, "forbidden", "channel", "您无权为该渠道下单",
+			    arena_printf(r->arena, "you may not post orders for channel '%.64s'",
+					 code));
+		return false;
+	}
+	return true;
+}
+
+static int handle_create(struct req *r)
+{
+	struct order_in in;
+	const char *channel;
+	int64_t channel_id, cid;
+	struct app_err e;
+	struct order_result res;
+	json_t *body = req_body_object(r);
+	if (!body || !parse_order(r, body, &in, &channel))
+		return reply_invalid(r);
+	if (!channel_for(r, channel, &channel_id, 0))
+		return r->status ? 0 : reply_invalid(r);
+	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
+	struct problem_sink sink = {r, "", 0};
+	int bad = order_check(ctx, &in, add_problem, &sink, &e);
+	int rc = bad == 0 ? order_submit(ctx, channel_id, &in, 0, r->user->id, &res, &e) : -1;
+	order_ctx_free(ctx);
+	if (bad > 0)
+		return reply_invalid(r);
+	if (rc)
+		return reply_app(r, &e);
+	json_t *order = order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
+	if (!order)
+		return reply_app(r, &e);
+	if (res.outcome == ORDER_CREATED &&
+	    audit(r, "order.create", "order", arena_printf(r->arena, "%lld", (long long)res.id),
+		  arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
+			       (long long)channel_id, res.status)))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	return reply_json(r, res.outcome == ORDER_CREATED ? 201 : 200,
+			  json_pack("{s:s, s:o}", "result",
+				    res.outcome == ORDER_CREATED ? "created" : "unchanged", "order",
+				    order));
+}
+
+/* Channels already resolved in this bulk request. */
+struct channel_cache {
+	const char *code[16];
+	int64_t id[16];
+	int n;
+};
+
+static bool bulk_channel(struct req *r, struct channel_cache *cc, const char *code, size_t i,
+			 int64_t *id)
+{
+	for (int k = 0; k < cc->n; k++)
+		if (!strcmp(cc->code[k], code)) {
+			*id = cc->id[k];
+			return true;
+		}
+	if (!channel_for(r, code, id, (int64_t)i + 1))
+		return false;
+	if (cc->n < 16) {
+		cc->code[cc->n] = code;
+		cc->id[cc->n++] = *id;
+	}
+	return true;
+}
+
+struct bulk_item {
+	struct order_in in;
+	int64_t channel_id;
+	bool ok;
+};
+
+/* Parse and check every order; false if anything is wrong (errors added,
+ * or a 403/5xx reply already made). */
+static bool bulk_check(struct req *r, json_t *orders, struct bulk_item *items,
+		       struct order_ctx *ctx)
+{
+	struct channel_cache cc = {.n = 0};
+	json_t *o;
+	size_t i;
+	bool ok = true;
+	json_array_foreach(orders, i, o)
+	{
+		const char *channel = NULL;
+		int from = r->nerrors;
+		const char *prefix = arena_printf(r->arena, "orders[%zu].", i);
+		items[i].ok = parse_order(r, o, &items[i].in, &channel);
+		relabel(r, from, prefix, (int64_t)i + 1);
+		if (channel && !bulk_channel(r, &cc, channel, i, &items[i].channel_id)) {
+			if (r->status)
+				return false;
+			items[i].ok = false;
+		}
+		if (items[i].ok) {
+			struct problem_sink sink = {r, prefix, (int64_t)i + 1};
+			struct app_err e;
+			int bad = order_check(ctx, &items[i].in, add_problem, &sink, &e);
+			if (bad < 0) {
+				reply_app(r, &e);
+				return false;
+			}
+			items[i].ok = bad == 0;
+		}
+		ok = ok && items[i].ok;
+	}
+	return ok;
+}
+
+static json_t *bulk_submit(struct req *r, struct bulk_item *items, size_t n,
+			   struct order_ctx *ctx, size_t *created)
+{
+	json_t *out = json_array();
+	*created = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct order_result res;
+		struct app_err e;
+		if (order_submit(ctx, items[i].channel_id, &items[i].in, 0, r->user->id, &res, &e)) {
+			if (e.status >= 500) {
+				reply_app(r, &e);
+				json_decref(out);
+				return NULL;
+			}
+			req_add_error(r, arena_printf(r->arena, "orders[%zu].%s", i, e.field),
+				      (int64_t)i + 1, e.message_zh, e.message_en);
+			continue;
+		}
+		*created += res.outcome == ORDER_CREATED;
+		json_array_append_new(
+			out, json_pack("{s:I, s:I, s:s, s:s, s:s}", "index", (json_int_t)i, "id",
+				       (json_int_t)res.id, "order_no", items[i].in.order_no, "result",
+				       res.outcome == ORDER_CREATED ? "created" : "unchanged",
+				       "status", res.status));
+	}
+	return out;
+}
+
+static const char *const bulk_fields[] = {"orders", NULL};
+
+static int handle_bulk(struct req *r)
+{
+	json_t *body = req_body_object(r), *orders;
+	if (!body || !jcheck_fields(r, body, bulk_fields) ||
+	    !jget_array(r, body, "orders", true, BULK_MAX_ORDERS, &orders))
+		return reply_invalid(r);
+	size_t n = json_array_size(orders), created;
+	struct bulk_item *items = arena_alloc(r->arena, n * sizeof(*items));
+	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
+	json_t *done = NULL;
+	if (bulk_check(r, orders, items, ctx))
+		done = bulk_submit(r, items, n, ctx, &created);
+	order_ctx_free(ctx);
+	if (r->status)
+		return 0;
+	if (!done || r->nerrors) {
+		json_decref(done);
+		return reply_invalid(r);
+	}
+	if (audit(r, "order.bulk", "order", "bulk",
+		  arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, created)))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	return reply_json(r, created ? 201 : 200,
+			  json_pack("{s:I, s:I, s:o}", "created", (json_int_t)created, "unchanged",
+				    (json_int_t)(n - created), "orders", done));
+}
+
+/* ---- reading ---- */
+
+static bool path_id(struct req *r, int64_t *id)
+{
+	return !parse_int64(str_from(r->params[0]), id) && *id > 0;
+}
+
+static int handle_get(struct req *r)
+{
+	int64_t id, channel_id;
+	struct app_err e;
+	if (!path_id(r, &id))
+		return reply_not_found(r, "order");
+	json_t *o = order_get_json(r->db, id, sees_customer(r->user), &channel_id, &e);
+	if (!o)
+		return reply_app(r, &e);
+	if (!user_has_channel(r->user, channel_id)) {
+		json_decref(o);
+		return reply_forbidden(r);
+	}
+	return reply_json(r, 200, o);
+}
+
+static bool scoped_by_channel(const struct user *u)
+{
+	return u->role == ROLE_CHANNEL || u->role == ROLE_MACHINE;
+}
+
+static const char *const order_statuses[] = {"allocated", "backorder", "picking", "shipped",
+					     "delivered", "cancelled", "returned",  "partial",
+					     NULL};
+
+static bool list_filter(struct req *r, struct order_filter *f)
+{
+	const char *s;
+	int64_t day;
+	memset(f, 0, sizeof(*f));
+	f->nchannels = -1;
+	if (scoped_by_channel(r->user)) {
+		f->channels = r->user->channels;
+		f->nchannels = r->user->nchannels;
+	}
+	req_paging(r, &f->limit, &f->offset);
+	if ((s = req_query(r, "channel"))) {
+		struct app_err e;
+		if (channel_by_code(r->db, s, &f->channel_id, &e))
+			req_add_error(r, "channel", 0, e.message_zh, e.message_en);
+	}
+	if ((s = req_query(r, "status"))) {
+		const char *const *a = order_statuses;
+		while (*a && strcmp(*a, s))
+			a++;
+		if (!*a)
+			req_add_error(r, "status", 0, "订单状态无效", "unknown order status");
+		f->status = s;
+	}
+	if ((f->from = req_query(r, "from")) && date_parse(f->from, strlen(f->from), &day))
+		req_add_error(r, "from", 0, "日期格式应为 YYYY-MM-DD", "'from' must be YYYY-MM-DD");
+	if ((f->to = req_query(r, "to")) && date_parse(f->to, strlen(f->to), &day))
+		req_add_error(r, "to", 0, "日期格式应为 YYYY-MM-DD", "'to' must be YYYY-MM-DD");
+	f->order_no = req_query(r, "order_no");
+	return r->nerrors == 0;
+}
+
+static int handle_list(struct req *r)
+{
+	struct order_filter f;
+	struct app_err e;
+	if (!list_filter(r, &f))
+		return reply_invalid(r);
+	json_t *out = order_list_json(r->db, &f, &e);
+	return out ? reply_json(r, 200, out) : reply_app(r, &e);
+}
+
+/* ---- after-sale ---- */
+
+/* The order of the path, if the caller's channel scope allows it. */
+static bool order_in_scope(struct req *r, int64_t *id)
+{
+	int64_t channel_id;
+	struct app_err e;
+	if (!path_id(r, id)) {
+		reply_not_found(r, "order");
+		return false;
+	}
+	if (order_channel(r->db, *id, &channel_id, &e)) {
+		reply_app(r, &e);
+		return false;
+	}
+	if (r->user->role != ROLE_WAREHOUSE && !user_has_channel(r->user, channel_id)) {
+		reply_forbidden(r);
+		return false;
+	}
+	return true;
+}
+
+static int reply_order(struct req *r, int status, int64_t id, const char *action,
+		       int64_t refund_id)
+{
+	int64_t cid;
+	struct app_err e;
+	json_t *o = order_get_json(r->db, id, sees_customer(r->user), &cid, &e);
+	if (!o)
+		return reply_app(r, &e);
+	if (audit(r, action, "order", arena_printf(r->arena, "%lld", (long long)id),
+		  arena_printf(r->arena, "{\"refund_id\":%lld}", (long long)refund_id))) {
+		json_decref(o);
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	}
+	return reply_json(r, status, o);
+}
+
+static const char *const cancel_fields[] = {"reason", NULL};
+
+static int handle_cancel(struct req *r)
+{
+	int64_t id, refund_id;
+	const char *reason = NULL;
+	struct app_err e;
+	json_t *body = r->json; /* optional: {"reason": "..."} */
+	if (body && (!jcheck_fields(r, body, cancel_fields) ||
+		     !jget_str(r, body, "reason", false, 200, &reason)))
+		return reply_invalid(r);
+	if (!order_in_scope(r, &id))
+		return 0;
+	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id, &e))
+		return reply_app(r, &e);
+	return reply_order(r, 200, id, "order.cancel", refund_id);
+}
+
+static const char *const refund_fields[] = {"amount_fen", "line_no", "reason", NULL};
+
+static int handle_refund(struct req *r)
+{
+	int64_t id, refund_id, amount = 0, line_no = 0;
+	const char *reason = NULL;
+	struct app_err e;
+	json_t *body = req_body_object(r);
+	if (!body || !jcheck_fields(r, body, refund_fields))
+		return reply_invalid(r);
+	bool ok = jget_int(r, body, "amount_fen", true, 1, INT64_MAX / 4, &amount);
+	ok = jget_int(r, body, "line_no", false, 1, ORDER_MAX_LINES, &line_no) && ok;
+	ok = jget_str(r, body, "reason", true, 200, &reason) && ok;
+	if (!ok)
+		return reply_invalid(r);
+	if (!order_in_scope(r, &id))
+		return 0;
+	if (order_refund(r->db, id, line_no, amount, reason, r->user->id, &refund_id, &e))
+		return reply_app(r, &e);
+	return reply_order(r, 201, id, "order.refund", refund_id);
+}
+
+static const char *const return_fields[] = {"line_no",     "units",  "warehouse_id",
+					    "restockable", "reason", "refund_fen",
+					    NULL};
+
+static int handle_return(struct req *r)
+{
+	int64_t id, refund_id, line_no = 0, units = 0, wh = 0, refund = -1;
+	bool restockable = false;
+	const char *reason = NULL;
+	struct app_err e;
+	json_t *body = req_body_object(r);
+	if (!body || !jcheck_fields(r, body, return_fields))
+		return reply_invalid(r);
+	bool ok = jget_int(r, body, "line_no", true, 1, ORDER_MAX_LINES, &line_no);
+	ok = jget_int(r, body, "units", true, 1, 100000, &units) && ok;
+	ok = jget_int(r, body, "warehouse_id", true, 1, INT64_MAX, &wh) && ok;
+	ok = jget_bool(r, body, "restockable", true, &restockable) && ok;
+	ok = jget_str(r, body, "reason", true, 200, &reason) && ok;
+	ok = jget_int(r, body, "refund_fen", false, 0, INT64_MAX / 4, &refund) && ok;
+	if (!ok)
+		return reply_invalid(r);
+	if (!order_in_scope(r, &id))
+		return 0;
+	if (r->user->role == ROLE_WAREHOUSE && !user_has_warehouse(r->user, wh))
+		return reply_forbidden(r);
+	if (order_return(r->db, id, line_no, units, wh, restockable, reason, refund, r->user->id,
+			 &refund_id, &e))
+		return reply_app(r, &e);
+	return reply_order(r, 201, id, "order.return", refund_id);
+}
+
+/* ---- import ---- */
+
+static int reply_problems(struct req *r, const struct import_report *rep)
+{
+	for (size_t i = 0; i < rep->nproblems && i < rep->capproblems; i++) {
+		const struct import_problem *p = &rep->problems[i];
+		req_add_error(r, p->column[0] ? p->column : NULL, p->line, p->message_zh,
+			      p->message_en);
+	}
+	return reply_invalid(r);
+}
+
+static int handle_import(struct req *r)
+{
+	struct table t;
+	struct io_error ioe;
+	struct import_report rep;
+	struct app_err e;
+	int64_t channel_id;
+	const char *code = req_query(r, "channel");
+	if (!code || !*code) {
+		req_add_error(r, "channel", 0, "缺少参数 channel", "missing query parameter 'channel'");
+		return reply_invalid(r);
+	}
+	if (!channel_for(r, code, &channel_id, 0))
+		return r->status ? 0 : reply_invalid(r);
+	table_init(&t);
+	if (table_read_mem(r->body, r->body_len, &t, &ioe)) {
+		table_release(&t);
+		req_add_error(r, ioe.column[0] ? ioe.column : NULL, ioe.line, ioe.message_zh,
+			      ioe.message);
+		return reply_invalid(r);
+	}
+	import_report_init(&rep);
+	const char *filename = req_query(r, "filename");
+	int rc = order_import_table(r->db, channel_id, &t, filename, r->user->id,
+				    today_shanghai(r), NULL, NULL, &rep, &e);
+	table_release(&t);
+	if (rc) {
+		rc = rep.nproblems ? reply_problems(r, &rep) : reply_app(r, &e);
+		import_report_release(&rep);
+		return rc;
+	}
+	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "import_id",
+				(json_int_t)rep.import_id, "rows", (json_int_t)rep.rows, "orders",
+				(json_int_t)rep.orders, "created", (json_int_t)rep.created,
+				"unchanged", (json_int_t)rep.unchanged, "lines",
+				(json_int_t)rep.lines);
+	const char *detail = arena_printf(r->arena, "{\"channel_id\":%lld,\"orders\":%zu}",
+					  (long long)channel_id, rep.orders);
+	const char *oid = arena_printf(r->arena, "%lld", (long long)rep.import_id);
+	import_report_release(&rep);
+	if (audit(r, "order.import", "import", oid, detail)) {
+		json_decref(out);
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	}
+	return reply_json(r, 201, out);
+}
+
+#define ORDER_READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_CHANNEL | ROLE_MACHINE)
+#define ORDER_WRITERS (ROLE_ADMIN | ROLE_CHANNEL | ROLE_MACHINE)
+
+const struct route orders_routes[] = {
+	{"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, 0, "submit one order"},
+	{"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS, ROUTE_LARGE_BODY,
+	 "submit many orders, all or nothing"},
+	{"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},
+	{"GET", "/api/v1/orders/{id}", handle_get, ORDER_READERS, 0, "one order with its lines"},
+	{"POST", "/api/v1/orders/{id}/cancel", handle_cancel, ORDER_WRITERS, 0,
+	 "cancel an order before shipping"},
+	{"POST", "/api/v1/orders/{id}/refund", handle_refund, ROLE_ADMIN | ROLE_CHANNEL, 0,
+	 "refund money on an order"},
+	{"POST", "/api/v1/orders/{id}/return", handle_return,
+	 ROLE_ADMIN | ROLE_CHANNEL | ROLE_WAREHOUSE, 0, "goods returned after delivery"},
+	{"POST", "/api/v1/imports/orders", handle_import, ORDER_WRITERS, ROUTE_RAW_BODY,
+	 "import orders from a CSV or xlsx file"},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};
