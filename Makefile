@@ -8,6 +8,7 @@
 #   make                 build build/rel/shanhai
 #   make MODE=asan       the same with AddressSanitizer + UBSan (build/asan/)
 #   make unit            build and run the unit tests
+#   make run             install, build and serve the demo (the README's first command)
 #   make test            the whole suite (scripts/test.sh): what CI runs
 #   make web             build the web console (npm ci + vite) and embed it
 #   BUILD=dir            put everything under another folder (parallel builders)
@@ -46,7 +47,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 WEB_DIST := web/console/dist
 
-.PHONY: all bin unit test web clean fuzz
+.PHONY: all bin unit test web clean fuzz run deps
 all: bin
 bin: $(BIN)
 
@@ -89,7 +90,18 @@ unit: $(UNIT_BIN)
 web:
 	cd web/console && npm ci --no-audit --no-fund && npm run build
 
-test:
+deps:
+	sh scripts/deps.sh
+
+# The README's first command: install, build the console and the server, then
+# serve the demo on ./shanhai.db (PORT=8080 unless given).
+run: deps
+	$(MAKE) web
+	$(MAKE) -j2 bin
+	$(BIN) serve --demo --port $(or $(PORT),8080)
+
+# The README's second command: every test (scripts/test.sh), after the same install.
+test: deps
 	bash scripts/test.sh
 
 clean:
