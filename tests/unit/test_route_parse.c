@@ -147,7 +147,7 @@ static void test_vrplib_errors(void **state)
 		     "line 8: node 2: demand -4 is out of range");
 	expect_error("DIMENSION : 2\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n2 1 1\n"
 		     "DEPOT_SECTION\n2\n-1\n",
-		     "line 6: the depot must be node 1");
+		     "line 7: the depot must be node 1, not 2");
 	expect_error("DIMENSION : 3\nEDGE_WEIGHT_TYPE : EXPLICIT\nEDGE_WEIGHT_FORMAT : FULL_MATRIX\n"
 		     "CAPACITY : 5\nEDGE_WEIGHT_SECTION\n0 1 2\n",
 		     "too short for the 9 weights");
