@@ -7,6 +7,7 @@ set -eu
 PKGS="build-essential pkg-config git
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev libpq-dev
+  postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev
   chromium fonts-wqy-microhei"
 SUDO=""

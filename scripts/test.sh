@@ -2,8 +2,9 @@
 # The whole test suite, the README's test command (`make test`), run by CI.
 # Stages: build (release and ASan+UBSan), source checks, unit tests (cmocka)
 # in both builds, API tests against a real server (the sanitizer build, so
-# memory errors in the server fail the run), end-to-end browser tests,
-# bounded fuzzing. Each stage prints its duration; the last line counts every
+# memory errors in the server fail the run) on SQLite and again on PostgreSQL
+# (a throwaway cluster started here by scripts/pg-temp.sh and removed at the
+# end), end-to-end browser tests, bounded fuzzing. Each stage prints its duration; the last line counts every
 # test: "total: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -73,11 +74,32 @@ fuzz() {
   else echo "fuzz: no targets"; echo "0 passed, 0 failed"; fi
 }
 
+PG_DIR=$(mktemp -d /tmp/shanhai-pg.XXXXXX)
+cleanup() { sh scripts/pg-temp.sh stop "$PG_DIR"; }
+trap cleanup EXIT
 stage "build" build
+# The cluster is started here, not inside stage (whose pipeline is a subshell),
+# so SHANHAI_TEST_PG reaches the unit and API stages.
+echo "=== postgres cluster"
+pg_t0=$(date +%s)
+if pg_url=$(sh scripts/pg-temp.sh start "$PG_DIR"); then
+  export SHANHAI_TEST_PG=${pg_url%/postgres}
+  echo "postgres: throwaway cluster at $SHANHAI_TEST_PG"
+  total_pass=$((total_pass + 1)); pg_line="1 passed, 0 failed"
+else
+  total_fail=$((total_fail + 1)); stage_fail=$((stage_fail + 1)); pg_line="0 passed, 1 failed  (stage failed)"
+fi
+summary+=("$(printf '%-28s %4ss  %s' "postgres cluster" $(( $(date +%s) - pg_t0 )) "$pg_line")")
 stage "source checks" checks
 stage "unit (release)" unit rel
 stage "unit (asan+ubsan)" unit asan
-stage "api (asan server)" node_tests tests/api "$PWD/build/asan/shanhai"
+api_sqlite() { SHANHAI_TEST_PG= node_tests tests/api "$PWD/build/asan/shanhai"; }
+api_postgres() {
+  [ -n "${SHANHAI_TEST_PG:-}" ] || { echo "api postgres: no cluster"; echo "0 passed, 1 failed"; return 1; }
+  node_tests tests/api "$PWD/build/asan/shanhai"
+}
+stage "api sqlite (asan server)" api_sqlite
+stage "api postgres (asan server)" api_postgres
 stage "end-to-end (chromium)" e2e
 stage "fuzz" fuzz
 

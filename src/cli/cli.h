@@ -12,6 +12,8 @@
 
 /* The database chosen by --db, $SHANHAI_DB, or "./shanhai.db". */
 const char *cli_db_path(void);
+/* The database for messages: a postgres URL's password replaced by ***. */
+const char *cli_db_label(void);
 /* True if argv has -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 

@@ -19,7 +19,7 @@ struct store *cli_open_db(bool migrate)
 		return NULL;
 	}
 	if (migrate && store_migrate(db)) {
-		fprintf(stderr, "shanhai: cannot migrate '%s': %s\n", cli_db_path(), store_errmsg(db));
+		fprintf(stderr, "shanhai: cannot migrate '%s': %s\n", cli_db_label(), store_errmsg(db));
 		store_close(db);
 		return NULL;
 	}

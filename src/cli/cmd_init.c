@@ -25,7 +25,7 @@ int cmd_init(int argc, char **argv)
 	struct store *db = cli_open_db(true);
 	if (!db)
 		return 1;
-	printf("数据库已就绪 database ready: %s\n", cli_db_path());
+	printf("数据库已就绪 database ready: %s\n", cli_db_label());
 	store_close(db);
 	return 0;
 }

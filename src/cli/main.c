@@ -38,6 +38,18 @@ const char *cli_db_path(void)
 	return env && *env ? env : "./shanhai.db";
 }
 
+const char *cli_db_label(void)
+{
+	static char label[512];
+	const char *url = cli_db_path();
+	const char *scheme = strstr(url, "://"), *at = strrchr(url, '@');
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (!scheme || !at || !colon || colon > at)
+		return url;
+	snprintf(label, sizeof(label), "%.*s:***%s", (int)(colon - url), url, at);
+	return label;
+}
+
 bool cli_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)

@@ -13,13 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool store_url_is_postgres(const char *url)
+{
+	return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
+}
+
 struct store *store_open(const char *url, char *err, size_t errsz)
 {
-	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
-		snprintf(err, errsz, "postgresql store is not available in this build yet");
-		return NULL;
-	}
-	struct store *db = store_sqlite_open(url, err, errsz);
+	struct store *db;
+	if (store_url_is_postgres(url))
+		db = store_pg_open(url, err, errsz);
+	else
+		db = store_sqlite_open(url, err, errsz);
 	if (db)
 		db->fault_after = -1;
 	return db;

@@ -42,10 +42,13 @@ enum col_type { COL_NULL, COL_INT, COL_TEXT, COL_OTHER };
 struct store;
 struct stmt;
 
-/* Open the database named by url: a file path (SQLite) or, later,
- * postgres://... On failure returns NULL and writes a message to err. */
+/* Open the database named by url: a file path (SQLite) or a postgres:// or
+ * postgresql:// URL (libpq). On failure returns NULL and writes a message to
+ * err (never the URL, which may hold a password). */
 struct store *store_open(const char *url, char *err, size_t errsz);
 void store_close(struct store *db);
+/* True if url names a PostgreSQL database rather than a SQLite file. */
+bool store_url_is_postgres(const char *url);
 /* Apply every embedded migration not yet applied (schema_migrations table),
  * each in its own transaction. */
 int store_migrate(struct store *db);

@@ -52,5 +52,6 @@ struct stmt {
 
 /* Drivers. */
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz);
+struct store *store_pg_open(const char *url, char *err, size_t errsz);
 
 #endif

@@ -10,6 +10,9 @@
 //
 // SHANHAI_BIN names the binary (default build/rel/shanhai). The server log is
 // kept in srv.logPath so tests can check that no personal data is logged.
+// With SHANHAI_TEST_PG=postgres://user@host:port (a throwaway cluster started
+// by scripts/pg-temp.sh) each server gets a fresh PostgreSQL database instead
+// of a SQLite file; srv.db is then its URL and srv.kind is 'postgres'.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,25 @@ import path from 'node:path';
 
 export const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
 export const ADMIN_PASSWORD = 'admin-pass-123';
+
+const PG = process.env.SHANHAI_TEST_PG || '';
+export const STORE = PG ? 'postgres' : 'sqlite';
+
+function psql(sql) {
+  execFileSync('psql', [`${PG}/postgres`, '-qAtX', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// A fresh database: a file in dir, or a new PostgreSQL database.
+function freshDatabase(dir) {
+  if (!PG) return path.join(dir, 'test.db');
+  const name = `t_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+  psql(`CREATE DATABASE ${name}`);
+  return `${PG}/${name}`;
+}
+
+function dropDatabase(db) {
+  if (PG) psql(`DROP DATABASE IF EXISTS ${db.slice(db.lastIndexOf('/') + 1)} WITH (FORCE)`);
+}
 
 export function runCli(dbPath, args, input) {
   return execFileSync(BIN, ['--db', dbPath, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
@@ -72,7 +94,7 @@ function waitForUrl(child, logStream) {
 
 export async function startServer({ demo = false, extraArgs = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-api-'));
-  const db = path.join(dir, 'test.db');
+  const db = freshDatabase(dir);
   runCli(db, ['init']);
   runCli(db, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
   const logPath = path.join(dir, 'server.log');
@@ -81,7 +103,7 @@ export async function startServer({ demo = false, extraArgs = [] } = {}) {
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitForUrl(child, logStream);
   const srv = {
-    url, db, dir, logPath, child,
+    url, db, dir, logPath, child, kind: STORE,
     anon: new Client(url),
     async login(username, password) {
       const r = await new Client(url).post('/api/v1/auth/login', { username, password });
@@ -108,7 +130,10 @@ export async function startServer({ demo = false, extraArgs = [] } = {}) {
       }
       await new Promise((res) => logStream.end(res));
       const log = fs.readFileSync(logPath, 'utf8');
-      if (!process.env.SHANHAI_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+      if (!process.env.SHANHAI_KEEP) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        dropDatabase(db);
+      }
       // the API suite runs the sanitizer build: any report fails the test file
       const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
       if (bad) throw new Error(`sanitizer report in the server log: ${bad[0]}\n${log.slice(-4000)}`);

@@ -16,7 +16,7 @@ test('health endpoints answer without login', async () => {
   const r = await srv.anon.get('/healthz');
   assert.equal(r.status, 200);
   assert.equal(r.json.status, 'ok');
-  assert.equal(r.json.store, 'sqlite');
+  assert.equal(r.json.store, srv.kind);
   assert.ok(r.json.migrations >= 8);
 });
 
