@@ -588,7 +588,8 @@ const struct route orders_routes[] = {
 	 "refund money on an order"},
 	{"POST", "/api/v1/orders/{id}/return", handle_return,
 	 ROLE_ADMIN | ROLE_CHANNEL | ROLE_WAREHOUSE, 0, "goods returned after delivery"},
-	{"POST", "/api/v1/imports/orders", handle_import, ORDER_WRITERS, ROUTE_RAW_BODY,
+	{"POST", "/api/v1/imports/orders", handle_import, ORDER_WRITERS,
+	 ROUTE_RAW_BODY | ROUTE_LARGE_BODY,
 	 "import orders from a CSV or xlsx file"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

@@ -1,0 +1,224 @@
+// Orders over HTTP (云仓集单): one order and bulk, allocation by the default
+// policy with its reason, resending (unchanged / 409), Idempotency-Key,
+// validation naming every bad field, scopes of channel managers, machine
+// tokens, office and warehouse, and cancel / refund putting stock and money
+// back. Fixtures: tests/data/orders/world.sql.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, ADMIN_PASSWORD } from './lib.mjs';
+import { loadWorld, sql, freeUnits, order, channelUsers, NB, YY } from '../data/orders/fixture.mjs';
+
+let srv, admin, live, shop, office, wh;
+
+before(async () => {
+  srv = await startServer();
+  loadWorld(srv);
+  admin = await srv.login('admin', ADMIN_PASSWORD);
+  live = await channelUsers(srv, admin, 'live', 1);
+  shop = await channelUsers(srv, admin, 'shop', 2);
+  office = await srv.makeUser(admin, { username: 'office1', role: 'office' });
+  wh = await srv.makeUser(admin, { username: 'wh-nb', role: 'warehouse', scopes: { warehouses: [NB] } });
+});
+after(async () => { await srv.stop(); });
+
+test('a Ningbo order is served by the Ningbo sales warehouse, with the reason recorded', async () => {
+  const before = freeUnits(srv, NB, 'YY-APL-80-5');
+  const r = await live.feed.post('/api/v1/orders', order({ no: 'A-1', units: 2 }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.result, 'created');
+  const o = r.json.order;
+  assert.equal(o.status, 'allocated');
+  assert.equal(o.total_fen, 2 * 5990);
+  const line = o.lines[0];
+  assert.equal(line.warehouse_id, NB);
+  assert.equal(line.route, 'sales_warehouse');
+  assert.match(line.alloc_reason, /NB-S/);
+  assert.equal(freeUnits(srv, NB, 'YY-APL-80-5'), before - 2);
+});
+
+test('outside every service area the origin warehouse sends a direct parcel', async () => {
+  const r = await live.feed.post('/api/v1/orders', order({ no: 'A-2', division: '510104' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.order.lines[0].warehouse_id, YY);
+  assert.equal(r.json.order.lines[0].route, 'origin_parcel');
+});
+
+test('stock in transit and expired stock are never promised; a line is allocated whole', async () => {
+  // NB-S has 8 free units left, 20 in transit and 5 expired: 12 units go whole to the origin
+  const r = await live.feed.post('/api/v1/orders', order({ no: 'A-3', units: 12 }));
+  assert.equal(r.status, 201, r.text);
+  const l = r.json.order.lines[0];
+  assert.equal(l.warehouse_id, YY);
+  assert.equal(l.route, 'origin_parcel');
+  assert.equal(sql(srv, "SELECT reserved_g FROM stock WHERE lot_id = 4")[0].reserved_g, 0);
+  assert.equal(sql(srv, "SELECT reserved_g FROM stock WHERE lot_id = 5")[0].reserved_g, 0);
+});
+
+test('no stock anywhere: backorder with the reason; mixed lines: partial', async () => {
+  const r = await live.feed.post('/api/v1/orders', order({ no: 'A-4', sku: 'HJ-PEP-500' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.order.status, 'backorder');
+  assert.equal(r.json.order.lines[0].warehouse_id, null);
+  assert.ok(r.json.order.lines[0].alloc_reason.length > 0);
+  const p = await live.feed.post('/api/v1/orders', order({ no: 'A-5', lines: [
+    { sku: 'YY-APL-80-5', units: 1, unit_price_fen: 5990 }, { sku: 'HJ-PEP-500', units: 1, unit_price_fen: 3000 }] }));
+  assert.equal(p.status, 201, p.text);
+  assert.equal(p.json.order.status, 'partial');
+});
+
+test('the same order resent changes nothing; a different body under the number is 409', async () => {
+  const body = order({ no: 'A-6' });
+  const first = await live.feed.post('/api/v1/orders', body);
+  assert.equal(first.status, 201);
+  const free = freeUnits(srv, NB, 'YY-APL-80-5');
+  const again = await live.feed.post('/api/v1/orders', body);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.result, 'unchanged');
+  assert.equal(again.json.order.id, first.json.order.id);
+  assert.equal(freeUnits(srv, NB, 'YY-APL-80-5'), free);
+  const other = await live.feed.post('/api/v1/orders', { ...body, lines: [{ sku: 'YY-APL-80-5', units: 3, unit_price_fen: 5990 }] });
+  assert.equal(other.status, 409, other.text);
+  assert.equal(other.json.error.code, 'conflict');
+  assert.equal(other.json.error.field, 'order_no');
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'A-6'")[0].n, 1);
+  // the same number in another channel is another order
+  const shopOrder = await shop.feed.post('/api/v1/orders', { ...body, channel: 'SHOP2' });
+  assert.equal(shopOrder.status, 201, shopOrder.text);
+});
+
+test('Idempotency-Key: a retried request is applied once; the key with another body is refused', async () => {
+  const headers = { 'Idempotency-Key': 'retry-key-1' };
+  const body = order({ no: 'A-7' });
+  const a = await live.feed.post('/api/v1/orders', body, { headers });
+  const b = await live.feed.post('/api/v1/orders', body, { headers });
+  assert.equal(a.status, 201);
+  assert.equal(b.status, 201);
+  assert.equal(b.headers.get('idempotent-replay'), 'true');
+  assert.equal(b.json.order.id, a.json.order.id);
+  const c = await live.feed.post('/api/v1/orders', order({ no: 'A-8' }), { headers });
+  assert.equal(c.status, 422, c.text);
+  assert.equal(c.json.error.code, 'idempotency_mismatch');
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'A-8'")[0].n, 0);
+});
+
+test('validation lists every bad field and writes nothing', async () => {
+  const bad = order({ no: 'B-1', division: '33', lines: [
+    { sku: 'NO-SUCH', units: 1, unit_price_fen: 100 }, { sku: 'YY-APL-80-5', units: 1, unit_price_fen: 100 }, { sku: 'ALSO-NOT', units: 1, unit_price_fen: 1 }] });
+  bad.customer.phone = 'abc';
+  const r = await live.feed.post('/api/v1/orders', bad);
+  assert.equal(r.status, 422, r.text);
+  const fields = r.json.error.errors.map((e) => e.field).sort();
+  assert.deepEqual(fields, ['customer.division_code', 'customer.phone', 'lines[0].sku', 'lines[2].sku']);
+  const types = order({ no: 'B-1', lines: [{ sku: 'YY-APL-80-5', units: 0, unit_price_fen: -1 }, { sku: 7, units: 'x', unit_price_fen: 1 }] });
+  const r1 = await live.feed.post('/api/v1/orders', types);
+  assert.equal(r1.status, 422, r1.text);
+  const f1 = r1.json.error.errors.map((e) => e.field).sort();
+  assert.deepEqual(f1, ['lines[0].unit_price_fen', 'lines[0].units', 'lines[1].sku', 'lines[1].units']);
+  const r2 = await live.feed.post('/api/v1/orders', { ...order({ no: 'B-2' }), colour: 'red' });
+  assert.equal(r2.status, 422);
+  assert.equal(r2.json.error.errors[0].field, 'colour');
+  const r3 = await live.feed.post('/api/v1/orders', order({ no: 'B-3', lines: [] }));
+  assert.equal(r3.status, 422, r3.text);
+  const r4 = await live.feed.post('/api/v1/orders', order({ no: 'B-4', channel: 'NOPE' }));
+  assert.equal(r4.status, 422);
+  assert.equal(r4.json.error.errors[0].field, 'channel');
+  const r5 = await live.feed.raw('POST', '/api/v1/orders', { body: '{"channel":', headers: { 'Content-Type': 'application/json' } });
+  assert.equal(r5.status, 400);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no LIKE 'B-%'")[0].n, 0);
+});
+
+test('bulk: all or nothing, every bad order listed with its index', async () => {
+  const free = freeUnits(srv, NB, 'YY-APL-80-5');
+  const orders = [order({ no: 'C-1' }), order({ no: 'C-2' }), order({ no: 'C-3', sku: 'NOPE' }), order({ no: 'C-4', units: -1 })];
+  const r = await live.feed.post('/api/v1/orders/bulk', { orders });
+  assert.equal(r.status, 422, r.text);
+  const rows = r.json.error.errors.map((e) => e.row);
+  assert.deepEqual([...new Set(rows)].sort(), [3, 4]);
+  assert.ok(r.json.error.errors.some((e) => e.field === 'orders[2].lines[0].sku'));
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no LIKE 'C-%'")[0].n, 0);
+  assert.equal(freeUnits(srv, NB, 'YY-APL-80-5'), free);
+  // a conflicting resend inside a bulk refuses the whole bulk too
+  const conflict = await live.feed.post('/api/v1/orders/bulk', { orders: [order({ no: 'C-5' }), { ...order({ no: 'A-6' }), lines: [{ sku: 'HJ-PEP-500', units: 9, unit_price_fen: 1 }] }] });
+  assert.equal(conflict.status, 422, conflict.text);
+  assert.equal(conflict.json.error.errors[0].row, 2);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'C-5'")[0].n, 0);
+  const ok = await live.feed.post('/api/v1/orders/bulk', { orders: orders.slice(0, 2) });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.created, 2);
+  assert.deepEqual(ok.json.orders.map((o) => o.index), [0, 1]);
+  const again = await live.feed.post('/api/v1/orders/bulk', { orders: orders.slice(0, 2) });
+  assert.equal(again.status, 200);
+  assert.equal(again.json.unchanged, 2);
+});
+
+test('machine tokens and channel managers act only for their own channels', async () => {
+  const r = await live.feed.post('/api/v1/orders', order({ no: 'D-1', channel: 'SHOP2' }));
+  assert.equal(r.status, 403, r.text);
+  const r2 = await live.mgr.post('/api/v1/orders', order({ no: 'D-2', channel: 'SHOP2' }));
+  assert.equal(r2.status, 403);
+  const bulk = await shop.feed.post('/api/v1/orders/bulk', { orders: [order({ no: 'D-3', channel: 'SHOP2' }), order({ no: 'D-4', channel: 'LIVE1' })] });
+  assert.equal(bulk.status, 403);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no LIKE 'D-%'")[0].n, 0);
+  const mine = await live.mgr.post('/api/v1/orders', order({ no: 'D-5' }));
+  assert.equal(mine.status, 201);
+  // reading: own channel only
+  const list = await shop.mgr.get('/api/v1/orders');
+  assert.equal(list.status, 200);
+  assert.ok(list.json.items.length > 0);
+  assert.ok(list.json.items.every((o) => o.channel === 'SHOP2'), JSON.stringify(list.json.items[0]));
+  assert.equal((await shop.mgr.get(`/api/v1/orders/${mine.json.order.id}`)).status, 403);
+  assert.equal((await shop.feed.get(`/api/v1/orders/${mine.json.order.id}`)).status, 403);
+  assert.equal((await live.mgr.get(`/api/v1/orders/${mine.json.order.id}`)).status, 200);
+  assert.equal((await shop.mgr.post(`/api/v1/orders/${mine.json.order.id}/cancel`, {})).status, 403);
+});
+
+test('office reads everything with customers masked; office and warehouse cannot post orders', async () => {
+  const list = await office.get('/api/v1/orders?channel=LIVE1&limit=5');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.total >= 5);
+  assert.equal(list.json.items.length, 5);
+  const one = await office.get(`/api/v1/orders/${list.json.items[0].id}`);
+  assert.equal(one.status, 200);
+  assert.notEqual(one.json.customer.phone, '13812345678');
+  assert.ok(!JSON.stringify(one.json).includes('钱湖路'));
+  assert.equal((await office.post('/api/v1/orders', order({ no: 'E-1' }))).status, 403);
+  assert.equal((await wh.post('/api/v1/orders', order({ no: 'E-2' }))).status, 403);
+  assert.equal((await wh.get('/api/v1/orders')).status, 403);
+  assert.equal((await srv.anon.post('/api/v1/orders', order({ no: 'E-3' }))).status, 401);
+  assert.equal((await office.get('/api/v1/orders?status=bogus')).status, 422);
+  assert.equal((await office.get('/api/v1/orders?from=2026-13-01')).status, 422);
+  assert.equal((await office.get('/api/v1/orders/999999')).status, 404);
+  const full = await live.mgr.get(`/api/v1/orders/${list.json.items[0].id}`);
+  assert.equal(full.json.customer.phone, '13812345678');
+  assert.ok(!srv.log().includes('13812345678'), 'a customer phone reached the server log');
+});
+
+test('cancel releases the reservation and books the money back; refunds are capped', async () => {
+  const free = freeUnits(srv, YY, 'YY-APL-80-2');
+  const o = await live.mgr.post('/api/v1/orders', order({ no: 'F-1', units: 2, sku: 'YY-APL-80-2' }));
+  assert.equal(o.status, 201, o.text);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-2'), free - 2);
+  const id = o.json.order.id;
+  const over = await live.mgr.post(`/api/v1/orders/${id}/refund`, { amount_fen: 2 * 5990 + 1, reason: '多退' });
+  assert.equal(over.status, 409, over.text);
+  const part = await live.mgr.post(`/api/v1/orders/${id}/refund`, { amount_fen: 1000, reason: '价格补差' });
+  assert.equal(part.status, 201, part.text);
+  const c = await live.mgr.post(`/api/v1/orders/${id}/cancel`, { reason: '客户取消' });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.status, 'cancelled');
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-2'), free);
+  const refunded = sql(srv, `SELECT kind, amount_fen FROM refunds WHERE order_id = ${id} ORDER BY id`);
+  assert.deepEqual(refunded, [{ kind: 'refund', amount_fen: 1000 }, { kind: 'cancel', amount_fen: 2 * 5990 - 1000 }]);
+  assert.equal((await live.mgr.post(`/api/v1/orders/${id}/cancel`, {})).status, 409);
+  assert.equal((await live.mgr.post(`/api/v1/orders/${id}/refund`, { amount_fen: 1, reason: 'x' })).status, 409);
+  assert.equal((await live.mgr.post('/api/v1/orders/999999/cancel', {})).status, 404);
+  const audit = sql(srv, `SELECT action FROM audit_log WHERE object_type = 'order' AND object_id = '${id}' ORDER BY id`);
+  assert.deepEqual(audit.map((a) => a.action), ['order.create', 'order.refund', 'order.cancel']);
+});
+
+test('stock is never negative and reservations match live allocations', () => {
+  assert.equal(sql(srv, 'SELECT COUNT(*) AS n FROM stock WHERE qty_g < 0 OR reserved_g < 0 OR reserved_g > qty_g')[0].n, 0);
+  const [m] = sql(srv, `SELECT (SELECT COALESCE(SUM(reserved_g),0) FROM stock) AS reserved,
+    (SELECT COALESCE(SUM(qty_g),0) FROM allocations WHERE state IN ('reserved','picked')) AS allocated`);
+  assert.equal(m.reserved, m.allocated);
+});
