@@ -7,6 +7,7 @@
  */
 #include "app/trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/alloc.h"
@@ -972,4 +973,115 @@ out_fail:
 	tctx_release(&t);
 	json_decref(o);
 	return -1;
+}
+
+/* ---- scope of a code ---- */
+
+static void scope_add(int64_t **arr, size_t *n, int64_t id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*arr)[i] == id)
+			return;
+	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	(*arr)[(*n)++] = id;
+}
+
+/* The lots behind a code: the lot itself, or the lots in the parcel (for
+ * where the produce came from and who packed it). */
+#define SCOPE_LOTS                                                                            \
+	"(SELECT id FROM lots WHERE code = ? UNION SELECT a.lot_id FROM parcels p "           \
+	"JOIN parcel_lines pl ON pl.parcel_id = p.id "                                       \
+	"JOIN allocations a ON a.id = pl.allocation_id WHERE p.code = ?)"
+
+/* Only the lot itself: where a lot was held, carried and allocated says
+ * nothing about a parcel holding part of it. */
+#define SCOPE_LOT "(SELECT id FROM lots WHERE code = ?)"
+
+static const char scope_sql[] =
+	"SELECT 'p', s.point_id FROM lot_sources ls JOIN lots s ON s.id = ls.source_lot_id "
+	"WHERE ls.lot_id IN " SCOPE_LOTS " AND s.point_id IS NOT NULL "
+	"UNION SELECT 'p', point_id FROM lots WHERE id IN " SCOPE_LOTS
+	" AND point_id IS NOT NULL "
+	"UNION SELECT 'w', pk.warehouse_id FROM packing_outputs po "
+	"JOIN packings pk ON pk.id = po.packing_id WHERE po.lot_id IN " SCOPE_LOTS
+	" UNION SELECT 'w', loc_id FROM stock WHERE loc_kind = 'warehouse' AND lot_id IN " SCOPE_LOT
+	" UNION SELECT 'w', a.warehouse_id FROM allocations a WHERE a.state <> 'released' "
+	"AND a.lot_id IN " SCOPE_LOT
+	" UNION SELECT 'w', l.from_warehouse_id FROM linehaul_lines ll "
+	"JOIN linehauls l ON l.id = ll.linehaul_id WHERE ll.lot_id IN " SCOPE_LOT
+	" UNION SELECT 'w', l.to_warehouse_id FROM linehaul_lines ll "
+	"JOIN linehauls l ON l.id = ll.linehaul_id WHERE ll.lot_id IN " SCOPE_LOT
+	" UNION SELECT 'w', warehouse_id FROM parcels WHERE code = ? "
+	"UNION SELECT 'c', o.channel_id FROM parcels p JOIN orders o ON o.id = p.order_id "
+	"WHERE p.code = ? "
+	"UNION SELECT 'c', o.channel_id FROM allocations a "
+	"JOIN order_lines ol ON ol.id = a.order_line_id JOIN orders o ON o.id = ol.order_id "
+	"WHERE a.lot_id IN " SCOPE_LOT " AND a.state <> 'released' "
+	"UNION SELECT 'f', 0 FROM lots WHERE code = ? UNION SELECT 'f', 0 FROM parcels WHERE code = ?";
+
+static int scope_rows(struct store *db, struct stmt *st, struct trace_scope *s,
+		      struct app_err *err)
+{
+	int rc;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		const char *k = stmt_text(st, 0);
+		int64_t id = stmt_int(st, 1);
+		if (*k == 'p')
+			scope_add(&s->points, &s->npoints, id);
+		else if (*k == 'w')
+			scope_add(&s->warehouses, &s->nwarehouses, id);
+		else if (*k == 'c')
+			scope_add(&s->channels, &s->nchannels, id);
+		else
+			s->found = true;
+	}
+	if (rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	return 0;
+}
+
+int trace_scope_of(struct store *db, const char *code, struct trace_scope *s,
+		   struct app_err *err)
+{
+	struct stmt *st;
+	memset(s, 0, sizeof(*s));
+	int rc = store_prepare(db, scope_sql, &st);
+	if (rc != STORE_OK)
+		return app_store_fail(err, db, rc);
+	int nparams = 0;
+	for (const char *p = scope_sql; *p; p++)
+		nparams += *p == '?';
+	for (int i = 1; i <= nparams; i++)
+		stmt_bind_text(st, i, code);
+	rc = scope_rows(db, st, s, err);
+	stmt_finalize(st);
+	return rc;
+}
+
+int trace_household_scope(struct store *db, int64_t household_id, struct trace_scope *s,
+			  struct app_err *err)
+{
+	struct stmt *st;
+	memset(s, 0, sizeof(*s));
+	int rc = store_prepare(db,
+			       "SELECT 'p', point_id FROM collections WHERE household_id = ? "
+			       "UNION SELECT 'p', point_id FROM lots WHERE household_id = ? "
+			       "AND point_id IS NOT NULL "
+			       "UNION SELECT 'f', 0 FROM households WHERE id = ?",
+			       &st);
+	if (rc != STORE_OK)
+		return app_store_fail(err, db, rc);
+	for (int i = 1; i <= 3; i++)
+		stmt_bind_int(st, i, household_id);
+	rc = scope_rows(db, st, s, err);
+	stmt_finalize(st);
+	return rc;
+}
+
+void trace_scope_release(struct trace_scope *s)
+{
+	free(s->points);
+	free(s->warehouses);
+	free(s->channels);
+	memset(s, 0, sizeof(*s));
 }

@@ -52,6 +52,25 @@ int trace_household(struct store *db, int64_t household_id, bool personal, json_
  * 404 if the code is neither a lot nor a parcel. */
 int trace_public(struct store *db, const char *code, json_t **out, struct app_err *err);
 
+/* What a code touches, for scope checks of the staff trace: the collection
+ * points its source lots came through and the warehouses that packed it;
+ * for a lot also the warehouses that held, carried or allocated it and the
+ * channels that sold it; for a parcel its shipping warehouse and its order's
+ * channel. Arrays owned by the struct. */
+struct trace_scope {
+	int64_t *points, *warehouses, *channels;
+	size_t npoints, nwarehouses, nchannels;
+	bool found; /* the code is a lot or a parcel */
+};
+/* Fill *s for a lot or parcel code (s->found false if it is neither). */
+int trace_scope_of(struct store *db, const char *code, struct trace_scope *s,
+		   struct app_err *err);
+/* The collection points where household_id delivered produce (into *s). */
+int trace_household_scope(struct store *db, int64_t household_id, struct trace_scope *s,
+			  struct app_err *err);
+/* Free the arrays of *s. */
+void trace_scope_release(struct trace_scope *s);
+
 /* The length in bytes of a division name without its NBS suffix
  * ("卡哈洛村村民委员会" -> "卡哈洛村", "太平街社区居民委员会" -> "太平街社区",
  * "桥社区居委会" -> "桥社区", "新田村委会" -> "新田村"); other names whole. */

@@ -208,6 +208,54 @@ static void test_public_trace(void **state)
 	assert_int_equal(err.status, 404);
 }
 
+static bool has_id(const int64_t *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+/* What each code touches decides who may see its staff trace. */
+static void test_scope(void **state)
+{
+	struct store *db = *state;
+	struct trace_scope s;
+	struct app_err err;
+
+	assert_int_equal(trace_scope_of(db, "PK1", &s, &err), 0);
+	assert_true(s.found);
+	assert_int_equal(s.npoints, 1);
+	assert_true(has_id(s.points, s.npoints, 1));
+	/* packed at YY-O (1), line-haul to and sold from NB-S (2) */
+	assert_int_equal(s.nwarehouses, 2);
+	/* sold in LIVE (1) and SJ (2); the released allocation of O4 is no sale */
+	assert_int_equal(s.nchannels, 2);
+	trace_scope_release(&s);
+
+	/* a parcel: only its own order's channel, its own warehouse */
+	assert_int_equal(trace_scope_of(db, "PC3", &s, &err), 0);
+	assert_true(s.found);
+	assert_int_equal(s.nchannels, 1);
+	assert_true(has_id(s.channels, s.nchannels, 2));
+	assert_true(has_id(s.warehouses, s.nwarehouses, 1));
+	assert_true(has_id(s.points, s.npoints, 1));
+	trace_scope_release(&s);
+
+	assert_int_equal(trace_scope_of(db, "NOPE", &s, &err), 0);
+	assert_false(s.found);
+	assert_int_equal(s.npoints + s.nwarehouses + s.nchannels, 0);
+	trace_scope_release(&s);
+
+	assert_int_equal(trace_household_scope(db, 3, &s, &err), 0);
+	assert_true(s.found);
+	assert_int_equal(s.npoints, 1);
+	trace_scope_release(&s);
+	assert_int_equal(trace_household_scope(db, 99, &s, &err), 0);
+	assert_false(s.found);
+	trace_scope_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +264,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parcel_split, tx_setup, tx_teardown),
 		cmocka_unit_test_setup_teardown(test_household_forward, tx_setup, tx_teardown),
 		cmocka_unit_test_setup_teardown(test_public_trace, tx_setup, tx_teardown),
+		cmocka_unit_test_setup_teardown(test_scope, tx_setup, tx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
