@@ -1,0 +1,77 @@
+// Concurrent allocation of the last units: many orders at once for stock
+// that cannot serve them all. Exactly as many lines as there are units get
+// each warehouse's stock, the rest go where the policy sends them (origin
+// parcel while the origin has stock, then backorder); nothing is promised
+// twice and stock never goes negative. Also many identical retries at once
+// create one order. Fixtures: tests/data/orders/world.sql (sku YY-APL-LAST:
+// 1 unit at NB-S, 5 at YY-O).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, ADMIN_PASSWORD } from './lib.mjs';
+import { loadWorld, sql, freeUnits, order, channelUsers, NB, YY } from '../data/orders/fixture.mjs';
+
+let srv, live, shop;
+
+before(async () => {
+  srv = await startServer();
+  loadWorld(srv);
+  const admin = await srv.login('admin', ADMIN_PASSWORD);
+  live = await channelUsers(srv, admin, 'live', 1);
+  shop = await channelUsers(srv, admin, 'shop', 2);
+});
+after(async () => { await srv.stop(); });
+
+test('20 parallel orders for the last unit: one from the sales warehouse, 5 from the origin, 14 backordered', async () => {
+  const reqs = [];
+  for (let i = 0; i < 20; i++) {
+    const who = i % 2 ? live.feed : shop.feed;
+    reqs.push(who.post('/api/v1/orders', order({ no: `LAST-${i}`, channel: i % 2 ? 'LIVE1' : 'SHOP2', sku: 'YY-APL-LAST' })));
+  }
+  const res = await Promise.all(reqs);
+  for (const r of res) assert.equal(r.status, 201, r.text);
+  const routes = res.map((r) => r.json.order.lines[0].route ?? 'backorder');
+  const count = (k) => routes.filter((x) => x === k).length;
+  assert.equal(count('sales_warehouse'), 1, routes.join());
+  assert.equal(count('origin_parcel'), 5, routes.join());
+  assert.equal(count('backorder'), 14, routes.join());
+  assert.equal(freeUnits(srv, NB, 'YY-APL-LAST'), 0);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-LAST'), 0);
+  const [s] = sql(srv, 'SELECT COUNT(*) AS bad FROM stock WHERE qty_g < 0 OR reserved_g > qty_g OR reserved_g < 0');
+  assert.equal(s.bad, 0);
+  const [a] = sql(srv, "SELECT SUM(qty_g) AS g FROM allocations a JOIN lots l ON l.id = a.lot_id WHERE l.sku_id = 4 AND a.state = 'reserved'");
+  assert.equal(a.g, 6 * 5000);
+});
+
+test('a cancelled order frees its unit for the next order, even under concurrency', async () => {
+  const winner = sql(srv, "SELECT o.id FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE ol.sku_id = 4 AND ol.route = 'sales_warehouse'")[0].id;
+  const [cancel, ...others] = await Promise.all([
+    live.feed.post(`/api/v1/orders/${winner}/cancel`, {}).then(async (r) => r.status === 403 ? shop.feed.post(`/api/v1/orders/${winner}/cancel`, {}) : r),
+    ...Array.from({ length: 10 }, (_, i) => live.feed.post('/api/v1/orders', order({ no: `AFTER-${i}`, sku: 'YY-APL-LAST' }))),
+  ]);
+  assert.equal(cancel.status, 200, cancel.text);
+  const served = others.filter((r) => r.json.order.lines[0].route === 'sales_warehouse').length;
+  assert.ok(served <= 1, `${served} orders got the one freed unit`);
+  assert.equal(freeUnits(srv, NB, 'YY-APL-LAST'), 1 - served);
+});
+
+test('the same order sent 10 times at once is created once', async () => {
+  const body = order({ no: 'SAME-1', sku: 'YY-APL-80-2' });
+  const res = await Promise.all(Array.from({ length: 10 }, () => live.feed.post('/api/v1/orders', body)));
+  const statuses = res.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+  assert.equal(new Set(res.map((r) => r.json.order.id)).size, 1);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'SAME-1'")[0].n, 1);
+  const [a] = sql(srv, "SELECT COUNT(*) AS n FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id JOIN orders o ON o.id = ol.order_id WHERE o.channel_order_no = 'SAME-1'");
+  assert.equal(a.n, 1);
+});
+
+test('parallel bulks that overlap on order numbers: each order exists once', async () => {
+  const mk = (k) => Array.from({ length: 50 }, (_, i) => order({ no: `BULK-${i + k}`, sku: 'YY-APL-80-2', units: 1 }));
+  const res = await Promise.all([0, 25, 50].map((k) => live.feed.post('/api/v1/orders/bulk', { orders: mk(k) })));
+  for (const r of res) assert.ok(r.status === 201 || r.status === 200, r.text);
+  const [n] = sql(srv, "SELECT COUNT(*) AS n, COUNT(DISTINCT channel_order_no) AS d FROM orders WHERE channel_order_no LIKE 'BULK-%'");
+  assert.equal(n.n, 100);
+  assert.equal(n.d, 100);
+  const created = res.reduce((s, r) => s + r.json.created, 0);
+  assert.equal(created, 100);
+});
