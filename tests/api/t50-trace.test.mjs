@@ -6,15 +6,8 @@
 // with sqlite3 rather than built through the API).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { startServer, ADMIN_PASSWORD } from './lib.mjs';
-
-export function loadTraceFixture(srv) {
-  const sql = fs.readFileSync(path.join(import.meta.dirname, 't50-fixture.sql'), 'utf8');
-  execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 5000', srv.db], { input: sql });
-}
+import { loadTraceFixture } from './t50-fixture.mjs';
 
 let srv, admin, office, col1, col2, wh2, live;
 before(async () => {
