@@ -97,6 +97,13 @@ int store_backup(struct store *db, const char *path, void (*progress)(int done, 
 /* "ok" or the first problem found by the store's own integrity check. */
 int store_integrity_check(struct store *db, char *out, size_t outsz);
 
+/* Copy every row of every table from one store into another, freshly
+ * migrated and empty one (SQLite into PostgreSQL or back), in one transaction
+ * of the target: all or nothing. Both must be at the same schema version.
+ * progress (may be NULL) is called after each table. */
+int store_copy(struct store *from, struct store *to,
+	       void (*progress)(const char *table, int64_t rows), char *err, size_t errsz);
+
 /* Fault injection for tests: after `after` more successful steps of writing
  * statements, the next step fails with `rc` (e.g. STORE_EIO) — once, or every
  * time if sticky. store_fault_clear() ends it. */

@@ -31,6 +31,11 @@ struct store_ops {
 	int (*backup)(struct store *db, const char *path, void (*progress)(int, int), char *err,
 		      size_t errsz);
 	const char *integrity_sql;
+	/* The tables in creation order (one text column), internal ones left out. */
+	const char *tables_sql;
+	/* After rows were copied in with their ids: make the next generated id of
+	 * table follow the largest one (NULL when the store needs nothing). */
+	int (*sync_ids)(struct store *db, const char *table);
 };
 
 struct store {

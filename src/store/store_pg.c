@@ -344,6 +344,19 @@ static const char pg_integrity_sql[] =
 	" CASE WHEN to_regclass('schema_migrations') IS NULL THEN 'schema_migrations missing'"
 	" ELSE 'ok' END)";
 
+/* Identity columns keep their own counter: move it past the copied ids. The
+ * table name comes from the store's own catalogue (store_tables), never from
+ * outside input. */
+static int pg_sync_ids(struct store *db, const char *table)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+		 " FROM %s HAVING pg_get_serial_sequence('%s', 'id') IS NOT NULL",
+		 table, table, table);
+	return pg_exec(db, sql);
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.prepare = pg_prepare,
@@ -366,6 +379,9 @@ static const struct store_ops pg_ops = {
 	.close = pg_close,
 	.backup = NULL, /* pg_dump: see docs/OPERATIONS.md */
 	.integrity_sql = pg_integrity_sql,
+	.tables_sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+		      " WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.oid",
+	.sync_ids = pg_sync_ids,
 };
 
 static void quiet_notices(void *arg, const char *message)

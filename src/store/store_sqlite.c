@@ -215,6 +215,9 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 	.backup = sq_backup,
 	.integrity_sql = "PRAGMA integrity_check",
+	.tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+		      " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+	.sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
 };
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
