@@ -1,0 +1,165 @@
+/*
+ * Unit tests of the demo data set (src/app/demo.c): load it once into a
+ * temporary SQLite file with the real migrations and divisions, then check
+ * the season obeys the rules it was built through — every household's
+ * ledger balance is its collections minus its payments and never negative,
+ * no stock is negative or over-reserved, every packing run balances or is
+ * flagged, every lot's journal closes — that the figures are sensible, and
+ * that a second load is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/demo.h"
+#include "app/lots.h"
+#include "app/payments.h"
+#include "app/seed.h"
+#include "core/massbalance.h"
+#include "store/store.h"
+
+struct dfx {
+	struct store *db;
+	char path[64];
+};
+
+static int64_t q1(struct store *db, const char *sql)
+{
+	int64_t v = -1;
+	if (store_query_int(db, sql, 0, &v))
+		return -1;
+	return v;
+}
+
+static int setup(void **state)
+{
+	char msg[256];
+	struct app_err err;
+	struct dfx *fx = calloc(1, sizeof(*fx));
+	snprintf(fx->path, sizeof(fx->path), "/tmp/shanhai-test-demo-XXXXXX");
+	int fd = mkstemp(fx->path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	fx->db = store_open(fx->path, msg, sizeof(msg));
+	if (!fx->db || store_migrate(fx->db) || seed_base_data(fx->db, msg, sizeof(msg)))
+		return -1;
+	if (demo_load(fx->db, NULL, &err)) {
+		fprintf(stderr, "demo_load: %s\n", err.message_en);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct dfx *fx = *state;
+	store_close(fx->db);
+	unlink(fx->path);
+	free(fx);
+	return 0;
+}
+
+static void test_counts_are_sensible(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t hh = q1(fx->db, "SELECT COUNT(*) FROM households");
+	int64_t lifted = q1(fx->db, "SELECT COUNT(*) FROM households WHERE lifted_from_poverty = 1");
+	assert_int_equal(hh, 200);
+	assert_in_range(lifted, 60, 100); /* about 40% */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM collection_points"), 7);
+	assert_in_range(q1(fx->db, "SELECT COUNT(*) FROM collections"), 500, 5000);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM payments") > 100);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM collections WHERE reverses_id IS NOT NULL"), 1);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM payments WHERE reverses_id IS NOT NULL"), 1);
+	/* every collection lies inside the season and on a point's village */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM collections c JOIN households h ON "
+				    "h.id = c.household_id JOIN collection_points p ON p.id = c.point_id "
+				    "WHERE h.village_code <> p.village_code"), 0);
+	/* the demo users exist, collectors with point scopes */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM users"), 10);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM user_scopes WHERE kind = 'point'"), 7);
+}
+
+static void test_ledgers_balance(void **state)
+{
+	struct dfx *fx = *state;
+	struct stmt *st;
+	struct app_err err;
+	int checked = 0;
+	assert_int_equal(store_prepare(fx->db,
+				       "SELECT h.id,"
+				       " (SELECT COALESCE(SUM(amount_fen), 0) FROM collections c"
+				       "   WHERE c.household_id = h.id),"
+				       " (SELECT COALESCE(SUM(amount_fen), 0) FROM payments p"
+				       "   WHERE p.household_id = h.id)"
+				       " FROM households h",
+				       &st),
+			 0);
+	while (stmt_step(st) == STORE_ROW) {
+		int64_t balance = -1;
+		assert_int_equal(household_balance(fx->db, stmt_int(st, 0), &balance, &err), 0);
+		assert_int_equal(balance, stmt_int(st, 1) - stmt_int(st, 2));
+		assert_true(balance >= 0);
+		checked++;
+	}
+	stmt_finalize(st);
+	assert_int_equal(checked, 200);
+	/* some households are still owed money at the end of the season */
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM (SELECT household_id FROM household_ledger "
+			       "GROUP BY household_id HAVING SUM(amount_fen) > 0)") > 0);
+}
+
+static void test_stock_never_negative(void **state)
+{
+	struct dfx *fx = *state;
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM stock WHERE qty_g < 0 OR reserved_g < 0 "
+				    "OR reserved_g > qty_g"), 0);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM stock WHERE qty_g > 0") > 0);
+}
+
+static void test_lot_balances_close(void **state)
+{
+	struct dfx *fx = *state;
+	struct stmt *st;
+	struct app_err err;
+	int lots = 0;
+	assert_int_equal(store_prepare(fx->db, "SELECT id, mass_flag FROM lots", &st), 0);
+	while (stmt_step(st) == STORE_ROW) {
+		struct lot_flow f;
+		assert_int_equal(lot_flow_load(fx->db, stmt_int(st, 0), &f, &err), 0);
+		/* a lot's own journal always closes; a packing difference is a flag */
+		assert_int_equal(lot_flow_difference(&f), 0);
+		lots++;
+	}
+	stmt_finalize(st);
+	assert_true(lots > 0);
+}
+
+static void test_second_load_refused(void **state)
+{
+	struct dfx *fx = *state;
+	struct app_err err;
+	int64_t before = q1(fx->db, "SELECT COUNT(*) FROM collections");
+	assert_int_equal(demo_load(fx->db, NULL, &err), -1);
+	assert_int_equal(err.status, 409);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM collections"), before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts_are_sensible), cmocka_unit_test(test_ledgers_balance),
+		cmocka_unit_test(test_stock_never_negative), cmocka_unit_test(test_lot_balances_close),
+		cmocka_unit_test(test_second_load_refused),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
