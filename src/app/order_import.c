@@ -523,8 +523,23 @@ static void importer_release(struct importer *im)
 	free(im->b.rows);
 }
 
+/* Problems in file order (stable: a row's problems keep their column order);
+ * at most MAX_LISTED of them, so insertion sort is cheap enough. */
+static void sort_problems(struct import_report *rep)
+{
+	size_t n = rep->nproblems < rep->capproblems ? rep->nproblems : rep->capproblems;
+	for (size_t i = 1; i < n; i++) {
+		struct import_problem p = rep->problems[i];
+		size_t j = i;
+		for (; j > 0 && rep->problems[j - 1].line > p.line; j--)
+			rep->problems[j] = rep->problems[j - 1];
+		rep->problems[j] = p;
+	}
+}
+
 static int refused(struct import_report *rep, struct app_err *err)
 {
+	sort_problems(rep);
 	app_fail(err, 422, "invalid", rep->problems[0].column, "文件有错误，整个文件未导入",
 		 "the file has %zu problem(s); nothing was imported", rep->nproblems);
 	err->row = rep->problems[0].line;
