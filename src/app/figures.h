@@ -1,0 +1,71 @@
+/*
+ * The briefing figures over the store (issue item 8): for a period of
+ * Asia/Shanghai dates and optional pairing / county / channel / product
+ * filters, the records behind each figure (src/core/figures.h names the
+ * metrics) and the figures summed from exactly those records, so the
+ * drill-down always adds up to the dashboard.
+ *
+ * What each metric counts (docs/openapi/figures.yaml says the same):
+ *  - sales: order lines not cancelled (+amount) and refunds/returns (−amount)
+ *    of orders placed in the period; cancellations are not counted twice.
+ *  - sold: grams of those order lines, (units − returned units) × net weight.
+ *  - payments: payments to households dated in the period (reversals are
+ *    negative rows); households paid = households with a positive net.
+ *  - purchases: collections up to the end of the period (+) and payments up
+ *    to then (−): purchases = collections in the period, owed = the sum of
+ *    the households' positive balances at the end of the period.
+ *  - logistics: delivered parcels of orders placed in the period, by route
+ *    (consolidated = sales-warehouse parcels, direct = origin parcels), plus
+ *    line-hauls dispatched in the period, whose cost counts as consolidated.
+ *  - delivery: orders placed in the period whose parcels have all been
+ *    delivered: days from the order date to the last delivery date.
+ * Filters: product and county/pairing act on the product (its origin county)
+ * for orders, parcels and line-hauls, on the household's village for payments
+ * and purchases (where product is ignored); channel filters orders and
+ * parcels, and leaves line-hauls, payments and purchases out (they belong to
+ * no channel).
+ */
+#ifndef SHANHAI_APP_FIGURES_H
+#define SHANHAI_APP_FIGURES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/figures.h"
+#include "store/store.h"
+
+struct fig_filter {
+	const char *from, *to;   /* "YYYY-MM-DD" inclusive, NULL = open */
+	const char *origin;      /* division code prefix (county, or a pairing's west), or NULL */
+	const char *origin2;     /* a second prefix (county and pairing both given), or NULL */
+	bool by_channel;         /* only the channels listed (none listed = nothing) */
+	const int64_t *channels;
+	size_t nchannels;
+	int64_t product_id;      /* 0 = every product */
+};
+
+enum fig_col_type { FIGCOL_TEXT, FIGCOL_INT, FIGCOL_FEN, FIGCOL_GRAMS, FIGCOL_DATE };
+
+/* One column of a metric's records. */
+struct fig_column {
+	const char *name;     /* JSON key */
+	const char *label;    /* spreadsheet header, Chinese and English */
+	enum fig_col_type type;
+};
+
+/* The columns of metric m's records (*n of them). */
+const struct fig_column *figures_columns(enum fig_metric m, size_t *n);
+/* The records behind metric m under filter f: a JSON array of objects keyed
+ * by the column names (integers for INT/FEN/GRAMS, strings or null else). */
+int figures_records(struct store *db, enum fig_metric m, const struct fig_filter *f,
+		    json_t **rows, struct app_err *err);
+/* The figures of metric m summed from its records. */
+json_t *figures_summary(enum fig_metric m, json_t *rows, const struct fig_filter *f);
+/* Every metric whose bit (1 << m) is set in metrics: {"sales": {...}, ...}. */
+int figures_all(struct store *db, const struct fig_filter *f, unsigned metrics, json_t **out,
+		struct app_err *err);
+
+#endif
