@@ -12,6 +12,7 @@
 #include "app/stock.h"
 #include "core/fefo.h"
 #include "lib/alloc.h"
+#include "lib/money.h"
 #include "lib/timeutil.h"
 
 #define MAX_PICKS 64
@@ -111,6 +112,10 @@ static int load_lot_line(struct store *db, const struct linehaul_in *in,
 	if (strcmp(lot.status, "active"))
 		return app_fail(err, 422, "invalid", "lot_id", "批次不可用", "lot '%s' is %s",
 				lot.code, lot.status);
+	if (strcmp(lot.kind, "packed"))
+		return app_fail(err, 422, "invalid", "lot_id", "干线只运输已包装批次",
+				"lot '%s' is a source lot; only packed lots go on a line-haul",
+				lot.code);
 	if (fefo_expired(lot.expires_on, in->today))
 		return app_fail(err, 422, "invalid", "lot_id", "批次已过期，不能发运",
 				"lot '%s' expired on %s", lot.code, lot.expires_on);
@@ -141,24 +146,17 @@ static int load_sku_line(struct store *db, const struct linehaul_in *in,
 	return 0;
 }
 
-int linehaul_create(struct store *db, const struct linehaul_in *in, int64_t user_id, int64_t *id,
-		    char *code, struct app_err *err)
+/* Load lines onto line-haul id (already checked to be loading). */
+static int load_lines_in(struct store *db, const struct linehaul_in *in, int64_t id,
+			 struct app_err *err)
 {
-	if (in->nlines <= 0 || in->nlines > LINEHAUL_MAX_LINES)
-		return app_fail(err, 422, "invalid", "lines", "需要1至500行",
-				"lines: 1 to %d lines are needed", LINEHAUL_MAX_LINES);
-	if (in->cost_fen < 0)
-		return app_fail(err, 422, "invalid", "cost_fen", "运费不能为负",
-				"cost_fen must not be negative");
-	if (check_warehouses(db, in, err) || insert_linehaul(db, in, user_id, id, code, err))
-		return -1;
 	for (int i = 0; i < in->nlines; i++) {
 		const struct linehaul_line_in *l = &in->lines[i];
 		int rc;
 		if (l->sku_id)
-			rc = load_sku_line(db, in, l, *id, err);
+			rc = load_sku_line(db, in, l, id, err);
 		else if (l->lot_id)
-			rc = load_lot_line(db, in, l, *id, err);
+			rc = load_lot_line(db, in, l, id, err);
 		else
 			rc = app_fail(err, 422, "invalid", "lot_id", "需要批次或规格",
 				      "each line needs lot_id and qty_g, or sku_id and units");
@@ -166,6 +164,20 @@ int linehaul_create(struct store *db, const struct linehaul_in *in, int64_t user
 			return fail_row(err, i + 1);
 	}
 	return 0;
+}
+
+int linehaul_create(struct store *db, const struct linehaul_in *in, int64_t user_id, int64_t *id,
+		    char *code, struct app_err *err)
+{
+	if (in->nlines < 0 || in->nlines > LINEHAUL_MAX_LINES)
+		return app_fail(err, 422, "invalid", "lines", "最多500行",
+				"lines: at most %d lines", LINEHAUL_MAX_LINES);
+	if (in->cost_fen < 0)
+		return app_fail(err, 422, "invalid", "cost_fen", "运费不能为负",
+				"cost_fen must not be negative");
+	if (check_warehouses(db, in, err) || insert_linehaul(db, in, user_id, id, code, err))
+		return -1;
+	return load_lines_in(db, in, *id, err);
 }
 
 int linehaul_info_load(struct store *db, int64_t id, const char *code, struct linehaul_info *out,
@@ -282,6 +294,26 @@ static int check_transit_free(struct store *db, int64_t lot_id, int64_t transit_
 	return 0;
 }
 
+int linehaul_load(struct store *db, int64_t id, const struct linehaul_line_in *lines, int n,
+		  const char *today, struct app_err *err)
+{
+	struct linehaul_info lh;
+	if (n <= 0 || n > LINEHAUL_MAX_LINES)
+		return app_fail(err, 422, "invalid", "lines", "需要1至500行",
+				"lines: 1 to %d lines are needed", LINEHAUL_MAX_LINES);
+	if (linehaul_info_load(db, id, NULL, &lh, err))
+		return -1;
+	if (strcmp(lh.status, "loading"))
+		return app_fail(err, 409, "conflict", "status", "干线运输单已发车，不能再装车",
+				"line-haul '%s' is %s, not loading", lh.code, lh.status);
+	struct linehaul_in in = {.from_warehouse_id = lh.from_warehouse_id,
+				 .to_warehouse_id = lh.to_warehouse_id,
+				 .lines = lines,
+				 .nlines = n,
+				 .today = today};
+	return load_lines_in(db, &in, id, err);
+}
+
 int linehaul_dispatch(struct store *db, int64_t id, int64_t cost_fen, int64_t user_id,
 		      struct app_err *err)
 {
@@ -295,6 +327,11 @@ int linehaul_dispatch(struct store *db, int64_t id, int64_t cost_fen, int64_t us
 				"line-haul '%s' is %s, not loading", lh.code, lh.status);
 	if (load_lines(db, id, &lines, &n, err))
 		return -1;
+	if (n == 0) {
+		app_fail(err, 409, "conflict", "lines", "干线运输单未装货，不能发车",
+			 "line-haul '%s' has nothing loaded; load lots before dispatch", lh.code);
+		goto out_free;
+	}
 	struct stock_loc from = {LOC_WAREHOUSE, lh.from_warehouse_id}, tr = {LOC_TRANSIT, id};
 	for (int i = 0; i < n; i++)
 		if (check_transit_free(db, lines[i].lot_id, id, err) ||
@@ -449,6 +486,49 @@ int linehaul_get(struct store *db, int64_t id, json_t **out, struct app_err *err
 	return 0;
 }
 
+/* AND (line-haul h starts or ends at one of scope's warehouses). */
+static void and_linehaul_visible(struct wh_query *q, struct wh_scope scope)
+{
+	if (!scope.ids)
+		return;
+	wh_query_add(q, q->has_where ? " AND " : " WHERE ");
+	q->has_where = true;
+	wh_query_add(q, "(h.from_warehouse_id IN ");
+	wh_query_add_ids(q, scope.ids, scope.n);
+	wh_query_add(q, " OR h.to_warehouse_id IN ");
+	wh_query_add_ids(q, scope.ids, scope.n);
+	wh_query_add(q, ")");
+}
+
+int linehaul_costs(struct store *db, struct wh_scope scope, json_t **out, struct app_err *err)
+{
+	struct wh_query q;
+	wh_query_init(&q,
+		      "SELECT h.from_warehouse_id, f.code AS from_warehouse_code, h.to_warehouse_id,"
+		      " t.code AS to_warehouse_code, h.truck_type, COUNT(*) AS linehauls,"
+		      " SUM(h.cost_fen) AS cost_fen, SUM((SELECT COALESCE(SUM(loaded_g), 0)"
+		      " FROM linehaul_lines WHERE linehaul_id = h.id)) AS loaded_g"
+		      " FROM linehauls h JOIN warehouses f ON f.id = h.from_warehouse_id"
+		      " JOIN warehouses t ON t.id = h.to_warehouse_id");
+	wh_query_add(&q, " WHERE h.status IN ('dispatched', 'received')");
+	q.has_where = true;
+	and_linehaul_visible(&q, scope);
+	wh_query_add(&q, " GROUP BY h.from_warehouse_id, f.code, h.to_warehouse_id, t.code,"
+			 " h.truck_type ORDER BY h.from_warehouse_id, h.to_warehouse_id, h.truck_type");
+	if (wh_query_list(db, &q, 0, 0, out, err))
+		return -1;
+	json_t *row;
+	size_t i;
+	json_array_foreach(json_object_get(*out, "items"), i, row) {
+		int64_t cost = json_integer_value(json_object_get(row, "cost_fen"));
+		int64_t grams = json_integer_value(json_object_get(row, "loaded_g"));
+		int64_t per_kg;
+		bool ok = grams > 0 && !muldiv_round(cost, 1000, grams, &per_kg);
+		json_object_set_new(row, "fen_per_kg", ok ? json_integer(per_kg) : json_null());
+	}
+	return 0;
+}
+
 int linehauls_list(struct store *db, int64_t warehouse_id, const char *status,
 		   struct wh_scope scope, int64_t limit, int64_t offset, json_t **out,
 		   struct app_err *err)
@@ -467,18 +547,7 @@ int linehauls_list(struct store *db, int64_t warehouse_id, const char *status,
 	}
 	if (status)
 		wh_query_and_text(&q, "h.status = ?", status);
-	if (scope.ids && scope.n == 0) {
-		wh_query_and_in(&q, "h.id", NULL, 0); /* matches nothing */
-	} else if (scope.ids) {
-		wh_query_and_in(&q, "(h.from_warehouse_id", scope.ids, scope.n);
-		wh_query_add(&q, " OR h.to_warehouse_id IN (");
-		for (int i = 0; i < scope.n && q.nbind < WH_MAX_BINDS; i++) {
-			wh_query_add(&q, i ? ",?" : "?");
-			q.bind[q.nbind].is_text = false;
-			q.bind[q.nbind++].i = scope.ids[i];
-		}
-		wh_query_add(&q, "))");
-	}
+	and_linehaul_visible(&q, scope);
 	wh_query_add(&q, " ORDER BY h.id DESC");
 	return wh_query_list(db, &q, limit, offset, out, err);
 }

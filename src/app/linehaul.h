@@ -1,10 +1,14 @@
 /*
  * Consolidated line-haul (统仓共配) from an origin warehouse to a sales
  * warehouse. Life of a line-haul:
- *   create (status 'loading'): lines chosen by lot, or by SKU and units with
- *     FEFO choosing the lots; the grams are reserved at the origin so orders
- *     cannot take them while the truck is loaded;
- *   dispatch ('dispatched'): reservations released and the grams moved
+ *   create (status 'loading'), possibly empty, and load (while 'loading'):
+ *     lines chosen by lot, or by SKU and units with FEFO choosing the lots;
+ *     only packed lots ride a line-haul (so a packed lot's transit stock is
+ *     always a line-haul's, a source lot's a transfer's); the grams are
+ *     reserved at the origin so orders cannot take them while the truck is
+ *     loaded;
+ *   dispatch ('dispatched', refused while nothing is loaded): reservations
+ *     released and the grams moved
  *     origin -> transit (loc_id = the line-haul), visible to both sides;
  *   receive ('received'): per lot, received_g goes into the sales warehouse,
  *     damaged_g is written off as 'damage', and the rest (loaded - received
@@ -54,9 +58,20 @@ struct linehaul_info {
 
 #define LINEHAUL_MAX_LINES 500
 
-/* Create a line-haul in 'loading' and reserve its lots. Errors name the line. */
+/* Create a line-haul in 'loading' and reserve its lots (nlines may be 0).
+ * Errors name the line. */
 int linehaul_create(struct store *db, const struct linehaul_in *in, int64_t user_id, int64_t *id,
 		    char *code, struct app_err *err);
+/* Load more lines onto a line-haul still 'loading' (from its origin
+ * warehouse; today: expired lots are never loaded). Errors name the line. */
+int linehaul_load(struct store *db, int64_t id, const struct linehaul_line_in *lines, int n,
+		  const char *today, struct app_err *err);
+/* Cost per kg by route and truck type over line-hauls dispatched or
+ * received (status filter NULL: both) whose origin or destination is in
+ * scope: {"items":[{from_warehouse_id, to_warehouse_id, truck_type,
+ * linehauls, cost_fen, loaded_g, fen_per_kg}]}; fen_per_kg is
+ * cost_fen * 1000 / loaded_g rounded half up (null when nothing loaded). */
+int linehaul_costs(struct store *db, struct wh_scope scope, json_t **out, struct app_err *err);
 /* Dispatch a loading line-haul; cost_fen >= 0 replaces the recorded cost
  * (-1 keeps it). */
 int linehaul_dispatch(struct store *db, int64_t id, int64_t cost_fen, int64_t user_id,

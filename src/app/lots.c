@@ -66,6 +66,20 @@ void wh_query_and_in(struct wh_query *q, const char *col, const int64_t *ids, in
 	wh_query_add(q, ")");
 }
 
+void wh_query_add_ids(struct wh_query *q, const int64_t *ids, int n)
+{
+	char num[24];
+	if (n <= 0) {
+		wh_query_add(q, "(NULL)");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%s%lld", i ? "," : "(", (long long)ids[i]);
+		wh_query_add(q, num);
+	}
+	wh_query_add(q, ")");
+}
+
 static void bind_all(struct stmt *st, const struct wh_query *q)
 {
 	for (int i = 0; i < q->nbind; i++) {
@@ -220,7 +234,64 @@ static const char *today_or_now(const char *today, char *buf, size_t bufsz)
 	return buf;
 }
 
-int lots_list(struct store *db, const struct lot_filter *f, struct wh_scope scope, json_t **out,
+static bool view_unlimited(const struct wh_view *v)
+{
+	return !v || !v->warehouses.ids || !v->points.ids;
+}
+
+/* AND (the lot in column col is visible to v); see lot_visible(). */
+static void and_lot_visible(struct wh_query *q, const char *col, const struct wh_view *v)
+{
+	const struct wh_scope *w = &v->warehouses, *p = &v->points;
+	if (view_unlimited(v))
+		return;
+	add_cond(q, "(");
+	wh_query_add(q, col);
+	wh_query_add(q, " IN (SELECT lot_id FROM stock WHERE loc_kind = 'warehouse' AND loc_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, ") OR ");
+	wh_query_add(q, col);
+	wh_query_add(q, " IN (SELECT ll.lot_id FROM linehaul_lines ll JOIN linehauls h"
+			" ON h.id = ll.linehaul_id WHERE h.from_warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, " OR h.to_warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, ") OR ");
+	wh_query_add(q, col);
+	wh_query_add(q, " IN (SELECT tl.lot_id FROM transfer_lines tl JOIN transfers t"
+			" ON t.id = tl.transfer_id WHERE t.warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, ") OR ");
+	wh_query_add(q, col);
+	wh_query_add(q, " IN (SELECT id FROM lots WHERE point_id IN ");
+	wh_query_add_ids(q, p->ids, p->n);
+	wh_query_add(q, "))");
+}
+
+/* AND (the stock row s of lot l is visible to v); see stock_list(). */
+static void and_stock_visible(struct wh_query *q, const struct wh_view *v)
+{
+	const struct wh_scope *w = &v->warehouses, *p = &v->points;
+	if (view_unlimited(v))
+		return;
+	add_cond(q, "((s.loc_kind = 'warehouse' AND s.loc_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, ") OR (s.loc_kind = 'point' AND s.loc_id IN ");
+	wh_query_add_ids(q, p->ids, p->n);
+	wh_query_add(q, ") OR (s.loc_kind = 'transit' AND l.kind = 'packed' AND s.loc_id IN"
+			" (SELECT id FROM linehauls WHERE from_warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, " OR to_warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, ")) OR (s.loc_kind = 'transit' AND l.kind = 'source' AND s.loc_id IN"
+			" (SELECT id FROM transfers WHERE warehouse_id IN ");
+	wh_query_add_ids(q, w->ids, w->n);
+	wh_query_add(q, " OR point_id IN ");
+	wh_query_add_ids(q, p->ids, p->n);
+	wh_query_add(q, ")))");
+}
+
+int lots_list(struct store *db, const struct lot_filter *f, const struct wh_view *v, json_t **out,
 	      struct app_err *err)
 {
 	struct wh_query q;
@@ -246,11 +317,11 @@ int lots_list(struct store *db, const struct lot_filter *f, struct wh_scope scop
 	if (f->warehouse_id)
 		wh_query_and_int(&q, "l.id IN (SELECT lot_id FROM stock WHERE loc_kind = 'warehouse'"
 				     " AND loc_id = ? AND qty_g > 0)", f->warehouse_id);
-	if (scope.ids) {
-		add_cond(&q, "l.id IN (SELECT lot_id FROM stock WHERE loc_kind = 'warehouse' AND qty_g > 0");
-		wh_query_and_in(&q, "loc_id", scope.ids, scope.n);
-		wh_query_add(&q, ")");
-	}
+	if (f->expiring_before)
+		wh_query_and_text(&q, "l.expires_on < ?", f->expiring_before);
+	if (f->point_id)
+		wh_query_and_int(&q, "l.point_id = ?", f->point_id);
+	and_lot_visible(&q, "l.id", v);
 	wh_query_add(&q, " ORDER BY l.id DESC");
 	return wh_query_list(db, &q, f->limit, f->offset, out, err);
 }
@@ -415,7 +486,7 @@ int lot_get(struct store *db, const char *code, const char *today, json_t **out,
 	return 0;
 }
 
-int stock_list(struct store *db, const struct lot_filter *f, struct wh_scope scope, json_t **out,
+int stock_list(struct store *db, const struct lot_filter *f, const struct wh_view *v, json_t **out,
 	       struct app_err *err)
 {
 	struct wh_query q;
@@ -428,7 +499,12 @@ int stock_list(struct store *db, const struct lot_filter *f, struct wh_scope sco
 		      " s.qty_g - s.reserved_g AS available_g,"
 		      " CASE WHEN k.net_g > 0 THEN s.qty_g / k.net_g ELSE NULL END AS units,"
 		      " l.expires_on, CASE WHEN l.expires_on < ? THEN 1 ELSE 0 END AS expired,"
-		      " l.mass_flag FROM stock s JOIN lots l ON l.id = s.lot_id"
+		      " l.mass_flag, CASE WHEN s.loc_kind = 'warehouse' THEN"
+		      " (SELECT code FROM warehouses WHERE id = s.loc_id) WHEN s.loc_kind = 'point' THEN"
+		      " (SELECT code FROM collection_points WHERE id = s.loc_id) WHEN l.kind = 'packed'"
+		      " THEN (SELECT code FROM linehauls WHERE id = s.loc_id)"
+		      " ELSE (SELECT code FROM transfers WHERE id = s.loc_id) END AS loc_code"
+		      " FROM stock s JOIN lots l ON l.id = s.lot_id"
 		      " JOIN products p ON p.id = l.product_id LEFT JOIN skus k ON k.id = l.sku_id");
 	q.bind[q.nbind].is_text = true;
 	q.bind[q.nbind++].s = today;
@@ -454,35 +530,32 @@ int stock_list(struct store *db, const struct lot_filter *f, struct wh_scope sco
 		wh_query_and_text(&q, "l.expires_on < ?", today);
 	else if (f->expired == 0)
 		wh_query_and_text(&q, "l.expires_on >= ?", today);
-	if (scope.ids) {
-		wh_query_and_text(&q, "s.loc_kind = ?", "warehouse");
-		wh_query_and_in(&q, "s.loc_id", scope.ids, scope.n);
-	}
+	if (f->expiring_before)
+		wh_query_and_text(&q, "l.expires_on < ?", f->expiring_before);
+	if (f->lot_id)
+		wh_query_and_int(&q, "s.lot_id = ?", f->lot_id);
+	and_stock_visible(&q, v);
 	wh_query_add(&q, " ORDER BY s.loc_kind, s.loc_id, l.expires_on, l.id");
 	return wh_query_list(db, &q, f->limit, f->offset, out, err);
 }
 
-bool lot_in_scope(struct store *db, int64_t lot_id, struct wh_scope scope)
+bool lot_visible(struct store *db, int64_t lot_id, const struct wh_view *v)
 {
-	if (!scope.ids)
+	struct wh_query q;
+	struct stmt *st;
+	int64_t n = 0;
+	if (view_unlimited(v))
 		return true;
-	for (int i = 0; i < scope.n; i++) {
-		int64_t have = -1;
-		struct stmt *st;
-		if (store_prepare(db,
-				  "SELECT COUNT(*) FROM stock WHERE lot_id = ? AND loc_kind = 'warehouse'"
-				  " AND loc_id = ?",
-				  &st))
-			return false;
-		stmt_bind_int(st, 1, lot_id);
-		stmt_bind_int(st, 2, scope.ids[i]);
-		if (stmt_step(st) == STORE_ROW)
-			have = stmt_int(st, 0);
-		stmt_finalize(st);
-		if (have > 0)
-			return true;
-	}
-	return false;
+	wh_query_init(&q, "SELECT COUNT(*) FROM lots l");
+	wh_query_and_int(&q, "l.id = ?", lot_id);
+	and_lot_visible(&q, "l.id", v);
+	if (q.len >= sizeof(q.sql) - 1 || store_prepare(db, q.sql, &st))
+		return false;
+	bind_all(st, &q);
+	if (stmt_step(st) == STORE_ROW)
+		n = stmt_int(st, 0);
+	stmt_finalize(st);
+	return n > 0;
 }
 
 int lot_create_packed(struct store *db, const struct packed_lot_in *in, int64_t *id, char *code,

@@ -26,7 +26,7 @@ struct wh_bind {
 	const char *s;
 };
 
-#define WH_MAX_BINDS 16
+#define WH_MAX_BINDS 32
 
 /* A listing query assembled from fixed SQL fragments; values are bound. */
 struct wh_query {
@@ -46,6 +46,10 @@ void wh_query_and_text(struct wh_query *q, const char *cond, const char *v);
 void wh_query_and_in(struct wh_query *q, const char *col, const int64_t *ids, int n);
 /* Append raw SQL (ORDER BY ...). */
 void wh_query_add(struct wh_query *q, const char *sql);
+/* Append "(id, id, ...)" with the ids written as integer literals ("(NULL)"
+ * when n == 0, which matches nothing): for scope lists, which come from the
+ * caller's session, never from the request, and may be repeated. */
+void wh_query_add_ids(struct wh_query *q, const int64_t *ids, int n);
 /* Run it: {"items":[rows], "total":N} with LIMIT/OFFSET (limit 0: all). */
 int wh_query_list(struct store *db, struct wh_query *q, int64_t limit, int64_t offset,
 		  json_t **out, struct app_err *err);
@@ -57,35 +61,50 @@ int wh_query_one(struct store *db, struct wh_query *q, const char *what, json_t 
  * "expired" become booleans. */
 json_t *wh_row_json(struct stmt *st);
 
-/* A caller's warehouse scope: ids NULL means every warehouse. */
+/* A caller's warehouse (or collection point) scope: ids NULL means every
+ * one; ids non-NULL with n == 0 means none. */
 struct wh_scope {
 	const int64_t *ids;
 	int n;
 };
 
+/* What a caller may see of lots and stock: admin and office have both
+ * scopes unlimited; a warehouse operator has its warehouses and no points; a
+ * collector its points and no warehouses. */
+struct wh_view {
+	struct wh_scope warehouses, points;
+};
+
 /* Filters of the lot and stock listings (0 / NULL: any). */
 struct lot_filter {
 	const char *kind, *status, *mass_flag, *loc_kind;
-	int64_t product_id, sku_id, warehouse_id, point_id;
+	int64_t product_id, sku_id, warehouse_id, point_id, lot_id;
+	const char *expiring_before; /* "YYYY-MM-DD": expires_on before it */
 	const char *today;   /* for the "expired" column and expired=1 filter */
 	int expired;         /* -1 any, 0 only unexpired, 1 only expired */
 	int64_t limit, offset;
 };
 
-/* Lots: {"items":[...], "total":N}; a limited scope lists only lots with
- * stock at its warehouses. */
-int lots_list(struct store *db, const struct lot_filter *f, struct wh_scope scope, json_t **out,
+/* Lots: {"items":[...], "total":N}, newest first; a limited view lists only
+ * the lots lot_visible() allows. */
+int lots_list(struct store *db, const struct lot_filter *f, const struct wh_view *v, json_t **out,
 	      struct app_err *err);
 /* One lot by code with its sources, stock, packing and mass balance. */
 int lot_get(struct store *db, const char *code, const char *today, json_t **out,
 	    struct app_err *err);
-/* Stock rows (lot, location, qty, reserved, available, units, expiry):
- * {"items":[...], "total":N}; a limited scope sees only its warehouses. */
-int stock_list(struct store *db, const struct lot_filter *f, struct wh_scope scope, json_t **out,
+/* Stock rows (lot, location, qty, reserved, available, units, expiry) in
+ * FEFO order per location: {"items":[...], "total":N}. A limited view sees
+ * stock at its warehouses and points, and stock in transit on a line-haul
+ * from or to its warehouses or on a transfer from its points or to its
+ * warehouses (transit rows of packed lots are line-hauls, of source lots
+ * transfers: a line-haul carries packed lots only). */
+int stock_list(struct store *db, const struct lot_filter *f, const struct wh_view *v, json_t **out,
 	       struct app_err *err);
-/* True if the lot has stock (including reserved) at one of the scope's
- * warehouses or in transit to or from them. Unlimited scope: true. */
-bool lot_in_scope(struct store *db, int64_t lot_id, struct wh_scope scope);
+/* True if the view may see the lot: it has (or had) stock at one of the
+ * view's warehouses, is or was on a line-haul from or to them or on a
+ * transfer to them, or was collected at one of the view's points. An
+ * unlimited view sees every lot. */
+bool lot_visible(struct store *db, int64_t lot_id, const struct wh_view *v);
 
 /* The lot's flows summed from its stock journal. */
 int lot_flow_load(struct store *db, int64_t lot_id, struct lot_flow *f, struct app_err *err);

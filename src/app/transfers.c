@@ -105,8 +105,13 @@ int transfer_send(struct store *db, int64_t point_id, int64_t warehouse_id,
 	char kind[16];
 	if (n <= 0)
 		return app_fail(err, 422, "invalid", "lines", "至少需要一行", "lines: at least one lot is needed");
-	if (check_point(db, point_id, err) || warehouse_kind(db, warehouse_id, kind, sizeof(kind), err))
+	if (check_point(db, point_id, err))
 		return -1;
+	if (warehouse_kind(db, warehouse_id, kind, sizeof(kind), err)) {
+		if (err->status == 404)
+			err->status = 422, snprintf(err->code, sizeof(err->code), "invalid");
+		return -1;
+	}
 	if (strcmp(kind, "origin"))
 		return app_fail(err, 422, "invalid", "warehouse_id", "调入仓必须是产地仓",
 				"warehouse %lld is not an origin warehouse", (long long)warehouse_id);
@@ -118,6 +123,11 @@ int transfer_send(struct store *db, int64_t point_id, int64_t warehouse_id,
 		if (lot_info_load(db, lines[i].lot_id, &lot, err)) {
 			if (err->status == 404)
 				err->status = 422, snprintf(err->code, sizeof(err->code), "invalid");
+			return fail_row(err, i + 1);
+		}
+		if (strcmp(lot.kind, "source")) {
+			app_fail(err, 422, "invalid", "lot_id", "调拨只运输源批次",
+				 "lot '%s' is not a source lot", lot.code);
 			return fail_row(err, i + 1);
 		}
 		if (insert_line(db, *id, lines[i].lot_id, lines[i].qty_g, err) ||
