@@ -1,0 +1,149 @@
+// The figures: GET /api/v1/figures for October of the fixture season (values
+// worked out by hand, as in tests/unit/test_figures.c), the drill-down
+// records of every metric adding up to their figure, filters and their
+// validation, what a channel manager may see, and the Excel exports (a valid
+// zip whose sheets hold the numbers in yuan and kg, and formula-like text kept
+// as text).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { startServer, ADMIN_PASSWORD } from './lib.mjs';
+import { loadTraceFixture, sqlRows } from './t50-fixture.mjs';
+
+const OCT = 'from=2026-10-01&to=2026-10-31';
+let srv, admin, office, live, col1;
+before(async () => {
+  srv = await startServer();
+  loadTraceFixture(srv);
+  admin = await srv.login('admin', ADMIN_PASSWORD);
+  office = await srv.makeUser(admin, { username: 'office1', role: 'office' });
+  live = await srv.makeUser(admin, { username: 'live', role: 'channel', scopes: { channels: [1] } });
+  col1 = await srv.makeUser(admin, { username: 'col1', role: 'collector', scopes: { points: [1] } });
+});
+after(async () => { await srv.stop(); });
+
+const sum = (rows, k) => rows.reduce((s, r) => s + r[k], 0);
+
+// The files of a zip archive (stored or deflated) by name, as text.
+function unzip(buf) {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd > 0, 'zip end record');
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const files = {};
+  for (let i = 0; i < n; i++) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory entry');
+    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
+    const nl = buf.readUInt16LE(p + 28), xl = buf.readUInt16LE(p + 30), cl = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nl);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + csize);
+    files[name] = (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
+    p += 46 + nl + xl + cl;
+  }
+  return files;
+}
+
+test('October figures equal the hand-worked values', async () => {
+  const r = await office.get(`/api/v1/figures?${OCT}`);
+  assert.equal(r.status, 200);
+  const f = r.json.figures;
+  assert.deepEqual(f.sales, { sales_fen: 45400, lines_fen: 50400, refunds_fen: 5000 });
+  assert.deepEqual(f.sold, { sold_g: 30000, sold_t: '0.030' });
+  assert.deepEqual(f.payments, { paid_fen: 45000, households_paid: 2, lifted_paid_fen: 15000, lifted_households_paid: 1 });
+  assert.equal(f.purchases.purchases_fen, 24000);
+  assert.equal(f.purchases.owed_fen, 4000);
+  assert.deepEqual(f.logistics.consolidated, { cost_fen: 30800, delivered_g: 10000, fen_per_kg: 3080 });
+  assert.deepEqual(f.logistics.direct, { cost_fen: 2400, delivered_g: 15000, fen_per_kg: 160 });
+  assert.equal(f.delivery.orders, 2);
+  assert.equal(f.delivery.median_days, 3);
+  assert.equal(f.delivery.p95_days, 3.9);
+  assert.equal(f.delivery.within_3_days_share, 0.5);
+});
+
+test('the records behind every figure add up to it', async () => {
+  const all = (await admin.get(`/api/v1/figures?${OCT}`)).json.figures;
+  const rec = async (m) => {
+    const r = await admin.get(`/api/v1/figures/${m}/records?${OCT}`);
+    assert.equal(r.status, 200, m);
+    assert.equal(r.json.total, r.json.items.length);
+    assert.deepEqual(r.json.figure, all[m], `${m}: the records' figure is the dashboard's`);
+    return r.json.items;
+  };
+  assert.equal(sum(await rec('sales'), 'amount_fen'), all.sales.sales_fen);
+  assert.equal(sum(await rec('sold'), 'sold_g'), all.sold.sold_g);
+  assert.equal(sum(await rec('payments'), 'amount_fen'), all.payments.paid_fen);
+  const pur = await rec('purchases');
+  assert.equal(sum(pur, 'amount_fen'), all.purchases.net_balance_fen);
+  assert.equal(sum(pur.filter((x) => x.kind === 'collection' && x.on_date >= '2026-10-01'), 'amount_fen'),
+    all.purchases.purchases_fen);
+  const lg = await rec('logistics');
+  for (const route of ['consolidated', 'direct']) {
+    const rows = lg.filter((x) => x.route === route);
+    assert.equal(sum(rows, 'cost_fen'), all.logistics[route].cost_fen);
+    assert.equal(sum(rows, 'delivered_g'), all.logistics[route].delivered_g);
+  }
+  const dl = await rec('delivery');
+  assert.equal(dl.length, all.delivery.orders);
+  assert.deepEqual(dl.map((x) => x.days), [2, 4]);
+});
+
+test('filters: pairing, county, channel, product, and their validation', async () => {
+  const fig = async (q) => (await office.get(`/api/v1/figures?${q}`)).json.figures;
+  assert.equal((await fig(`${OCT}&channel=SJ`)).sales.sales_fen, 19000);
+  assert.equal((await fig(`${OCT}&pairing=JB-YY`)).payments.paid_fen, 45000);
+  assert.equal((await fig('county=513434')).payments.paid_fen, 7000);
+  assert.equal((await fig(`${OCT}&county=513434`)).sales.sales_fen, 0);
+  assert.equal((await fig(`${OCT}&product=YY-APL`)).sold.sold_g, 30000);
+  assert.equal((await fig('')).sales.sales_fen, 53400);
+  const bad = await office.get('/api/v1/figures?from=2026-10-32&to=2026-09-01&pairing=NOPE&county=51&product=X');
+  assert.equal(bad.status, 422);
+  const fields = bad.json.error.errors.map((e) => e.field).sort();
+  assert.deepEqual(fields, ['county', 'from', 'pairing', 'product']);
+  const rev = await office.get('/api/v1/figures?from=2026-10-31&to=2026-10-01');
+  assert.equal(rev.status, 422);
+  assert.equal(rev.json.error.errors[0].field, 'to');
+  assert.equal((await office.get('/api/v1/figures/nope/records')).status, 404);
+});
+
+test('a channel manager sees only their channels, and no household figures', async () => {
+  const r = await live.get(`/api/v1/figures?${OCT}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.figures.sales.sales_fen, 17600 + 8800);
+  assert.ok(!('payments' in r.json.figures) && !('purchases' in r.json.figures));
+  assert.equal(r.json.figures.logistics.linehauls_included, false);
+  assert.equal(r.json.figures.logistics.consolidated.cost_fen, 800);
+  assert.equal((await live.get(`/api/v1/figures?${OCT}&channel=SJ`)).status, 403);
+  assert.equal((await live.get(`/api/v1/figures/payments/records?${OCT}`)).status, 403);
+  const rows = (await live.get(`/api/v1/figures/sales/records?${OCT}`)).json.items;
+  assert.ok(rows.length > 0 && rows.every((x) => x.channel === 'LIVE'));
+  assert.equal((await col1.get('/api/v1/figures')).status, 403);
+  assert.equal((await srv.anon.get('/api/v1/figures')).status, 401);
+});
+
+test('Excel: the figures and the records, money in yuan, text never a formula', async () => {
+  const r = await office.get(`/api/v1/figures?${OCT}&format=xlsx`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /spreadsheetml/);
+  assert.match(r.headers.get('content-disposition'), /figures\.xlsx/);
+  const files = unzip(r.body);
+  const sheet = files['xl/worksheets/sheet1.xml'];
+  assert.ok(sheet.includes('sales.sales_fen') && sheet.includes('<v>454</v>'), '45400 fen as 454 yuan');
+  assert.ok(sheet.includes('<v>30</v>'), '30000 g sold as 30 kg');
+  assert.ok(sheet.includes('<v>308</v>'), 'line-haul + parcel cost 308.00 yuan');
+
+  // an order number that looks like a formula stays text
+  sqlRows(srv, `INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, ordered_at, ordered_on, status, total_fen, created_at)
+    VALUES (2, '=HYPERLINK("http://evil","x")', 'h', 1, 1796090400000, '2026-12-01', 'allocated', 1234, 0);
+    INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, amount_fen, warehouse_id, route, status)
+    VALUES (6, 1, 1, 1, 1234, 1234, 1, 'origin_parcel', 'allocated');`);
+  const x = await office.get('/api/v1/figures/sales/records?from=2026-12-01&to=2026-12-31&format=xlsx');
+  assert.equal(x.status, 200);
+  const xs = unzip(x.body);
+  const recs = xs['xl/worksheets/sheet1.xml'];
+  assert.ok(recs.includes('<v>12.34</v>'), '1234 fen as 12.34 yuan');
+  assert.ok(!recs.includes('<f>'), 'no formulas');
+  assert.ok(recs.includes('=HYPERLINK(&quot;http://evil&quot;,&quot;x&quot;)') || recs.includes('=HYPERLINK("http://evil","x")'));
+  assert.ok(xs['xl/worksheets/sheet2.xml'].includes('<v>12.34</v>'), 'the figure sheet');
+});
