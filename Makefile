@@ -26,7 +26,7 @@ CFLAGS_COMMON := -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(OUT)/gen
                  -MMD -MP $(PKG_CFLAGS)
 ifeq ($(MODE),asan)
 CFLAGS_MODE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-               -fno-sanitize-recover=all
+               -fno-sanitize-recover=all -DSHANHAI_TESTING
 LDFLAGS_MODE := -fsanitize=address,undefined
 else
 CFLAGS_MODE := -O2 -g

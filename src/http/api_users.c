@@ -162,14 +162,16 @@ static int handle_create(struct req *r)
 			return reply_invalid(r);
 		}
 	role_parse(role_s, &role);
-	if (user_create(r->db, username, display, password, role, &id, err, sizeof(err))) {
-		bool exists = strstr(err, "already exists") != NULL;
-		req_add_error(r, exists ? "username" : "password", 0,
-			      exists ? "用户名已存在" : "密码须为 8..128 个字符", err);
-		return exists ? reply_error(r, 409, "conflict", "username", "用户名已存在", err)
-			      : reply_invalid(r);
+	int rc = user_create(r->db, username, display, password, role, &id, err, sizeof(err));
+	if (rc == USER_EPASSWORD) {
+		req_add_error(r, "password", 0, "密码须为 8..128 个字符", err);
+		return reply_invalid(r);
 	}
-	int rc = write_scopes(r->db, id, scopes);
+	if (rc == STORE_ECONSTRAINT)
+		return reply_error(r, 409, "conflict", "username", "用户名已存在", err);
+	if (rc)
+		return reply_store_error(r, rc);
+	rc = write_scopes(r->db, id, scopes);
 	if (!rc && phone) {
 		struct stmt *st;
 		if (!(rc = store_prepare(r->db, "UPDATE users SET phone = ? WHERE id = ?", &st))) {

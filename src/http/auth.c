@@ -206,17 +206,19 @@ int user_create(struct store *db, const char *username, const char *display_name
 	struct stmt *st;
 	if (!password_acceptable(password)) {
 		snprintf(err, errsz, "password must be 8 to 128 characters");
-		return -1;
+		return USER_EPASSWORD;
 	}
 	char *hash = password_hash(password);
 	if (!hash) {
 		snprintf(err, errsz, "password hashing failed (out of memory?)");
-		return -1;
+		return STORE_EIO;
 	}
 	int rc = store_prepare(db, "INSERT INTO users (username, display_name, password_hash, role,"
 				   " active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id", &st);
-	if (rc)
+	if (rc) {
+		snprintf(err, errsz, "cannot create user: %s", store_errmsg(db));
 		goto out_free;
+	}
 	stmt_bind_text(st, 1, username);
 	stmt_bind_text(st, 2, display_name);
 	stmt_bind_text(st, 3, hash);
@@ -234,5 +236,5 @@ int user_create(struct store *db, const char *username, const char *display_name
 	stmt_finalize(st);
 out_free:
 	free(hash);
-	return rc ? -1 : 0;
+	return rc == STORE_DONE ? STORE_EMISUSE : rc; /* DONE: RETURNING gave no row */
 }

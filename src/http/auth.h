@@ -41,7 +41,10 @@ void token_new(struct arena *a, const char **token, const char **hash);
 /* SHA-256 hex of s. */
 const char *token_hash(struct arena *a, const char *s);
 
-/* Create a user (CLI and API); returns its id in *id. err gets a message. */
+/* Create a user (CLI and API); returns its id in *id. 0, USER_EPASSWORD
+ * (password not acceptable), STORE_ECONSTRAINT (the username exists) or
+ * another STORE_E* code; err gets a message in English. */
+#define USER_EPASSWORD 100
 int user_create(struct store *db, const char *username, const char *display_name,
 		const char *password, enum role role, int64_t *id, char *err, size_t errsz);
 

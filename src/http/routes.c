@@ -20,5 +20,6 @@ const struct route *const route_tables[] = {
 	fulfil_routes,
 	trace_routes,
 	figures_routes,
+	testing_routes,
 	NULL,
 };

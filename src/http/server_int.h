@@ -43,6 +43,11 @@ void writer_stop(struct writer *w);
 void writer_run(struct writer *w, struct write_job *job);
 /* How many transactions and jobs have been committed (for /health and the bench). */
 void writer_stats(struct writer *w, long *batches, long *jobs);
+/* Test builds (api_testing.c): arm a store fault on the writer's connection
+ * from the start of the next batch (see store_fault_inject), or clear it at
+ * once. Called on the writer thread only, from a write handler (db = r->db). */
+void writer_testing_arm_fault(long after, int rc, bool sticky);
+void writer_testing_clear_fault(struct store *db);
 
 struct server {
 	struct db_pool reads;

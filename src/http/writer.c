@@ -65,8 +65,48 @@ static void run_job(struct store *db, struct write_job *job)
 	}
 }
 
+/* A fault armed by a test request for the next batch. Only the writer thread
+ * reads or writes these (the arming handler runs on it). */
+static struct {
+	bool armed;
+	bool this_batch; /* a one-shot fault lives for one batch only */
+	long after;
+	int rc;
+	bool sticky;
+} testing_fault;
+
+void writer_testing_arm_fault(long after, int rc, bool sticky)
+{
+	testing_fault.armed = true;
+	testing_fault.after = after;
+	testing_fault.rc = rc;
+	testing_fault.sticky = sticky;
+}
+
+void writer_testing_clear_fault(struct store *db)
+{
+	testing_fault.armed = false;
+	store_fault_clear(db); /* at once: the clearing request's own commit must pass */
+}
+
+static void apply_testing_fault(struct store *db)
+{
+	if (testing_fault.armed)
+		store_fault_inject(db, testing_fault.after, testing_fault.rc, testing_fault.sticky);
+	testing_fault.this_batch = testing_fault.armed && !testing_fault.sticky;
+	testing_fault.armed = false;
+}
+
+static void end_testing_fault(struct store *db)
+{
+	if (testing_fault.this_batch)
+		store_fault_clear(db);
+	testing_fault.this_batch = false;
+}
+
 static void run_batch(struct writer *w, struct write_job *batch)
 {
+	apply_testing_fault(w->db);
 	int rc = store_begin(w->db);
 	long n = 0;
 	for (struct write_job *j = batch; j; j = j->next, n++) {
@@ -83,6 +123,7 @@ static void run_batch(struct writer *w, struct write_job *batch)
 	if (rc)
 		for (struct write_job *j = batch; j; j = j->next)
 			j->status = 503;
+	end_testing_fault(w->db);
 	w->batches++;
 	w->jobs += n;
 }

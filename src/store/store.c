@@ -87,12 +87,14 @@ int stmt_bind_null(struct stmt *st, int idx)
 /* A write step that the test hook says must fail. */
 static bool fault_due(struct store *db)
 {
+	if (db->fault_fired)
+		return db->fault_sticky; /* a sticky fault stays until cleared */
 	if (db->fault_after < 0)
 		return false;
-	if (db->fault_fired)
-		return db->fault_sticky;
-	if (db->fault_after-- > 0)
+	if (db->fault_after > 0) {
+		db->fault_after--;
 		return false;
+	}
 	db->fault_fired = true;
 	return true;
 }

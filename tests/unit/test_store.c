@@ -90,6 +90,33 @@ static void test_rollback_and_fault(void **state)
 	assert_int_equal(store_exec(db, "INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) VALUES (1, 'warehouse', 1, -5)"), STORE_ECONSTRAINT);
 }
 
+static void test_sticky_fault(void **state)
+{
+	struct store *db = *state;
+	struct stmt *st;
+	store_fault_inject(db, 1, STORE_EIO, true);
+	assert_int_equal(store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES (?, 'x', 1)", &st), 0);
+	const char *codes[] = {"11", "12", "13", "14"};
+	int expect[] = {STORE_DONE, STORE_EIO, STORE_EIO, STORE_DONE};
+	for (int i = 0; i < 4; i++) {
+		if (i == 3)
+			store_fault_clear(db); /* a full disk freed: writes pass again */
+		stmt_reset(st);
+		stmt_bind_text(st, 1, codes[i]);
+		assert_int_equal(stmt_step(st), expect[i]);
+	}
+	stmt_finalize(st);
+	int64_t n;
+	assert_int_equal(store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code IN ('11','12','13','14')", 0, &n), 0);
+	assert_int_equal(n, 2);
+	/* reads are never failed by the write fault */
+	store_fault_inject(db, 0, STORE_EIO, true);
+	assert_int_equal(store_query_int(db, "SELECT COUNT(*) FROM divisions", 0, &n), 0);
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(store_commit(db), STORE_EIO); /* the commit is a write */
+	store_fault_clear(db);
+}
+
 /* ---- PostgreSQL ---- */
 
 struct pg_fixture {
@@ -189,11 +216,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_and_constraint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_and_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sticky_fault, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrations_idempotent, pg_setup_one, pg_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_and_constraint, pg_setup_one, pg_teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_and_fault, pg_setup_one, pg_teardown),
+		cmocka_unit_test_setup_teardown(test_sticky_fault, pg_setup_one, pg_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_placeholders_and_types, pg_setup_one, pg_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_lost_connection_recovers, pg_setup_one, pg_teardown),
 	};
