@@ -229,6 +229,23 @@ static const struct duser users[NUSERS] = {
 
 #define MAXHH 256
 #define NSTAMPS 11
+#define MAX_LINEHAULS_IN_FLIGHT 8
+
+struct pending_order {
+	int64_t id, ordered_ms;
+	int place;
+};
+
+struct pending_delivery {
+	int64_t parcel_id;
+	const char *carrier;
+	char tracking[32];
+	int64_t deliver_ms;
+};
+
+struct pending_linehaul {
+	int64_t id, due_day;
+};
 
 struct demo {
 	struct store *db;
@@ -253,7 +270,17 @@ struct demo {
 	/* counts for the progress lines */
 	int64_t n_collections, n_payments, n_transfers, n_packings, n_linehauls, n_orders,
 		n_parcels, n_delivered, n_cancelled, n_refunds, n_returns, n_adjustments;
-	bool reversed_collection, reversed_payment;
+	bool reversed_collection, reversed_payment, mismatch_done, damage_done;
+	/* work in flight from one simulated day to the next */
+	int64_t pending_transfer[NPOINTS];
+	int npending_transfer;
+	struct pending_linehaul pending_linehaul[MAX_LINEHAULS_IN_FLIGHT];
+	int npending_linehaul;
+	struct pending_order *pending_order;
+	int npending_order, cap_pending_order;
+	struct pending_delivery *delivery;
+	int ndelivery, cap_delivery;
+	int64_t tracking_seq;
 };
 
 /* ---- small helpers ---- */
@@ -316,7 +343,7 @@ static void progress(struct demo *d, const char *fmt, ...)
 }
 
 /* Run sql binding up to three ints (n of them); fill err on failure. */
-static __attribute__((unused)) int exec_ints(struct demo *d, const char *sql, int n, int64_t a, int64_t b, int64_t c)
+static int exec_ints(struct demo *d, const char *sql, int n, int64_t a, int64_t b, int64_t c)
 {
 	struct stmt *st;
 	int rc = store_prepare(d->db, sql, &st);
@@ -692,7 +719,7 @@ static int64_t collector_of(const struct demo *d, int p)
 	return 0;
 }
 
-static __attribute__((unused)) int64_t user_by_name(const struct demo *d, const char *username)
+static int64_t user_by_name(const struct demo *d, const char *username)
 {
 	for (int u = 0; u < NUSERS; u++)
 		if (!strcmp(users[u].username, username))
@@ -846,11 +873,771 @@ static int pay_day(struct demo *d, int64_t day)
 	return stamp_rows(d, at_ms(day, 16, 30));
 }
 
+/* ---- reading rows back ---- */
+
+/* Up to max rows of (int, int) from sql with up to three int binds. Returns
+ * the number of rows, or -1 with err filled in. */
+static int query_pairs(struct demo *d, const char *sql, int nbind, const int64_t *binds,
+		       int64_t (*out)[2], int max)
+{
+	struct stmt *st;
+	int rc = store_prepare(d->db, sql, &st), n = 0;
+	if (rc)
+		return app_store_fail(d->err, d->db, rc);
+	for (int i = 0; i < nbind; i++)
+		stmt_bind_int(st, i + 1, binds[i]);
+	while (n < max && (rc = stmt_step(st)) == STORE_ROW) {
+		out[n][0] = stmt_int(st, 0);
+		out[n][1] = stmt_int(st, 1);
+		n++;
+	}
+	stmt_finalize(st);
+	return rc < 0 ? app_store_fail(d->err, d->db, rc) : n;
+}
+
+/* Whole unreserved, unexpired units of sku s at a warehouse on day. */
+static int units_available(struct demo *d, int s, int64_t warehouse_id, int64_t day,
+			   int64_t *units)
+{
+	char today[11];
+	struct stmt *st;
+	date_format(day, today, sizeof(today));
+	int rc = store_prepare(d->db, "SELECT COALESCE(SUM(s.qty_g - s.reserved_g), 0) FROM stock s"
+				      " JOIN lots l ON l.id = s.lot_id WHERE s.loc_kind = 'warehouse'"
+				      " AND s.loc_id = ? AND l.sku_id = ? AND l.expires_on >= ?",
+			       &st);
+	if (rc)
+		return app_store_fail(d->err, d->db, rc);
+	stmt_bind_int(st, 1, warehouse_id);
+	stmt_bind_int(st, 2, d->sku_id[s]);
+	stmt_bind_text(st, 3, today);
+	*units = 0;
+	if ((rc = stmt_step(st)) == STORE_ROW)
+		*units = stmt_int(st, 0) / skus[s].net_g;
+	stmt_finalize(st);
+	return rc < 0 ? app_store_fail(d->err, d->db, rc) : 0;
+}
+
+/* ---- transfers: collection points -> origin warehouse ---- */
+
+#define MAX_LOTS 512
+
+static int send_transfer(struct demo *d, int p, int64_t day)
+{
+	int64_t rows[MAX_LOTS][2], id;
+	int64_t bind[1] = {d->point_id[p]};
+	char code[32];
+	int n = query_pairs(d, "SELECT lot_id, qty_g - reserved_g FROM stock WHERE loc_kind = "
+			       "'point' AND loc_id = ? AND qty_g - reserved_g > 0 ORDER BY lot_id",
+			    1, bind, rows, MAX_LOTS);
+	if (n <= 0)
+		return n;
+	struct transfer_line_in *lines = xcalloc((size_t)n, sizeof(*lines));
+	for (int i = 0; i < n; i++)
+		lines[i] = (struct transfer_line_in){rows[i][0], rows[i][1]};
+	int rc = transfer_send(d->db, d->point_id[p], d->origin_wh, lines, n, collector_of(d, p),
+			       &id, code, d->err);
+	free(lines);
+	if (rc || stamp_rows(d, at_ms(day, 17, 0)))
+		return -1;
+	d->pending_transfer[d->npending_transfer++] = id;
+	d->n_transfers++;
+	return 0;
+}
+
+/* The truck from the villages arrives next morning; now and then a lot of
+ * apples weighs a little less than it left (handling, water loss). */
+static int receive_transfer(struct demo *d, int64_t id, int64_t day)
+{
+	int64_t rows[MAX_LOTS][2], bind[1] = {id};
+	struct transfer_recv_in short_line;
+	int nshort = 0;
+	int n = query_pairs(d, "SELECT lot_id, sent_g FROM transfer_lines WHERE transfer_id = ?"
+			       " ORDER BY lot_id", 1, bind, rows, MAX_LOTS);
+	if (n < 0)
+		return -1;
+	if (n > 0 && chance(d, 20)) {
+		int k = (int)rnd(d, 0, n - 1);
+		short_line = (struct transfer_recv_in){rows[k][0], rows[k][1] - rows[k][1] / 200};
+		nshort = short_line.received_g < rows[k][1] ? 1 : 0;
+	}
+	if (transfer_receive(d->db, id, &short_line, nshort, user_by_name(d, "wh_xichang"), d->err) ||
+	    exec_ints(d, "UPDATE transfers SET received_at = ? WHERE id = ?", 2, at_ms(day, 10, 0),
+		      id, 0))
+		return -1;
+	return stamp_rows(d, at_ms(day, 10, 0));
+}
+
+static int transfer_day(struct demo *d, int64_t day)
+{
+	for (int i = 0; i < d->npending_transfer; i++)
+		if (receive_transfer(d, d->pending_transfer[i], day))
+			return -1;
+	d->npending_transfer = 0;
+	for (int p = 0; p < NPOINTS; p++)
+		if (point_open(d, p, day) && send_transfer(d, p, day))
+			return -1;
+	return 0;
+}
+
+/* ---- packing runs at the origin warehouse ---- */
+
+/* Pack every source lot of product p, grade g at the origin into SKU s:
+ * weighed loss and grade-outs, the rest whole units. */
+static int pack_grade(struct demo *d, int s, int64_t day)
+{
+	const struct dsku *k = &skus[s];
+	int64_t rows[PACK_MAX_LINES][2], total = 0;
+	int64_t bind[2] = {d->origin_wh, d->grade_id[k->product][k->grade]};
+	int n = query_pairs(d, "SELECT s.lot_id, s.qty_g - s.reserved_g FROM stock s JOIN lots l"
+			       " ON l.id = s.lot_id WHERE s.loc_kind = 'warehouse' AND s.loc_id = ?"
+			       " AND l.kind = 'source' AND l.grade_id = ? AND s.qty_g - s.reserved_g"
+			       " > 0 ORDER BY l.expires_on, l.id",
+			    2, bind, rows, PACK_MAX_LINES);
+	if (n < 0)
+		return -1;
+	struct pack_input in[PACK_MAX_LINES];
+	for (int i = 0; i < n; i++) {
+		in[i] = (struct pack_input){rows[i][0], rows[i][1]};
+		total += rows[i][1];
+	}
+	if (total < 20 * k->net_g)
+		return 0;
+	bool fruit = k->product == P_APPLE;
+	int64_t loss = total * rnd(d, fruit ? 5 : 2, fruit ? 15 : 8) / 1000;
+	int64_t gradeout_min = fruit ? total * rnd(d, 20, 50) / 1000 : 0;
+	int64_t units = (total - loss - gradeout_min) / k->net_g;
+	int64_t gradeout = total - loss - units * k->net_g;
+	char packed_on[11];
+	date_format(day, packed_on, sizeof(packed_on));
+	if (!d->mismatch_done && s == S_APL70 && day >= season_day(d, "10-20")) {
+		gradeout -= 350; /* a crate of grade-outs was weighed 350 g light */
+		d->mismatch_done = true;
+	}
+	struct pack_output out = {d->sku_id[s], units};
+	struct pack_loss losses[2] = {
+		{"loss", loss, fruit ? "腐烂、失水 rot and water loss" : "杂质、碎屑 dust and stems"},
+		{"gradeout", gradeout, fruit ? "次果转加工 off-grade fruit to processing"
+					     : "筛下物 screenings"},
+	};
+	struct packing_in pin = {.warehouse_id = d->origin_wh, .packed_on = packed_on,
+				 .inputs = in, .ninputs = n, .outputs = &out, .noutputs = 1,
+				 .losses = losses, .nlosses = gradeout > 0 ? 2 : 1,
+				 .note = "演示数据 demo"};
+	struct packing_result *res = xmalloc(sizeof(*res));
+	int rc = packing_create(d->db, &pin, user_by_name(d, "wh_xichang"), res, d->err);
+	free(res);
+	if (rc)
+		return -1;
+	d->n_packings++;
+	return stamp_rows(d, at_ms(day, 14, 0) + s * 600000);
+}
+
+/* Tuesdays and Fridays the packing line runs. */
+static int pack_day(struct demo *d, int64_t day)
+{
+	if (weekday(day) != 2 && weekday(day) != 5)
+		return 0;
+	for (int s = 0; s < NSKUS; s++)
+		if (skus[s].truck_cap > 0 && pack_grade(d, s, day))
+			return -1;
+	return 0;
+}
+
+/* ---- line-hauls: Xichang -> Ningbo ---- */
+
+static int plan_load(struct demo *d, int64_t day, struct linehaul_line_in *lines, int *n,
+		     int64_t *gross_g)
+{
+	*n = 0;
+	*gross_g = 0;
+	for (int s = 0; s < NSKUS; s++) {
+		int64_t at_origin, at_sales;
+		if (skus[s].truck_cap == 0)
+			continue;
+		if (units_available(d, s, d->origin_wh, day, &at_origin) ||
+		    units_available(d, s, d->sales_wh, day, &at_sales))
+			return -1;
+		/* keep about a quarter at the origin for direct parcels */
+		int64_t load = at_origin * 3 / 4;
+		if (load > skus[s].truck_cap - at_sales)
+			load = skus[s].truck_cap - at_sales;
+		if (load < 5)
+			continue;
+		lines[(*n)++] = (struct linehaul_line_in){.sku_id = d->sku_id[s], .units = load};
+		*gross_g += load * skus[s].gross_g;
+	}
+	return 0;
+}
+
+static int dispatch_linehaul(struct demo *d, int64_t day)
+{
+	struct linehaul_line_in lines[NSKUS];
+	int n;
+	int64_t gross, id;
+	char today[11], code[32], plate[24];
+	if (plan_load(d, day, lines, &n, &gross))
+		return -1;
+	if (n == 0)
+		return 0;
+	if (d->npending_linehaul == MAX_LINEHAULS_IN_FLIGHT)
+		return 0;
+	bool big = gross > 8000000;
+	date_format(day, today, sizeof(today));
+	snprintf(plate, sizeof(plate), "川W·D%04d", (int)rnd(d, 1000, 9999));
+	struct linehaul_in in = {.from_warehouse_id = d->origin_wh, .to_warehouse_id = d->sales_wh,
+				 .truck_type = big ? "9.6米冷藏车 9.6 m reefer" : "6.8米厢式货车 6.8 m van",
+				 .plate = plate, .cost_fen = big ? 1250000 : 850000,
+				 .lines = lines, .nlines = n, .today = today};
+	int64_t when = at_ms(day, 18, 0), user = user_by_name(d, "wh_xichang");
+	if (linehaul_create(d->db, &in, user, &id, code, d->err) ||
+	    stamp_rows(d, when - 3 * 3600 * 1000) || linehaul_dispatch(d->db, id, -1, user, d->err) ||
+	    exec_ints(d, "UPDATE linehauls SET dispatched_at = ? WHERE id = ?", 2, when, id, 0) ||
+	    stamp_rows(d, when))
+		return -1;
+	d->pending_linehaul[d->npending_linehaul].id = id;
+	d->pending_linehaul[d->npending_linehaul++].due_day = day + 3;
+	d->n_linehauls++;
+	return 0;
+}
+
+/* About 2300 km later: the first truck has one crushed box of apples. */
+static int receive_linehaul(struct demo *d, int64_t id, int64_t day)
+{
+	struct linehaul_recv_in dmg;
+	int ndmg = 0;
+	if (!d->damage_done) {
+		int64_t row[1][2], bind[2] = {id, d->product_id[P_APPLE]};
+		int n = query_pairs(d, "SELECT ll.lot_id, k.net_g FROM linehaul_lines ll JOIN lots l ON"
+				       " l.id = ll.lot_id JOIN skus k ON k.id = l.sku_id WHERE"
+				       " ll.linehaul_id = ? AND l.product_id = ? ORDER BY ll.lot_id",
+				    2, bind, row, 1);
+		if (n < 0)
+			return -1;
+		if (n == 1) {
+			int64_t loaded;
+			if (query_int2(d, "SELECT loaded_g FROM linehaul_lines WHERE linehaul_id = ? AND"
+					  " lot_id = ?", 2, id, row[0][0], &loaded))
+				return -1;
+			dmg = (struct linehaul_recv_in){row[0][0], loaded - row[0][1], row[0][1],
+							"一箱压损 one box crushed"};
+			ndmg = 1;
+			d->damage_done = true;
+		}
+	}
+	int64_t when = at_ms(day, 10, 0);
+	if (linehaul_receive(d->db, id, &dmg, ndmg, user_by_name(d, "wh_ningbo"), d->err) ||
+	    exec_ints(d, "UPDATE linehauls SET received_at = ? WHERE id = ?", 2, when, id, 0))
+		return -1;
+	return stamp_rows(d, when);
+}
+
+/* Trucks leave Mondays and Thursdays at 18:00 and arrive three days later. */
+static int linehaul_day(struct demo *d, int64_t day)
+{
+	int keep = 0;
+	for (int i = 0; i < d->npending_linehaul; i++) {
+		if (d->pending_linehaul[i].due_day == day) {
+			if (receive_linehaul(d, d->pending_linehaul[i].id, day))
+				return -1;
+		} else {
+			d->pending_linehaul[keep++] = d->pending_linehaul[i];
+		}
+	}
+	d->npending_linehaul = keep;
+	if (weekday(day) == 1 || weekday(day) == 4)
+		return dispatch_linehaul(d, day);
+	return 0;
+}
+
+/* ---- orders (云仓集单) ---- */
+
+enum region { R_NINGBO, R_ZHEJIANG, R_SHANGHAI, R_BEYOND, NREGIONS };
+
+struct dplace {
+	const char *division, *city;
+	enum region region;
+	const char *streets[3];
+};
+
+/* Customers' districts (real codes) and invented street addresses. */
+static const struct dplace places_east[] = {
+	{"330203", "浙江省宁波市海曙区", R_NINGBO, {"中山西路", "药行街", "望春路"}},
+	{"330205", "浙江省宁波市江北区", R_NINGBO, {"人民路", "大闸路", "环城北路"}},
+	{"330206", "浙江省宁波市北仑区", R_NINGBO, {"新大路", "明州路", "长江路"}},
+	{"330211", "浙江省宁波市镇海区", R_NINGBO, {"民和路", "庄市大道", "城河西路"}},
+	{"330212", "浙江省宁波市鄞州区", R_NINGBO, {"天童南路", "四明中路", "钱湖北路"}},
+	{"330213", "浙江省宁波市奉化区", R_NINGBO, {"南山路", "大成东路", "中山路"}},
+	{"330281", "浙江省余姚市", R_NINGBO, {"阳明西路", "新建北路", "舜水南路"}},
+	{"330282", "浙江省慈溪市", R_NINGBO, {"新城大道", "三北大街", "孙塘北路"}},
+	{"330106", "浙江省杭州市西湖区", R_ZHEJIANG, {"文三路", "天目山路", "古墩路"}},
+	{"330108", "浙江省杭州市滨江区", R_ZHEJIANG, {"江南大道", "滨盛路", "长河路"}},
+	{"330602", "浙江省绍兴市越城区", R_ZHEJIANG, {"解放北路", "中兴中路", "胜利西路"}},
+	{"331102", "浙江省丽水市莲都区", R_ZHEJIANG, {"丽阳街", "中山街", "解放街"}},
+	{"330302", "浙江省温州市鹿城区", R_ZHEJIANG, {"人民中路", "车站大道", "学院中路"}},
+	{"310104", "上海市徐汇区", R_SHANGHAI, {"漕溪北路", "天钥桥路", "宜山路"}},
+	{"310115", "上海市浦东新区", R_SHANGHAI, {"张杨路", "世纪大道", "锦绣路"}},
+	{"310112", "上海市闵行区", R_SHANGHAI, {"七莘路", "莘庄路", "都市路"}},
+	{"110105", "北京市朝阳区", R_BEYOND, {"朝阳北路", "望京街", "劲松路"}},
+	{"440305", "广东省深圳市南山区", R_BEYOND, {"南海大道", "科技园路", "桃园路"}},
+	{"320106", "江苏省南京市鼓楼区", R_BEYOND, {"中山北路", "湖南路", "广州路"}},
+	{"510107", "四川省成都市武侯区", R_BEYOND, {"人民南路", "科华北路", "武侯大道"}},
+	{"420106", "湖北省武汉市武昌区", R_BEYOND, {"中北路", "武珞路", "中南路"}},
+};
+
+#define NPLACES_EAST ((int)(sizeof(places_east) / sizeof(places_east[0])))
+#define PLACE_YUYAO 6
+
+/* Where each channel's customers live, in % per region. */
+static const int region_mix[NCHANNELS][NREGIONS] = {
+	[CH_LIVE] = {30, 20, 20, 30}, [CH_ECOM] = {25, 20, 20, 35}, [CH_UNION] = {100, 0, 0, 0},
+	[CH_SUPER] = {100, 0, 0, 0},  [CH_FLAG] = {100, 0, 0, 0},  [CH_FAIR] = {90, 10, 0, 0},
+};
+
+/* What consumers pick (weights per SKU) and from when each is on sale. */
+static const int consumer_mix[NSKUS] = {14, 18, 10, 6, 8, 5, 7, 4, 12, 6, 0};
+static const char *const on_sale[NSKUS] = {"09-20", "09-20", "09-20", "09-20", "09-14", "09-14",
+					   "09-14", "09-14", "10-06", "10-06", "11-12"};
+
+static const char *const cust_surnames[] = {"王", "李", "张", "陈", "刘", "杨", "黄", "周", "吴", "徐",
+					    "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁"};
+static const char *const cust_given[] = {"丽", "伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军",
+					 "杰", "娟", "涛", "明", "超", "秀兰", "海燕", "建华", "晓东", "佳怡"};
+
+struct order_plan {
+	int64_t when;
+	int channel;
+};
+
+static int cmp_plan(const void *a, const void *b)
+{
+	const struct order_plan *x = a, *y = b;
+	return (x->when > y->when) - (x->when < y->when);
+}
+
+static int pick_place(struct demo *d, int channel)
+{
+	if (channel == CH_FLAG && chance(d, 80))
+		return PLACE_YUYAO;
+	int r = (int)rnd(d, 0, 99), region = 0;
+	while (region < NREGIONS - 1 && r >= region_mix[channel][region])
+		r -= region_mix[channel][region++];
+	int first = -1, n = 0;
+	for (int i = 0; i < NPLACES_EAST; i++)
+		if ((int)places_east[i].region == region) {
+			if (first < 0)
+				first = i;
+			n++;
+		}
+	return first + (int)rnd(d, 0, n - 1);
+}
+
+static bool sku_on_sale(const struct demo *d, int s, int64_t day)
+{
+	return day >= season_day(d, on_sale[s]);
+}
+
+static int pick_consumer_sku(struct demo *d, int64_t day)
+{
+	int total = 0, r;
+	for (int s = 0; s < NSKUS; s++)
+		total += sku_on_sale(d, s, day) ? consumer_mix[s] : 0;
+	if (total == 0)
+		return -1;
+	r = (int)rnd(d, 0, total - 1);
+	for (int s = 0; s < NSKUS; s++) {
+		int w = sku_on_sale(d, s, day) ? consumer_mix[s] : 0;
+		if (r < w)
+			return s;
+		r -= w;
+	}
+	return -1;
+}
+
+/* Lines of one order: SKU indexes and units, distinct SKUs. */
+static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int64_t units[3])
+{
+	static const int union_skus[] = {S_APL85, S_APL80, S_APL85, S_KQ_1};
+	static const int super_skus[] = {S_APL75, S_APL70, S_KQ_1, S_KQ_2, S_QHJ_T};
+	int want = channel == CH_SUPER ? (int)rnd(d, 2, 3) : chance(d, 75) ? 1 : (int)rnd(d, 2, 3);
+	int n = 0;
+	if (channel == CH_LIVE && sku_on_sale(d, S_QC, day) && chance(d, 12)) {
+		sku[0] = S_QC; /* navel-orange pre-sale: nothing to ship before 11-28 */
+		units[0] = rnd(d, 1, 2);
+		return 1;
+	}
+	for (int tries = 0; n < want && tries < 10; tries++) {
+		int s = channel == CH_UNION ? union_skus[rnd(d, 0, 3)]
+		      : channel == CH_SUPER ? super_skus[rnd(d, 0, 4)]
+					    : pick_consumer_sku(d, day);
+		bool dup = s < 0 || !sku_on_sale(d, s, day);
+		for (int i = 0; i < n && !dup; i++)
+			dup = sku[i] == s;
+		if (dup)
+			continue;
+		sku[n] = s;
+		units[n] = channel == CH_UNION || channel == CH_SUPER ? rnd(d, 10, 30)
+			   : chance(d, 70)				   ? 1
+									   : rnd(d, 2, 3);
+		n++;
+	}
+	return n;
+}
+
+static int64_t channel_user(const struct demo *d, int channel)
+{
+	for (int i = 0; users[8].chans[i] >= 0; i++)
+		if (users[8].chans[i] == channel)
+			return user_by_name(d, "channel_mgr");
+	return user_by_name(d, "admin");
+}
+
+static int unit_price(struct demo *d, int s, int channel, const char *date, int64_t *price)
+{
+	struct app_err ignored;
+	if (sku_price_in_force(d->db, d->sku_id[s], date, price, &ignored))
+		*price = skus[s].price_fen; /* pre-sale before the price is in force */
+	if (channel == CH_UNION || channel == CH_SUPER)
+		*price = *price * 9 / 10; /* wholesale */
+	return 0;
+}
+
+static void remember_order(struct demo *d, int64_t id, int64_t when, int place)
+{
+	if (d->npending_order == d->cap_pending_order) {
+		d->cap_pending_order = d->cap_pending_order ? 2 * d->cap_pending_order : 256;
+		d->pending_order = xrealloc(d->pending_order,
+					    (size_t)d->cap_pending_order * sizeof(*d->pending_order));
+	}
+	d->pending_order[d->npending_order++] = (struct pending_order){id, when, place};
+}
+
+static void customer_of(struct demo *d, int channel, int place, char *name, size_t namesz,
+			char *addr, size_t addrsz)
+{
+	const struct dplace *pl = &places_east[place];
+	if (channel == CH_UNION)
+		snprintf(name, namesz, "甬城单位%02d工会（虚构）", (int)rnd(d, 1, 40));
+	else if (channel == CH_SUPER)
+		snprintf(name, namesz, "三江购物 %s店（虚构）", pl->streets[rnd(d, 0, 2)]);
+	else
+		snprintf(name, namesz, "%s%s", cust_surnames[rnd(d, 0, 19)], cust_given[rnd(d, 0, 19)]);
+	snprintf(addr, addrsz, "%s%s%d号%d幢%d室", pl->city, pl->streets[rnd(d, 0, 2)],
+		 (int)rnd(d, 1, 999), (int)rnd(d, 1, 30), (int)rnd(d, 101, 2802));
+}
+
+static int submit_order(struct demo *d, struct order_ctx *ctx, const struct order_plan *op,
+			int64_t day, int seq)
+{
+	int sku[3], place = pick_place(d, op->channel);
+	int64_t units[3];
+	int n = plan_lines(d, op->channel, day, sku, units);
+	if (n == 0)
+		return 0;
+	char date[11], order_no[64], name[64], addr[200], phone[32];
+	struct order_line_in lines[3];
+	date_format(day, date, sizeof(date));
+	for (int i = 0; i < n; i++) {
+		int64_t price;
+		unit_price(d, sku[i], op->channel, date, &price);
+		lines[i] = (struct order_line_in){skus[sku[i]].code, units[i], price};
+	}
+	snprintf(order_no, sizeof(order_no), "%s-%.4s%.2s%.2s-%04d", channels[op->channel].code,
+		 date, date + 5, date + 8, seq);
+	customer_of(d, op->channel, place, name, sizeof(name), addr, sizeof(addr));
+	snprintf(phone, sizeof(phone), "100-%04d-%04d", (int)(d->n_orders / 10000 + 77),
+		 (int)(d->n_orders % 10000));
+	struct order_in in = {order_no, name, phone, addr, places_east[place].division, op->when,
+			      lines, (size_t)n};
+	struct order_result res;
+	int64_t user = channel_user(d, op->channel), refund_id;
+	if (order_submit(ctx, d->channel_id[op->channel], &in, 0, user, &res, d->err) ||
+	    stamp_rows(d, op->when))
+		return -1;
+	d->n_orders++;
+	if (!strcmp(res.status, "backorder"))
+		return 0;
+	if (chance(d, 2)) {
+		int64_t when = op->when + rnd(d, 10, 90) * 60000;
+		if (order_cancel(d->db, res.id, "顾客取消 customer cancelled", user, &refund_id,
+				 d->err) ||
+		    stamp_rows(d, when))
+			return -1;
+		d->n_cancelled++;
+		return 0;
+	}
+	remember_order(d, res.id, op->when, place);
+	return 0;
+}
+
+static void add_plans(struct demo *d, struct order_plan *plans, int *n, int max, int channel,
+		      int count, int64_t day, int from_min, int to_min)
+{
+	for (int i = 0; i < count && *n < max; i++)
+		plans[(*n)++] = (struct order_plan){
+			at_ms(day, 0, 0) + rnd(d, from_min, to_min) * 60000 + rnd(d, 0, 59) * 1000,
+			channel};
+}
+
+#define MAX_DAY_ORDERS 128
+
+/* The day's orders from every channel, in time order. */
+static int plan_orders(struct demo *d, int64_t day, struct order_plan *plans)
+{
+	int n = 0, wd = weekday(day);
+	if (day < season_day(d, "09-16"))
+		return 0;
+	add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_LIVE, (int)rnd(d, 3, 7), day, 8 * 60, 23 * 60);
+	if (wd == 5) /* Friday evening live-stream from 洪塘 */
+		add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_LIVE, (int)rnd(d, 20, 30), day, 20 * 60,
+			  22 * 60 + 30);
+	add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_ECOM, (int)rnd(d, 2, 6), day, 7 * 60, 23 * 60);
+	add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_FLAG, (int)rnd(d, 0, 3), day, 9 * 60, 20 * 60);
+	if ((wd == 1 || wd == 3) && chance(d, 70))
+		add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_UNION, 1, day, 9 * 60, 11 * 60);
+	if (wd == 2 || wd == 5)
+		add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_SUPER, 1, day, 9 * 60, 11 * 60);
+	if (day == season_day(d, "09-23")) /* 中国农民丰收节 harvest festival fair */
+		add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_FAIR, 35, day, 9 * 60, 17 * 60);
+	if (day == season_day(d, "10-17") || day == season_day(d, "10-18"))
+		add_plans(d, plans, &n, MAX_DAY_ORDERS, CH_FAIR, 30, day, 9 * 60, 17 * 60);
+	qsort(plans, (size_t)n, sizeof(*plans), cmp_plan);
+	return n;
+}
+
+static int order_day(struct demo *d, int64_t day)
+{
+	struct order_plan plans[MAX_DAY_ORDERS];
+	char today[11];
+	int n = plan_orders(d, day, plans), rc = 0;
+	if (n == 0)
+		return 0;
+	date_format(day, today, sizeof(today));
+	struct order_ctx *ctx = order_ctx_new(d->db, today);
+	for (int i = 0; i < n && !rc; i++)
+		rc = submit_order(d, ctx, &plans[i], day, i + 1);
+	order_ctx_free(ctx);
+	return rc;
+}
+
+/* ---- parcels, deliveries, after-sale ---- */
+
+static void remember_delivery(struct demo *d, int64_t parcel_id, const char *carrier,
+			      const char *tracking, int64_t deliver_ms)
+{
+	if (d->ndelivery == d->cap_delivery) {
+		d->cap_delivery = d->cap_delivery ? 2 * d->cap_delivery : 256;
+		d->delivery = xrealloc(d->delivery, (size_t)d->cap_delivery * sizeof(*d->delivery));
+	}
+	struct pending_delivery *p = &d->delivery[d->ndelivery++];
+	p->parcel_id = parcel_id;
+	p->carrier = carrier;
+	snprintf(p->tracking, sizeof(p->tracking), "%s", tracking);
+	p->deliver_ms = deliver_ms;
+}
+
+/* Carrier, cost and hours in transit of a parcel of weight_g from a
+ * warehouse to a customer in region. */
+static void carriage(struct demo *d, bool from_sales, enum region region, int64_t weight_g,
+		     const char **carrier, const char **prefix, int64_t *cost, int64_t *hours)
+{
+	int64_t kg = (weight_g + 999) / 1000;
+	if (from_sales && kg > 30) {
+		*carrier = "德邦物流";
+		*prefix = "DPK";
+		*cost = 3000 + 60 * kg;
+		*hours = rnd(d, 20, 30);
+	} else if (from_sales) {
+		*carrier = "中通快递";
+		*prefix = "ZTO";
+		*cost = (region == R_SHANGHAI ? 550 : 450) + (kg - 1) * (region == R_SHANGHAI ? 100 : 80);
+		*hours = region == R_NINGBO ? rnd(d, 16, 26) : rnd(d, 20, 44);
+	} else {
+		*carrier = "中国邮政EMS";
+		*prefix = "EMS";
+		*cost = 1000 + (kg - 1) * 500;
+		*hours = region == R_BEYOND ? rnd(d, 44, 110) : rnd(d, 60, 96);
+	}
+}
+
+static int ship_parcel(struct demo *d, int64_t order_id, int64_t wh, int place, int64_t when)
+{
+	int64_t parcel_id, weight, cost, hours;
+	char code[32], tracking[32];
+	const char *carrier, *prefix;
+	bool from_sales = wh == d->sales_wh;
+	int64_t user = user_by_name(d, from_sales ? "wh_ningbo" : "wh_xichang");
+	if (parcel_create(d->db, order_id, wh, NULL, 0, &parcel_id, code, d->err) ||
+	    query_int2(d, "SELECT weight_g FROM parcels WHERE id = ?", 1, parcel_id, 0, &weight))
+		return -1;
+	carriage(d, from_sales, places_east[place].region, weight, &carrier, &prefix, &cost, &hours);
+	snprintf(tracking, sizeof(tracking), "%s%010" PRId64, prefix,
+		 (int64_t)7300000000 + ++d->tracking_seq);
+	if (parcel_ship(d->db, parcel_id, carrier, tracking, cost, 0, user, d->err) ||
+	    exec_ints(d, "UPDATE parcels SET shipped_at = ? WHERE id = ?", 2, when, parcel_id, 0) ||
+	    stamp_rows(d, when))
+		return -1;
+	d->n_parcels++;
+	remember_delivery(d, parcel_id, carrier, tracking,
+			  when + hours * 3600000 + rnd(d, 0, 59) * 60000);
+	return 0;
+}
+
+static int ship_order(struct demo *d, const struct pending_order *o, int64_t when)
+{
+	int64_t whs[4][2], bind[1] = {o->id};
+	int n = query_pairs(d, "SELECT DISTINCT warehouse_id, 0 FROM order_lines WHERE order_id = ?"
+			       " AND status = 'allocated' AND warehouse_id IS NOT NULL ORDER BY 1",
+			    1, bind, whs, 4);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (ship_parcel(d, o->id, whs[i][0], o->place, when + i * 30000))
+			return -1;
+	return 0;
+}
+
+/* At 17:00 both warehouses ship what was ordered before 15:00. */
+static int ship_day(struct demo *d, int64_t day)
+{
+	int keep = 0;
+	int64_t cutoff = at_ms(day, 15, 0), when = at_ms(day, 17, 0);
+	for (int i = 0; i < d->npending_order; i++) {
+		const struct pending_order *o = &d->pending_order[i];
+		if (o->ordered_ms >= cutoff) {
+			d->pending_order[keep++] = *o;
+			continue;
+		}
+		if (ship_order(d, o, when))
+			return -1;
+		when += 20000;
+	}
+	d->npending_order = keep;
+	return 0;
+}
+
+/* Now and then a delivered parcel brings a complaint: a partial refund for
+ * bruised fruit, or a crushed box sent back and written off. */
+static int after_sale(struct demo *d, int64_t parcel_id, int64_t when)
+{
+	int r = (int)rnd(d, 0, 999);
+	if (r >= 22)
+		return 0;
+	int64_t wh, order_id, line[1][2], bind[1] = {parcel_id}, amount, refund_id;
+	if (parcel_info(d->db, parcel_id, &wh, &order_id, d->err))
+		return -1;
+	int n = query_pairs(d, "SELECT ol.line_no, ol.warehouse_id FROM parcel_lines pl JOIN "
+			       "allocations a ON a.id = pl.allocation_id JOIN order_lines ol ON "
+			       "ol.id = a.order_line_id WHERE pl.parcel_id = ? ORDER BY ol.line_no",
+			    1, bind, line, 1);
+	if (n <= 0)
+		return n;
+	int64_t user = user_by_name(d, "admin");
+	if (r < 16) {
+		if (query_int2(d, "SELECT amount_fen FROM order_lines WHERE order_id = ? AND line_no = ?",
+			       2, order_id, line[0][0], &amount))
+			return -1;
+		if (amount / 5 <= 0)
+			return 0;
+		if (order_refund(d->db, order_id, line[0][0], amount / 5,
+				 "到货有磕碰，部分退款 bruised on arrival, partial refund", user,
+				 &refund_id, d->err))
+			return -1;
+		d->n_refunds++;
+	} else {
+		if (order_return(d->db, order_id, line[0][0], 1, line[0][1], false,
+				 "外箱压坏退回 box crushed, sent back", -1, user, &refund_id, d->err))
+			return -1;
+		d->n_returns++;
+	}
+	return stamp_rows(d, when);
+}
+
+/* The carriers confirm every delivery that happened by the end of the day. */
+static int deliver_day(struct demo *d, int64_t day)
+{
+	int keep = 0;
+	int64_t end = at_ms(day + 1, 0, 0);
+	for (int i = 0; i < d->ndelivery; i++) {
+		struct pending_delivery *p = &d->delivery[i];
+		bool changed;
+		int64_t wh;
+		if (p->deliver_ms >= end) {
+			d->delivery[keep++] = *p;
+			continue;
+		}
+		if (delivery_confirm(d->db, p->carrier, p->tracking, p->deliver_ms, &changed, &wh,
+				     d->err) ||
+		    stamp_rows(d, p->deliver_ms) || after_sale(d, p->parcel_id, p->deliver_ms + 4 * 3600000))
+			return -1;
+		d->n_delivered++;
+	}
+	d->ndelivery = keep;
+	return 0;
+}
+
+/* ---- stock adjustments ---- */
+
+/* The first packed apple lot at warehouse wh with at least `units` whole
+ * units unreserved: *lot, *qty_g and the SKU's *net_g; *lot 0 if none. */
+static int find_apple_lot(struct demo *d, int64_t wh, int64_t units, int64_t *lot, int64_t *qty,
+			  int64_t *net)
+{
+	int64_t row[1][2], bind[3] = {wh, d->product_id[P_APPLE], units};
+	int n = query_pairs(d, "SELECT s.lot_id, s.qty_g FROM stock s JOIN lots l ON l.id = s.lot_id"
+			       " JOIN skus k ON k.id = l.sku_id WHERE s.loc_kind = 'warehouse' AND"
+			       " s.loc_id = ? AND l.product_id = ? AND s.qty_g - s.reserved_g >= ? *"
+			       " k.net_g ORDER BY s.lot_id",
+			    3, bind, row, 1);
+	*lot = 0;
+	if (n <= 0)
+		return n;
+	*lot = row[0][0];
+	*qty = row[0][1];
+	return query_int2(d, "SELECT k.net_g FROM lots l JOIN skus k ON k.id = l.sku_id WHERE l.id = ?",
+			  1, *lot, 0, net);
+}
+
+static int adjust(struct demo *d, int64_t day, int64_t wh, const char *kind, const char *reason,
+		  const char *username)
+{
+	int64_t lot, qty, net;
+	char today[11];
+	struct adjustment_result res;
+	if (find_apple_lot(d, wh, 3, &lot, &qty, &net))
+		return -1;
+	if (!lot)
+		return 0;
+	date_format(day, today, sizeof(today));
+	struct adjustment_in in = {.lot_id = lot, .warehouse_id = wh, .kind = kind,
+				   .counted_g = qty - net, .qty_g = 2 * net, .reason = reason,
+				   .today = today};
+	if (adjustment_create(d->db, &in, user_by_name(d, username), &res, d->err))
+		return -1;
+	d->n_adjustments++;
+	return stamp_rows(d, at_ms(day, 19, 0));
+}
+
+/* Month-end stocktake in Ningbo finds a box short; a cold-store check in
+ * Xichang finds rot. */
+static int adjust_day(struct demo *d, int64_t day)
+{
+	if (day == season_day(d, "10-31"))
+		return adjust(d, day, d->sales_wh, "stocktake",
+			      "月末盘点少一箱 month-end count one box short", "wh_ningbo");
+	if (day == season_day(d, "11-08"))
+		return adjust(d, day, d->origin_wh, "spoilage",
+			      "冷库检查发现腐烂 rot found in the cold store", "wh_xichang");
+	return 0;
+}
+
 /* ---- the season, day by day ---- */
 
 static int season_day_run(struct demo *d, int64_t day)
 {
-	if (collect_day(d, day) || pay_day(d, day))
+	if (collect_day(d, day) || transfer_day(d, day) || pack_day(d, day) ||
+	    linehaul_day(d, day) || order_day(d, day) || ship_day(d, day) || deliver_day(d, day) ||
+	    pay_day(d, day) || adjust_day(d, day))
 		return -1;
 	return 0;
 }
@@ -873,7 +1660,10 @@ static int run_season(struct demo *d)
 			char date[11];
 			date_format(day, date, sizeof(date));
 			progress(d, "  %s: %" PRId64 " 次收购 collections, %" PRId64
-				    " 笔付款 payments", date, d->n_collections, d->n_payments);
+				    " 笔付款 payments, %" PRId64 " 次包装 packings, %" PRId64
+				    " 趟干线 line-hauls, %" PRId64 " 单 orders, %" PRId64
+				    " 包裹 parcels", date, d->n_collections, d->n_payments,
+				 d->n_packings, d->n_linehauls, d->n_orders, d->n_parcels);
 		}
 	}
 	return 0;
@@ -946,12 +1736,20 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 		goto out_stamps;
 	if (run_season(d))
 		goto out_stamps;
-	progress(d, "完成 done: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments",
-		 d->n_collections, d->n_payments);
+	progress(d, "完成 done: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments, %" PRId64
+		    " 次调拨 transfers, %" PRId64 " 次包装 packings, %" PRId64 " 趟干线 line-hauls",
+		 d->n_collections, d->n_payments, d->n_transfers, d->n_packings, d->n_linehauls);
+	progress(d, "  %" PRId64 " 单 orders (%" PRId64 " 取消 cancelled), %" PRId64
+		    " 包裹 parcels (%" PRId64 " 已签收 delivered), %" PRId64 " 退款 refunds, %" PRId64
+		    " 退货 returns, %" PRId64 " 库存调整 adjustments",
+		 d->n_orders, d->n_cancelled, d->n_parcels, d->n_delivered, d->n_refunds,
+		 d->n_returns, d->n_adjustments);
 	rc = 0;
 out_stamps:
 	stamp_release(d);
 out_free:
+	free(d->pending_order);
+	free(d->delivery);
 	free(d);
 	return rc;
 }

@@ -144,6 +144,65 @@ static void test_lot_balances_close(void **state)
 	assert_true(lots > 0);
 }
 
+static void test_packings_balance_or_are_flagged(void **state)
+{
+	struct dfx *fx = *state;
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM packings") > 20);
+	/* balanced exactly when input = output + grade-outs + losses */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM packings WHERE balanced <> "
+				    "(input_g = output_g + gradeout_g + loss_g)"), 0);
+	/* the demo has one deliberately mis-weighed run, and its lots are flagged */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM packings WHERE balanced = 0"), 1);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM lots WHERE mass_flag = 'mismatch'") >= 1);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM lots WHERE mass_flag = 'mismatch' AND id NOT IN "
+				    "(SELECT po.lot_id FROM packing_outputs po JOIN packings p ON "
+				    "p.id = po.packing_id WHERE p.balanced = 0)"), 0);
+}
+
+static void test_transport_accounts_for_every_gram(void **state)
+{
+	struct dfx *fx = *state;
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM transfers") > 50);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM transfers WHERE status <> 'received'"), 0);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM linehauls WHERE status = 'received'") > 5);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM linehauls WHERE cost_fen <= 0"), 0);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM linehaul_lines ll JOIN linehauls l ON "
+				    "l.id = ll.linehaul_id WHERE l.status = 'received' AND ll.loaded_g <> "
+				    "ll.received_g + ll.shortage_g + ll.damaged_g"), 0);
+	/* what is in transit is exactly what the trucks still on the road carry */
+	assert_int_equal(q1(fx->db, "SELECT COALESCE(SUM(qty_g), 0) FROM stock WHERE loc_kind = 'transit'"),
+			 q1(fx->db, "SELECT COALESCE(SUM(ll.loaded_g), 0) FROM linehaul_lines ll JOIN "
+				    "linehauls l ON l.id = ll.linehaul_id WHERE l.status = 'dispatched'"));
+}
+
+static void test_orders_parcels_and_delivery_times(void **state)
+{
+	struct dfx *fx = *state;
+	assert_in_range(q1(fx->db, "SELECT COUNT(*) FROM orders"), 900, 1300);
+	assert_true(q1(fx->db, "SELECT COUNT(DISTINCT channel_id) FROM orders") == 6);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE route = 'sales_warehouse'") > 100);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE route = 'origin_parcel'") > 50);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE delivered_at IS NOT NULL") > 500);
+	/* times run forward: ordered, shipped, delivered */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM parcels p JOIN orders o ON o.id = p.order_id "
+				    "WHERE p.shipped_at < o.ordered_at OR p.delivered_at < p.shipped_at"), 0);
+	/* the sales warehouse delivers faster than a parcel from the mountains */
+	int64_t sales_h = q1(fx->db, "SELECT AVG(delivered_at - o.ordered_at) / 3600000 FROM parcels p "
+				     "JOIN orders o ON o.id = p.order_id WHERE route = 'sales_warehouse' AND "
+				     "delivered_at IS NOT NULL");
+	int64_t origin_h = q1(fx->db, "SELECT AVG(delivered_at - o.ordered_at) / 3600000 FROM parcels p "
+				      "JOIN orders o ON o.id = p.order_id WHERE route = 'origin_parcel' AND "
+				      "delivered_at IS NOT NULL");
+	assert_in_range(sales_h, 12, 72);
+	assert_in_range(origin_h, 48, 160);
+	assert_true(sales_h < origin_h);
+	/* a few cancellations, refunds and returns, never more than was paid */
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM refunds WHERE kind = 'cancel'") > 0);
+	assert_true(q1(fx->db, "SELECT COUNT(*) FROM refunds WHERE kind = 'refund'") > 0);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM orders o WHERE (SELECT COALESCE(SUM(amount_fen), 0) "
+				    "FROM refunds r WHERE r.order_id = o.id) > o.total_fen"), 0);
+}
+
 static void test_second_load_refused(void **state)
 {
 	struct dfx *fx = *state;
@@ -159,6 +218,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_are_sensible), cmocka_unit_test(test_ledgers_balance),
 		cmocka_unit_test(test_stock_never_negative), cmocka_unit_test(test_lot_balances_close),
+		cmocka_unit_test(test_packings_balance_or_are_flagged),
+		cmocka_unit_test(test_transport_accounts_for_every_gram),
+		cmocka_unit_test(test_orders_parcels_and_delivery_times),
 		cmocka_unit_test(test_second_load_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
