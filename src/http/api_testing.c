@@ -10,6 +10,8 @@
 #include "http/routes.h"
 #include "http/server_int.h"
 
+#include <string.h>
+
 #ifdef SHANHAI_TESTING
 static int handle_fault(struct req *r)
 {
@@ -24,7 +26,8 @@ static int handle_fault(struct req *r)
 	    !jget_enum(r, body, "error", false, errors, &error) ||
 	    !jget_bool(r, body, "sticky", false, &sticky))
 		return reply_invalid(r);
-	writer_testing_arm_fault(after, error[0] == 'b' ? STORE_EBUSY : STORE_EIO, sticky);
+	bool busy = error && !strcmp(error, "busy"); /* missing: io */
+	writer_testing_arm_fault(after, busy ? STORE_EBUSY : STORE_EIO, sticky);
 	return reply_json(r, 200, json_pack("{s:b}", "armed", 1));
 }
 
