@@ -24,6 +24,7 @@ int cmd_import(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_routes(int argc, char **argv);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "从 CSV/Excel 导入订单", "import orders from CSV or Excel"},
 	{"user", cmd_user, "用户管理", "manage users"},
 	{"backup", cmd_backup, "在线备份数据库", "online backup of the database"},
+	{"check", cmd_check, "检查数据库的完整性与一致性", "check integrity and consistency"},
 	{"restore", cmd_restore, "从备份恢复数据库", "restore the database from a backup"},
 	{"copy", cmd_copy, "复制整个数据库（SQLite ↔ PostgreSQL）", "copy the database (SQLite <-> PostgreSQL)"},
 	{"route", cmd_route, "路径规划与物流仿真", "vehicle routing and logistics simulation"},
