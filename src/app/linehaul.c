@@ -23,13 +23,24 @@ static int fail_row(struct app_err *err, int row)
 	return -1;
 }
 
+/* A warehouse named in the body that does not exist is invalid input (422). */
+static int unknown_warehouse(struct app_err *err, const char *field)
+{
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	if (err->status == 404) {
+		err->status = 422;
+		snprintf(err->code, sizeof(err->code), "invalid");
+	}
+	return -1;
+}
+
 static int check_warehouses(struct store *db, const struct linehaul_in *in, struct app_err *err)
 {
 	char from[16], to[16];
 	if (warehouse_kind(db, in->from_warehouse_id, from, sizeof(from), err))
-		return snprintf(err->field, sizeof(err->field), "from_warehouse_id"), -1;
+		return unknown_warehouse(err, "from_warehouse_id");
 	if (warehouse_kind(db, in->to_warehouse_id, to, sizeof(to), err))
-		return snprintf(err->field, sizeof(err->field), "to_warehouse_id"), -1;
+		return unknown_warehouse(err, "to_warehouse_id");
 	if (strcmp(from, "origin"))
 		return app_fail(err, 422, "invalid", "from_warehouse_id", "发货仓必须是产地仓",
 				"warehouse %lld is not an origin warehouse",
