@@ -1120,12 +1120,17 @@ static int dispatch_linehaul(struct demo *d, int64_t day)
 		return 0;
 	if (d->npending_linehaul == MAX_LINEHAULS_IN_FLIGHT)
 		return 0;
-	bool big = gross > 8000000;
+	/* a full 9.6 m reefer for 8 t or more, else space on a shared truck
+	 * (拼车零担) at about 1.10 yuan per kg, 1500 yuan at least */
+	bool full = gross >= 8000000;
+	int64_t shared_cost = gross / 1000 * 110;
 	date_format(day, today, sizeof(today));
 	snprintf(plate, sizeof(plate), "川W·D%04d", (int)rnd(d, 1000, 9999));
 	struct linehaul_in in = {.from_warehouse_id = d->origin_wh, .to_warehouse_id = d->sales_wh,
-				 .truck_type = big ? "9.6米冷藏车 9.6 m reefer" : "6.8米厢式货车 6.8 m van",
-				 .plate = plate, .cost_fen = big ? 1250000 : 850000,
+				 .truck_type = full ? "9.6米冷藏车整车 9.6 m reefer, full truck"
+						    : "6.8米厢式货车拼车零担 6.8 m van, shared load",
+				 .plate = plate,
+				 .cost_fen = full ? 1250000 : shared_cost > 150000 ? shared_cost : 150000,
 				 .lines = lines, .nlines = n, .today = today};
 	int64_t when = at_ms(day, 18, 0), user = user_by_name(d, "wh_xichang");
 	if (linehaul_create(d->db, &in, user, &id, code, d->err) ||
@@ -1170,7 +1175,7 @@ static int receive_linehaul(struct demo *d, int64_t id, int64_t day)
 	return stamp_rows(d, when);
 }
 
-/* Trucks leave Mondays and Thursdays at 18:00 and arrive three days later. */
+/* A truck leaves every Monday at 18:00 and arrives on Thursday. */
 static int linehaul_day(struct demo *d, int64_t day)
 {
 	int keep = 0;
@@ -1183,7 +1188,7 @@ static int linehaul_day(struct demo *d, int64_t day)
 		}
 	}
 	d->npending_linehaul = keep;
-	if (weekday(day) == 1 || weekday(day) == 4)
+	if (weekday(day) == 1)
 		return dispatch_linehaul(d, day);
 	return 0;
 }
@@ -1490,10 +1495,15 @@ static void carriage(struct demo *d, bool from_sales, enum region region, int64_
 		*prefix = "ZTO";
 		*cost = (region == R_SHANGHAI ? 550 : 450) + (kg - 1) * (region == R_SHANGHAI ? 100 : 80);
 		*hours = region == R_NINGBO ? rnd(d, 16, 26) : rnd(d, 20, 44);
+	} else if (kg > 30) {
+		*carrier = "德邦物流";
+		*prefix = "DPK";
+		*cost = 3000 + 250 * kg;
+		*hours = rnd(d, 70, 110);
 	} else {
 		*carrier = "中国邮政EMS";
 		*prefix = "EMS";
-		*cost = 1000 + (kg - 1) * 500;
+		*cost = 1200 + (kg - 1) * 600;
 		*hours = region == R_BEYOND ? rnd(d, 44, 110) : rnd(d, 60, 96);
 	}
 }
