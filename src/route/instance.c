@@ -247,7 +247,10 @@ int vrp_instance_check(const struct vrp_instance *inst, char *err, size_t errlen
 	for (int k = 0; k < inst->ntypes; k++) {
 		if (inst->types[k].count < 0)
 			return 0;
-		fleet += (int64_t)inst->types[k].count * inst->types[k].capacity;
+		int64_t count = inst->types[k].count, cap_k = inst->types[k].capacity;
+		if (count && cap_k > (INT64_MAX - fleet) / count)
+			return 0; /* carries more than any int64 load */
+		fleet += count * cap_k;
 	}
 	int64_t need = total_del > total_pick ? total_del : total_pick;
 	if (need > fleet) {

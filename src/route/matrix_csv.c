@@ -53,6 +53,9 @@ static int parse_matrix(const char *text, size_t len, int m, const char *what, d
 			if (v < 0)
 				return fail(err, errlen, what, tr.lineno,
 					    "column %d: %g is negative", j + 1, v);
+			if (v > VRP_MAX_VALUE)
+				return fail(err, errlen, what, tr.lineno,
+					    "column %d: %g is above %g", j + 1, v, VRP_MAX_VALUE);
 			if (j == row && v != 0)
 				return fail(err, errlen, what, tr.lineno,
 					    "column %d: the diagonal must be 0, not %g", j + 1, v);

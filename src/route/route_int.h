@@ -20,6 +20,10 @@
 
 /* ---- text reading (text.c) ---- */
 
+/* Largest magnitude the readers accept for a coordinate, distance, time or
+ * cost: keeps every sum over a 20000-node route finite and exact enough. */
+#define VRP_MAX_VALUE 1e9
+
 struct text_reader {
 	const char *p, *end;
 	int lineno;

@@ -9,6 +9,7 @@
  */
 #include "route/route_int.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,15 +90,18 @@ static int read_row(struct sparser *ps, int expect, struct srow *r)
 		if (text_double(t, &v[k]))
 			return fail(ps, "%s '%.*s' is not a number", what[k],
 				    (int)(t.n < 40 ? t.n : 40), t.p);
+		if (fabs(v[k]) > VRP_MAX_VALUE)
+			return fail(ps, "%s '%.*s' is out of range (at most %g in magnitude)",
+				    what[k], (int)(t.n < 40 ? t.n : 40), t.p, VRP_MAX_VALUE);
 	}
 	if (text_token(&rest, false).n)
 		return fail(ps, "more than 7 numbers");
 	if (v[0] != expect)
 		return fail(ps, "customer number %g out of order (expected %d)", v[0], expect);
-	if (v[3] < 0 || v[3] != (double)(int64_t)v[3] || v[3] > 1e15)
+	if (v[3] < 0 || v[3] != (double)(int64_t)v[3])
 		return fail(ps, "demand %g must be a whole number >= 0", v[3]);
-	if (expect == 0 && v[3] != 0)
-		return fail(ps, "the depot (customer 0) must have demand 0");
+	if (expect == 0 && (v[3] != 0 || v[6] != 0))
+		return fail(ps, "the depot (customer 0) must have demand 0 and service time 0");
 	if (v[4] < 0 || v[5] < v[4])
 		return fail(ps, "time window [%g, %g] is not a valid window", v[4], v[5]);
 	if (v[6] < 0)

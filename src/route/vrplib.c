@@ -119,6 +119,9 @@ static int want_double(struct parser *ps, struct str *rest, const char *what, do
 		return fail(ps, "missing %s", what);
 	if (text_double(t, v))
 		return fail(ps, "%s '%s' is not a number", what, quote(t, q, sizeof(q)));
+	if (fabs(*v) > VRP_MAX_VALUE)
+		return fail(ps, "%s '%s' is out of range (at most %g in magnitude)", what,
+			    quote(t, q, sizeof(q)), VRP_MAX_VALUE);
 	return 0;
 }
 
@@ -217,8 +220,9 @@ static int parse_positive_int(struct parser *ps, struct str v, const char *what,
 static int parse_nonneg(struct parser *ps, struct str v, const char *what, double *out)
 {
 	char q[48];
-	if (text_double(v, out) || *out < 0)
-		return fail(ps, "%s '%s' must be a number >= 0", what, quote(v, q, sizeof(q)));
+	if (text_double(v, out) || *out < 0 || *out > VRP_MAX_VALUE)
+		return fail(ps, "%s '%s' must be a number from 0 to %g", what,
+			    quote(v, q, sizeof(q)), VRP_MAX_VALUE);
 	return 0;
 }
 
@@ -240,6 +244,8 @@ static int header(struct parser *ps, struct str key, struct str val)
 	if (str_eq_cstr(key, "CAPACITY")) {
 		if (parse_positive_int(ps, val, "CAPACITY", INT64_MAX / 4, &ps->capacity))
 			return -1;
+		if (ps->capacity < 1)
+			return fail(ps, "CAPACITY must be at least 1");
 		ps->have_capacity = true;
 		return 0;
 	}
@@ -325,6 +331,8 @@ static int weights_line(struct parser *ps, struct str rest)
 			return fail(ps, "edge weight '%s' is not a number", quote(t, q, sizeof(q)));
 		if (v < 0)
 			return fail(ps, "edge weight %g is negative", v);
+		if (v > VRP_MAX_VALUE)
+			return fail(ps, "edge weight %g is above %g", v, VRP_MAX_VALUE);
 		ps->w[ps->wgot++] = v;
 	}
 }
@@ -450,6 +458,8 @@ static int service_line(struct parser *ps, struct str rest)
 		return -1;
 	if (v < 0)
 		return fail(ps, "node %d: service time %g is negative", id + 1, v);
+	if (id == 0 && v != 0)
+		return fail(ps, "the depot (node 1) must have service time 0");
 	ps->inst->service[id] = v;
 	return 0;
 }

@@ -165,6 +165,16 @@ static void test_vrplib_errors(void **state)
 	expect_error("DIMENSION : 2\nDIMENSION : 2\n", "line 2: DIMENSION given twice");
 	expect_error("DIMENSION : 1\n", "line 1: DIMENSION '1' must be an integer from 2");
 	expect_error("", "DIMENSION missing");
+	/* found by fuzz_vrplib: an empty truck, depot service counted twice,
+	 * coordinates whose distances overflow */
+	expect_error("DIMENSION : 2\nCAPACITY : 0\n", "line 2: CAPACITY must be at least 1");
+	expect_error("DIMENSION : 2\nCAPACITY : 10\nSERVICE_TIME_SECTION\n2 5\n1 5\n",
+		     "line 5: the depot (node 1) must have service time 0");
+	expect_error("DIMENSION : 2\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n2 1e300 1\n",
+		     "line 5: x coordinate '1e300' is out of range");
+	expect_error("DIMENSION : 3\nEDGE_WEIGHT_TYPE : EXPLICIT\nEDGE_WEIGHT_FORMAT : LOWER_ROW\n"
+		     "CAPACITY : 5\nEDGE_WEIGHT_SECTION\n1\n2 5e9\n",
+		     "line 7: edge weight 5e+09 is above 1e+09");
 }
 
 static void expect_solomon_error(const char *text, const char *want)
@@ -207,6 +217,10 @@ static void test_solomon(void **state)
 	expect_solomon_error("T1\nVEHICLE\nNUMBER CAPACITY\n0 50\n", "line 4: number of vehicles");
 	expect_solomon_error("T1\nVEHICLES\n", "line 2: 'VEHICLE' expected");
 	expect_solomon_error("", "empty file");
+	snprintf(text, sizeof(text), "%s    0  0 0 0 0 100 5\n    1  3 4 1 6 50 1\n", solomon_head);
+	expect_solomon_error(text, "line 10: the depot (customer 0) must have demand 0 and service time 0");
+	snprintf(text, sizeof(text), "%s    0  0 0 0 0 100 0\n    1  3 4 1 6 5e9 1\n", solomon_head);
+	expect_solomon_error(text, "line 11: due date '5e9' is out of range");
 }
 
 static void test_matrix_csv(void **state)
