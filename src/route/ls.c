@@ -25,6 +25,11 @@ struct lroute {
 	int *nodes; /* nodes[0] = nodes[len+1] = depot */
 	int len, cap;
 	struct seg *fwd, *bwd; /* fwd[i]: nodes 0..i; bwd[i]: nodes i..len+1 */
+	/* prefix sums for the O(1) lower bound of a move (move_lower_bound):
+	 * distance and travel time driven backwards (nodes[k+1] to nodes[k]),
+	 * travel time forwards, service time (fwd[i].dist is the forward
+	 * distance) */
+	double *rdist, *ftime, *rtime, *serv;
 	int type;
 	double pcost;
 	long modified;
@@ -67,6 +72,10 @@ static void route_reserve(struct lroute *R, int len)
 	R->nodes = xrealloc(R->nodes, (size_t)cap * sizeof(int));
 	R->fwd = xrealloc(R->fwd, (size_t)cap * sizeof(struct seg));
 	R->bwd = xrealloc(R->bwd, (size_t)cap * sizeof(struct seg));
+	R->rdist = xrealloc(R->rdist, (size_t)cap * sizeof(double));
+	R->ftime = xrealloc(R->ftime, (size_t)cap * sizeof(double));
+	R->rtime = xrealloc(R->rtime, (size_t)cap * sizeof(double));
+	R->serv = xrealloc(R->serv, (size_t)cap * sizeof(double));
 	R->cap = cap;
 }
 
@@ -109,6 +118,14 @@ static void route_rebuild(struct ls *L, int ri)
 	R->bwd[end] = P->depot_end;
 	for (int i = end - 1; i >= 0; i--)
 		seg_join(P, &R->bwd[i], &P->single[R->nodes[i]], &R->bwd[i + 1]);
+	R->rdist[0] = R->ftime[0] = R->rtime[0] = R->serv[0] = 0;
+	for (int i = 1; i <= end; i++) {
+		size_t a = (size_t)R->nodes[i - 1], b = (size_t)R->nodes[i], m = (size_t)P->m;
+		R->rdist[i] = R->rdist[i - 1] + P->d[b * m + a];
+		R->ftime[i] = R->ftime[i - 1] + P->t[a * m + b];
+		R->rtime[i] = R->rtime[i - 1] + P->t[b * m + a];
+		R->serv[i] = R->serv[i - 1] + P->single[b].dur;
+	}
 	R->pcost = route_pcost(P, &L->pen, R->type, &R->fwd[end]);
 	R->modified = L->nmoves;
 	if (P->angle && R->len) {
@@ -184,6 +201,51 @@ static double eval_pieces(const struct ls *L, int type, const struct piece *pc, 
 	return route_pcost(L->P, &L->pen, type, &acc);
 }
 
+/* A lower bound of the penalised cost of the route the pieces make, in
+ * O(pieces): distance and load are exact, the duration is bounded by travel
+ * plus service time (waiting and time warp left out). Most moves lengthen the
+ * routes, and this rejects them without walking the time windows. */
+static double move_lower_bound(const struct ls *L, int type, const struct piece *pc, int k)
+{
+	const struct problem *P = L->P;
+	const struct vrp_vehicle_type *vt = &P->inst->types[type];
+	double dist = 0, travel = 0, serv = 0;
+	int64_t deliv = 0, pick = 0;
+	int cnt = 0, last = -1;
+	size_t m = (size_t)P->m;
+	for (int q = 0; q < k; q++) {
+		const struct piece *p = &pc[q];
+		if (p->i > p->j)
+			continue;
+		const struct lroute *R = &L->r[p->r];
+		int first = R->nodes[p->rev ? p->j : p->i];
+		if (last >= 0) {
+			dist += P->d[(size_t)last * m + (size_t)first];
+			travel += P->t[(size_t)last * m + (size_t)first];
+		}
+		last = R->nodes[p->rev ? p->i : p->j];
+		dist += p->rev ? R->rdist[p->j] - R->rdist[p->i] : R->fwd[p->j].dist - R->fwd[p->i].dist;
+		travel += p->rev ? R->rtime[p->j] - R->rtime[p->i] : R->ftime[p->j] - R->ftime[p->i];
+		serv += R->serv[p->j] - (p->i ? R->serv[p->i - 1] : 0);
+		deliv += R->fwd[p->j].deliv - (p->i ? R->fwd[p->i - 1].deliv : 0);
+		pick += R->fwd[p->j].pick - (p->i ? R->fwd[p->i - 1].pick : 0);
+		cnt += p->j - p->i + 1 - (R->nodes[p->i] == 0) - (p->j > p->i && R->nodes[p->j] == 0);
+	}
+	if (cnt == 0)
+		return 0;
+	double lb = vt->fixed_cost + vt->cost_per_dist * dist;
+	int64_t load = deliv > pick ? deliv : pick;
+	if (load > vt->capacity)
+		lb += L->pen.load * (double)(load - vt->capacity);
+	if (P->has_time) {
+		double dur = travel + serv;
+		lb += vt->cost_per_time * dur;
+		if (vt->max_duration > 0 && dur > vt->max_duration)
+			lb += L->pen.time * (dur - vt->max_duration);
+	}
+	return lb;
+}
+
 static int write_pieces(const struct ls *L, const struct piece *pc, int k, int *out)
 {
 	int cnt = 0;
@@ -208,8 +270,13 @@ static bool try_move(struct ls *L, int ru, const struct piece *pu, int ku, int r
 	struct lroute *U = &L->r[ru], *V = &L->r[rv];
 	double delta;
 	if (ru == rv) {
+		if (move_lower_bound(L, U->type, pu, ku) - U->pcost > -EPS)
+			return false;
 		delta = eval_pieces(L, U->type, pu, ku) - U->pcost;
 	} else {
+		if (move_lower_bound(L, V->type, pv, kv) + move_lower_bound(L, U->type, pu, ku) -
+			    V->pcost - U->pcost > -EPS)
+			return false;
 		double nv = eval_pieces(L, V->type, pv, kv);
 		if (nv - V->pcost - U->pcost > -EPS)
 			return false;
@@ -562,6 +629,10 @@ void ls_free(struct ls *L)
 		free(L->r[s].nodes);
 		free(L->r[s].fwd);
 		free(L->r[s].bwd);
+		free(L->r[s].rdist);
+		free(L->r[s].ftime);
+		free(L->r[s].rtime);
+		free(L->r[s].serv);
 	}
 	free(L->r);
 	for (int i = 1; i <= L->P->n; i++)

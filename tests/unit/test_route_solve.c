@@ -334,16 +334,16 @@ static bool same_solution(const struct vrp_solution *a, const struct vrp_solutio
 static void test_determinism(void **state)
 {
 	(void)state;
-	struct vrp_instance *inst = random_instance(77, 60, 40);
-	for (int i = 1; i <= 60; i += 3) {
+	struct vrp_instance *inst = random_instance(77, 40, 40);
+	for (int i = 1; i <= 40; i += 3) {
 		inst->ready[i] = rnd(300);
 		inst->due[i] = inst->ready[i] + 150;
 	}
 	finish(inst);
 	struct vrp_solution a, b;
 	char err[600];
-	assert_int_equal(solve(inst, 7, 150, &a, err, sizeof(err)), 0);
-	assert_int_equal(solve(inst, 7, 150, &b, err, sizeof(err)), 0);
+	assert_int_equal(solve(inst, 7, 80, &a, err, sizeof(err)), 0);
+	assert_int_equal(solve(inst, 7, 80, &b, err, sizeof(err)), 0);
 	assert_true(same_solution(&a, &b));
 	struct vrp_check_report rep;
 	assert_true(vrp_check(inst, &a, &rep));
@@ -352,7 +352,7 @@ static void test_determinism(void **state)
 	struct vrp_params p;
 	vrp_params_default(&p);
 	p.seed = 7;
-	p.iters = 100;
+	p.iters = 50;
 	p.threads = 2;
 	struct vrp_solution c, d;
 	struct vrp_stats st;
