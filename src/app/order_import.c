@@ -348,12 +348,25 @@ static int column_of_field(const char *field)
 	return -1;
 }
 
+static bool already_listed(const struct import_report *rep, long line, const char *column)
+{
+	size_t n = rep->nproblems < rep->capproblems ? rep->nproblems : rep->capproblems;
+	for (size_t i = n; i-- > 0;)
+		if (rep->problems[i].line == line && strcmp(rep->problems[i].column, column) == 0)
+			return true;
+	return false;
+}
+
+/* A problem order_check found; a cell already reported while reading the
+ * rows (a bad number) is not listed twice. */
 static void order_problem(void *ud, int line, const char *field, const char *zh, const char *en)
 {
 	struct problem_ctx *pc = ud;
 	long fl = pc->b->rows[line >= 0 ? line : 0]->line;
 	int col = column_of_field(field);
-	problem(pc->rd->rep, fl, col >= 0 ? pc->rd->header[col] : field, zh, en);
+	const char *column = col >= 0 ? pc->rd->header[col] : field;
+	if (!already_listed(pc->rd->rep, fl, column))
+		problem(pc->rd->rep, fl, column, zh, en);
 }
 
 /* Rows by group: order[k] lists group k's rows, in file order. */
@@ -435,11 +448,6 @@ static int check_orders(struct importer *im, struct app_err *err)
 	for (size_t k = 0; k < im->g.n; k++) {
 		size_t n = im->start[k + 1] - im->start[k];
 		const struct row *const *rows = im->by_group + im->start[k];
-		bool ok = true;
-		for (size_t i = 0; i < n; i++)
-			ok = ok && rows[i]->ok;
-		if (!ok)
-			continue; /* its cells are already listed */
 		if (n > ORDER_MAX_LINES) {
 			problem(im->rd.rep, rows[ORDER_MAX_LINES]->line, im->rd.header[C_ORDER_NO],
 				"一个订单最多 200 行", "an order has at most 200 lines");
