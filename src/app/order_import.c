@@ -376,12 +376,13 @@ static const struct row **rows_by_group(const struct groups *g, const struct row
 	const struct row **order = xcalloc(nrows + 1, sizeof(*order));
 	size_t *pos = xcalloc(g->n + 1, sizeof(size_t));
 	*start = xcalloc(g->n + 1, sizeof(size_t));
-	for (size_t k = 0, at = 0; k < g->n; k++) {
+	size_t at = 0;
+	for (size_t k = 0; k < g->n; k++) {
 		(*start)[k] = at;
 		pos[k] = at;
 		at += g->count[k];
 	}
-	(*start)[g->n] = nrows;
+	(*start)[g->n] = at; /* rows without an order number are in no group */
 	for (size_t r = 0; r < nrows; r++)
 		if (row_group[r] != SIZE_MAX)
 			order[pos[row_group[r]]++] = &rows[r];

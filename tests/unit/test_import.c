@@ -86,14 +86,15 @@ static void test_bad_rows_listed_nothing_written(void **state)
 			  "B2,NOPE,1,59.90,坏,,宁波,330212\n"
 			  "B3,YY-APL-80-5,x,1.234,坏,,宁波,33\n"
 			  "B4,YY-APL-80-5,1,1,甲,,宁波,330212\n"
-			  "B4,YY-APL-80-5,1,1,乙,,宁波,330212\n";
+			  "B4,YY-APL-80-5,1,1,乙,,宁波,330212\n"
+			  ",YY-APL-80-5,1,1,丙,,宁波,330212\n"; /* no order number: in no order */
 	assert_int_equal(run_import(db, bad, &rep), -1);
 	const struct {
 		long line;
 		const char *column;
-	} want[] = {{3, "sku"}, {4, "units"}, {4, "unit_price"}, {4, "division_code"}, {6, "name"}};
-	assert_int_equal(rep.nproblems, 5);
-	for (size_t i = 0; i < 5; i++) {
+	} want[] = {{3, "sku"}, {4, "units"}, {4, "unit_price"}, {4, "division_code"}, {6, "name"}, {7, "order_no"}};
+	assert_int_equal(rep.nproblems, 6);
+	for (size_t i = 0; i < 6; i++) {
 		assert_int_equal(rep.problems[i].line, want[i].line);
 		assert_string_equal(rep.problems[i].column, want[i].column);
 	}
