@@ -9,7 +9,8 @@
 #
 # Environment: BUILD (build folder, default build), NLOTS, REQUESTS, CONNS
 # (concurrencies to try, default "1 4"), PORT (default 18480), WORK (where the
-# database goes, default /tmp/shanhai-bench-trace), KEEP=1 to keep it.
+# database goes, default /tmp/shanhai-bench-trace), KEEP=1 to keep it, REUSE=1
+# to serve a kept one again instead of building it.
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -30,12 +31,16 @@ cc -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibench/trace bench/trace/tr
   -lpthread -o "$OUT/traceload"
 
 DB=$WORK/trace.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
-"$BIN" --db "$DB" init >/dev/null
-start=$(date +%s.%N)
-"$OUT/mkdb" "$DB" "$NLOTS"
-end=$(date +%s.%N)
-echo "trace bench: built $NLOTS lots in $(awk "BEGIN{printf \"%.1f\", $end - $start}") s, database $(du -h "$DB" | cut -f1)"
+if [ -n "${REUSE:-}" ] && [ -f "$DB" ]; then
+  echo "trace bench: reusing $DB (made with NLOTS=$NLOTS, one hopes)"
+else
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  "$BIN" --db "$DB" init >/dev/null
+  start=$(date +%s.%N)
+  "$OUT/mkdb" "$DB" "$NLOTS"
+  end=$(date +%s.%N)
+  echo "trace bench: built $NLOTS lots in $(awk "BEGIN{printf \"%.1f\", $end - $start}") s, database $(du -h "$DB" | cut -f1)"
+fi
 
 "$BIN" --db "$DB" serve --port "$PORT" >"$WORK/serve.out" 2>"$WORK/serve.log" &
 SERVER=$!

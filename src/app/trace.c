@@ -814,102 +814,89 @@ static void add_unique(json_t *arr, json_t *item)
 	json_array_append_new(arr, item);
 }
 
-#define ORIGIN_COLUMNS "COALESCE(h.village_code, cp.village_code), co.name "
-#define ORIGIN_JOINS                                                                          \
+/* One row per lot and source: the lot's public columns, then the village and
+ * cooperative of one of its sources (of the lot itself for a source lot), so
+ * the public trace is one query plus the place names (the page behind a QR
+ * code must answer in milliseconds with a million lots). No column here is
+ * personal: names, phones and ID numbers are never read. */
+#define PUBLIC_COLUMNS                                                                        \
+	"l.id, l.code, p.name, p.name_en, g.name, k.name, l.harvest_date, l.packed_on, "     \
+	"l.expires_on, co.name, COALESCE(h.village_code, cp.village_code), sco.name "
+#define PUBLIC_JOINS                                                                          \
+	"JOIN products p ON p.id = l.product_id LEFT JOIN grades g ON g.id = l.grade_id "    \
+	"LEFT JOIN skus k ON k.id = l.sku_id "                                               \
+	"LEFT JOIN cooperatives co ON co.id = l.cooperative_id "                             \
+	"LEFT JOIN lot_sources ls ON ls.lot_id = l.id "                                      \
+	"LEFT JOIN lots s ON s.id = COALESCE(ls.source_lot_id, l.id) "                       \
 	"LEFT JOIN households h ON h.id = s.household_id "                                   \
 	"LEFT JOIN collection_points cp ON cp.id = s.point_id "                              \
-	"LEFT JOIN cooperatives co ON co.id = COALESCE(s.cooperative_id, h.cooperative_id) "
+	"LEFT JOIN cooperatives sco ON sco.id = COALESCE(s.cooperative_id, h.cooperative_id) "
 
-/* Places and cooperatives behind lot_id (public columns only). */
-static int public_origins(struct tctx *t, int64_t lot_id, json_t *item)
+static json_t *public_item(struct stmt *st)
 {
-	struct stmt *st;
-	int rc = store_prepare(
-		t->db,
-		"SELECT " ORIGIN_COLUMNS "FROM lot_sources ls JOIN lots s ON s.id = ls.source_lot_id "
-		ORIGIN_JOINS "WHERE ls.lot_id = ? "
-		"UNION SELECT " ORIGIN_COLUMNS "FROM lots s " ORIGIN_JOINS
-		"WHERE s.id = ? AND s.kind = 'source'",
-		&st);
-	if (rc != STORE_OK)
-		return app_store_fail(t->err, t->db, rc);
-	stmt_bind_int(st, 1, lot_id);
-	stmt_bind_int(st, 2, lot_id);
-	json_t *villages = json_array(), *coops = json_object_get(item, "cooperatives");
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		if (stmt_type(st, 0) != COL_NULL)
-			add_unique(villages, json_string(stmt_text(st, 0)));
-		if (stmt_type(st, 1) != COL_NULL)
-			add_unique(coops, json_string(stmt_text(st, 1)));
-	}
-	stmt_finalize(st);
-	if (rc != STORE_DONE) {
-		json_decref(villages);
-		return app_store_fail(t->err, t->db, rc);
-	}
-	json_t *places = json_array();
-	json_object_set_new(item, "places", places);
-	size_t i;
-	json_t *v;
-	json_array_foreach(villages, i, v)
-	{
-		json_t *p = NULL;
-		if (place_json(t, json_string_value(v), &p)) {
-			json_decref(villages);
-			return -1;
+	json_t *it = json_object();
+	set_text(it, "lot_code", st, 1);
+	set_text(it, "product", st, 2);
+	set_text(it, "product_en", st, 3);
+	set_text(it, "grade", st, 4);
+	set_text(it, "sku", st, 5);
+	set_text(it, "harvest_date", st, 6);
+	set_text(it, "packed_on", st, 7);
+	set_text(it, "expires_on", st, 8);
+	json_t *coops = json_array();
+	if (stmt_type(st, 9) != COL_NULL)
+		json_array_append_new(coops, json_string(stmt_text(st, 9)));
+	json_object_set_new(it, "cooperatives", coops);
+	json_object_set_new(it, "villages", json_array());
+	return it;
+}
+
+/* The places of each item's villages ("villages" is replaced by "places"). */
+static int public_places(struct tctx *t, json_t *items)
+{
+	size_t i, j;
+	json_t *it, *v;
+	json_array_foreach(items, i, it) {
+		json_t *places = json_array();
+		json_object_set_new(it, "places", places);
+		json_array_foreach(json_object_get(it, "villages"), j, v) {
+			json_t *p = NULL;
+			if (place_json(t, json_string_value(v), &p))
+				return -1;
+			json_object_del(p, "village_code");
+			add_unique(places, p);
 		}
-		json_object_del(p, "village_code");
-		add_unique(places, p);
+		json_object_del(it, "villages");
 	}
-	json_decref(villages);
 	return 0;
 }
 
-/* One public item per lot: a lot by code, or the lots in a parcel. */
+/* One public item per lot of the query (bound to key), rows ordered by lot. */
 static int public_items(struct tctx *t, const char *sql, const char *key, json_t *items)
 {
 	struct stmt *st;
+	int64_t last = 0;
+	json_t *it = NULL;
 	int rc = store_prepare(t->db, sql, &st);
 	if (rc != STORE_OK)
 		return app_store_fail(t->err, t->db, rc);
 	stmt_bind_text(st, 1, key);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		json_t *it = json_object();
-		set_int(it, "lot_id", st, 0);
-		set_text(it, "lot_code", st, 1);
-		set_text(it, "product", st, 2);
-		set_text(it, "product_en", st, 3);
-		set_text(it, "grade", st, 4);
-		set_text(it, "sku", st, 5);
-		set_text(it, "harvest_date", st, 6);
-		set_text(it, "packed_on", st, 7);
-		set_text(it, "expires_on", st, 8);
-		json_t *coops = json_array();
-		if (stmt_type(st, 9) != COL_NULL)
-			json_array_append_new(coops, json_string(stmt_text(st, 9)));
-		json_object_set_new(it, "cooperatives", coops);
-		json_array_append_new(items, it);
+		if (!it || stmt_int(st, 0) != last) {
+			last = stmt_int(st, 0);
+			it = public_item(st);
+			json_array_append_new(items, it);
+		}
+		if (stmt_type(st, 10) != COL_NULL)
+			add_unique(json_object_get(it, "villages"), json_string(stmt_text(st, 10)));
+		if (stmt_type(st, 11) != COL_NULL)
+			add_unique(json_object_get(it, "cooperatives"), json_string(stmt_text(st, 11)));
 	}
 	stmt_finalize(st);
 	if (rc != STORE_DONE)
 		return app_store_fail(t->err, t->db, rc);
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		if (public_origins(t, json_integer_value(json_object_get(it, "lot_id")), it))
-			return -1;
-		json_object_del(it, "lot_id");
-	}
-	return 0;
+	return public_places(t, items);
 }
-
-#define PUBLIC_LOT_COLUMNS                                                                    \
-	"l.id, l.code, p.name, p.name_en, g.name, k.name, l.harvest_date, l.packed_on, "     \
-	"l.expires_on, co.name "
-#define PUBLIC_LOT_JOINS                                                                      \
-	"JOIN products p ON p.id = l.product_id LEFT JOIN grades g ON g.id = l.grade_id "    \
-	"LEFT JOIN skus k ON k.id = l.sku_id LEFT JOIN cooperatives co ON co.id = l.cooperative_id "
 
 /* The parcel's shipping instants, if code is a parcel: 1 found, 0 not, -1 error. */
 static int public_parcel(struct tctx *t, const char *code, json_t *o)
@@ -940,8 +927,8 @@ int trace_public(struct store *db, const char *code, json_t **out, struct app_er
 	json_object_set_new(o, "code", json_string(code));
 	json_object_set_new(o, "items", items);
 	if (public_items(&t,
-			 "SELECT " PUBLIC_LOT_COLUMNS "FROM lots l " PUBLIC_LOT_JOINS
-			 "WHERE l.code = ?",
+			 "SELECT " PUBLIC_COLUMNS "FROM lots l " PUBLIC_JOINS
+			 "WHERE l.code = ? ORDER BY l.id, ls.source_lot_id",
 			 code, items))
 		goto out_fail;
 	if (json_array_size(items) > 0) {
@@ -958,11 +945,11 @@ int trace_public(struct store *db, const char *code, json_t **out, struct app_er
 	}
 	json_object_set_new(o, "kind", json_string("parcel"));
 	if (public_items(&t,
-			 "SELECT DISTINCT " PUBLIC_LOT_COLUMNS "FROM parcels pc "
+			 "SELECT " PUBLIC_COLUMNS "FROM lots l " PUBLIC_JOINS
+			 "WHERE l.id IN (SELECT a.lot_id FROM parcels pc "
 			 "JOIN parcel_lines pl ON pl.parcel_id = pc.id "
-			 "JOIN allocations a ON a.id = pl.allocation_id "
-			 "JOIN lots l ON l.id = a.lot_id " PUBLIC_LOT_JOINS
-			 "WHERE pc.code = ? ORDER BY l.id",
+			 "JOIN allocations a ON a.id = pl.allocation_id WHERE pc.code = ?) "
+			 "ORDER BY l.id, ls.source_lot_id",
 			 code, items))
 		goto out_fail;
 out_ok:
