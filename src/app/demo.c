@@ -379,7 +379,14 @@ static int query_int2(struct demo *d, const char *sql, int n, int64_t a, int64_t
 /* ---- moving wall-clock stamps to the simulated instant ---- */
 
 /* Rows the services stamp with time_now_ms(): every row inserted since the
- * last stamp_rows gets the simulated instant instead. */
+ * last stamp_rows gets the simulated instant instead. Each step names the
+ * tables it may have added to (T_* bits), so a step costs a few statements,
+ * not 22 (it matters on PostgreSQL, where each is a round trip). */
+enum {
+	T_MOVES = 1 << 0, T_LOTS = 1 << 1, T_PACKINGS = 1 << 2, T_ADJUSTMENTS = 1 << 3,
+	T_LINEHAULS = 1 << 4, T_PARCELS = 1 << 5, T_REFUNDS = 1 << 6, T_ORDERS = 1 << 7,
+	T_CUSTOMERS = 1 << 8, T_TRANSFERS = 1 << 9, T_PAYMENTS = 1 << 10, T_ALL = (1 << 11) - 1
+};
 static const char *const stamp_tables[NSTAMPS][2] = {
 	{"stock_moves", "at"},       {"lots", "created_at"},      {"packings", "created_at"},
 	{"adjustments", "created_at"}, {"linehauls", "created_at"}, {"parcels", "created_at"},
@@ -413,9 +420,11 @@ static void stamp_release(struct demo *d)
 	}
 }
 
-static int stamp_rows(struct demo *d, int64_t when_ms)
+static int stamp_rows(struct demo *d, int64_t when_ms, int tables)
 {
 	for (int i = 0; i < NSTAMPS; i++) {
+		if (!(tables & (1 << i)))
+			continue;
 		struct stmt *up = d->stamp_update[i], *mx = d->stamp_max[i];
 		stmt_reset(up);
 		stmt_bind_int(up, 1, when_ms);
@@ -860,7 +869,7 @@ static int collect_day(struct demo *d, int64_t day)
 					return -1;
 		}
 	}
-	return stamp_rows(d, at_ms(day, 12, 0));
+	return stamp_rows(d, at_ms(day, 12, 0), T_MOVES | T_LOTS);
 }
 
 /* ---- payments ---- */
@@ -908,7 +917,7 @@ static int pay_day(struct demo *d, int64_t day)
 	for (int hh = 0; hh < d->nhh; hh++)
 		if (pay_household(d, hh, day, at_ms(day, 16, 0) + hh * 20000))
 			return -1;
-	return stamp_rows(d, at_ms(day, 16, 30));
+	return stamp_rows(d, at_ms(day, 16, 30), T_PAYMENTS);
 }
 
 /* ---- reading rows back ---- */
@@ -976,7 +985,7 @@ static int send_transfer(struct demo *d, int p, int64_t day)
 	int rc = transfer_send(d->db, d->point_id[p], d->origin_wh, lines, n, collector_of(d, p),
 			       &id, code, d->err);
 	free(lines);
-	if (rc || stamp_rows(d, at_ms(day, 17, 0)))
+	if (rc || stamp_rows(d, at_ms(day, 17, 0), T_TRANSFERS | T_MOVES))
 		return -1;
 	d->pending_transfer[d->npending_transfer++] = id;
 	d->n_transfers++;
@@ -1003,7 +1012,7 @@ static int receive_transfer(struct demo *d, int64_t id, int64_t day)
 	    exec_ints(d, "UPDATE transfers SET received_at = ? WHERE id = ?", 2, at_ms(day, 10, 0),
 		      id, 0))
 		return -1;
-	return stamp_rows(d, at_ms(day, 10, 0));
+	return stamp_rows(d, at_ms(day, 10, 0), T_MOVES);
 }
 
 static int transfer_day(struct demo *d, int64_t day)
@@ -1068,7 +1077,7 @@ static int pack_grade(struct demo *d, int s, int64_t day)
 	if (rc)
 		return -1;
 	d->n_packings++;
-	return stamp_rows(d, at_ms(day, 14, 0) + s * 600000);
+	return stamp_rows(d, at_ms(day, 14, 0) + s * 600000, T_PACKINGS | T_LOTS | T_MOVES);
 }
 
 /* Tuesdays and Fridays the packing line runs. */
@@ -1134,9 +1143,9 @@ static int dispatch_linehaul(struct demo *d, int64_t day)
 				 .lines = lines, .nlines = n, .today = today};
 	int64_t when = at_ms(day, 18, 0), user = user_by_name(d, "wh_xichang");
 	if (linehaul_create(d->db, &in, user, &id, code, d->err) ||
-	    stamp_rows(d, when - 3 * 3600 * 1000) || linehaul_dispatch(d->db, id, -1, user, d->err) ||
+	    stamp_rows(d, when - 3 * 3600 * 1000, T_LINEHAULS | T_MOVES) || linehaul_dispatch(d->db, id, -1, user, d->err) ||
 	    exec_ints(d, "UPDATE linehauls SET dispatched_at = ? WHERE id = ?", 2, when, id, 0) ||
-	    stamp_rows(d, when))
+	    stamp_rows(d, when, T_MOVES))
 		return -1;
 	d->pending_linehaul[d->npending_linehaul].id = id;
 	d->pending_linehaul[d->npending_linehaul++].due_day = day + 3;
@@ -1172,7 +1181,7 @@ static int receive_linehaul(struct demo *d, int64_t id, int64_t day)
 	if (linehaul_receive(d->db, id, &dmg, ndmg, user_by_name(d, "wh_ningbo"), d->err) ||
 	    exec_ints(d, "UPDATE linehauls SET received_at = ? WHERE id = ?", 2, when, id, 0))
 		return -1;
-	return stamp_rows(d, when);
+	return stamp_rows(d, when, T_MOVES);
 }
 
 /* A truck leaves every Monday at 18:00 and arrives on Thursday. */
@@ -1395,7 +1404,7 @@ static int submit_order(struct demo *d, struct order_ctx *ctx, const struct orde
 	struct order_result res;
 	int64_t user = channel_user(d, op->channel), refund_id;
 	if (order_submit(ctx, d->channel_id[op->channel], &in, 0, user, &res, d->err) ||
-	    stamp_rows(d, op->when))
+	    stamp_rows(d, op->when, T_ORDERS | T_CUSTOMERS | T_MOVES))
 		return -1;
 	d->n_orders++;
 	if (!strcmp(res.status, "backorder"))
@@ -1404,7 +1413,7 @@ static int submit_order(struct demo *d, struct order_ctx *ctx, const struct orde
 		int64_t when = op->when + rnd(d, 10, 90) * 60000;
 		if (order_cancel(d->db, res.id, "顾客取消 customer cancelled", user, &refund_id,
 				 d->err) ||
-		    stamp_rows(d, when))
+		    stamp_rows(d, when, T_REFUNDS | T_MOVES))
 			return -1;
 		d->n_cancelled++;
 		return 0;
@@ -1523,7 +1532,7 @@ static int ship_parcel(struct demo *d, int64_t order_id, int64_t wh, int place, 
 		 (int64_t)7300000000 + ++d->tracking_seq);
 	if (parcel_ship(d->db, parcel_id, carrier, tracking, cost, 0, user, d->err) ||
 	    exec_ints(d, "UPDATE parcels SET shipped_at = ? WHERE id = ?", 2, when, parcel_id, 0) ||
-	    stamp_rows(d, when))
+	    stamp_rows(d, when, T_PARCELS | T_MOVES))
 		return -1;
 	d->n_parcels++;
 	remember_delivery(d, parcel_id, carrier, tracking,
@@ -1598,7 +1607,7 @@ static int after_sale(struct demo *d, int64_t parcel_id, int64_t when)
 			return -1;
 		d->n_returns++;
 	}
-	return stamp_rows(d, when);
+	return stamp_rows(d, when, T_REFUNDS | T_MOVES);
 }
 
 /* The carriers confirm every delivery that happened by the end of the day. */
@@ -1616,7 +1625,7 @@ static int deliver_day(struct demo *d, int64_t day)
 		}
 		if (delivery_confirm(d->db, p->carrier, p->tracking, p->deliver_ms, &changed, &wh,
 				     d->err) ||
-		    stamp_rows(d, p->deliver_ms) || after_sale(d, p->parcel_id, p->deliver_ms + 4 * 3600000))
+		    after_sale(d, p->parcel_id, p->deliver_ms + 4 * 3600000))
 			return -1;
 		d->n_delivered++;
 	}
@@ -1663,7 +1672,7 @@ static int adjust(struct demo *d, int64_t day, int64_t wh, const char *kind, con
 	if (adjustment_create(d->db, &in, user_by_name(d, username), &res, d->err))
 		return -1;
 	d->n_adjustments++;
-	return stamp_rows(d, at_ms(day, 19, 0));
+	return stamp_rows(d, at_ms(day, 19, 0), T_ADJUSTMENTS | T_MOVES);
 }
 
 /* Month-end stocktake in Ningbo finds a box short; a cold-store check in
@@ -1779,7 +1788,7 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 		goto out_free;
 	progress(d, "演示数据 demo data: %d 年产季 season %d-09-10 .. %d-11-20", d->year, d->year,
 		 d->year);
-	if (load_base(d) || stamp_prepare(d) || stamp_rows(d, at_ms(d->first_day - 20, 9, 0)))
+	if (load_base(d) || stamp_prepare(d) || stamp_rows(d, at_ms(d->first_day - 20, 9, 0), T_ALL))
 		goto out_stamps;
 	if (run_season(d))
 		goto out_stamps;
