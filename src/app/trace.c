@@ -1065,6 +1065,23 @@ int trace_household_scope(struct store *db, int64_t household_id, struct trace_s
 	return rc;
 }
 
+int trace_code_kind(struct store *db, const char *code, const char **kind, struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, "SELECT 'lot' FROM lots WHERE code = ? "
+				   "UNION ALL SELECT 'parcel' FROM parcels WHERE code = ?", &st);
+	if (rc != STORE_OK)
+		return app_store_fail(err, db, rc);
+	stmt_bind_text(st, 1, code);
+	stmt_bind_text(st, 2, code);
+	rc = stmt_step(st);
+	*kind = rc != STORE_ROW ? NULL : strcmp(stmt_text(st, 0), "lot") ? "parcel" : "lot";
+	stmt_finalize(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	return 0;
+}
+
 void trace_scope_release(struct trace_scope *s)
 {
 	free(s->points);

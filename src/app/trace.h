@@ -68,6 +68,8 @@ int trace_scope_of(struct store *db, const char *code, struct trace_scope *s,
 /* The collection points where household_id delivered produce (into *s). */
 int trace_household_scope(struct store *db, int64_t household_id, struct trace_scope *s,
 			  struct app_err *err);
+/* Whether code names a lot or a parcel: *kind "lot", "parcel" or NULL. */
+int trace_code_kind(struct store *db, const char *code, const char **kind, struct app_err *err);
 /* Free the arrays of *s. */
 void trace_scope_release(struct trace_scope *s);
 

@@ -9,9 +9,11 @@
  * Who sees what (docs/openapi/trace.yaml says the same): admin and office see
  * every trace; a collector, warehouse or channel user sees a code only if it
  * touches one of their points, warehouses or channels (trace_scope_of: the
- * points its produce came through; warehouses that packed, held, carried or
- * shipped it; channels that sold it); anything else is 404, so codes outside
- * one's scope cannot be probed. Household heads' names appear only for admin.
+ * points its produce came through and the warehouse that packed it; for a
+ * lot also the warehouses that held, carried or allocated it and the
+ * channels that sold it; for a parcel its shipping warehouse and its order's
+ * channel); anything else is 404, so codes outside one's scope cannot be
+ * probed. Household heads' names appear only for admin.
  * A household's forward trace is for admin, office and the collectors of the
  * points where it delivered.
  *
@@ -265,16 +267,13 @@ static const char *public_url(struct req *r, const char *code)
 
 static int handle_qr(struct req *r)
 {
-	const char *code = r->params[0];
-	struct trace_scope s;
+	const char *code = r->params[0], *kind = NULL;
 	struct app_err e;
 	if (!code_plausible(code))
 		return public_not_found(r);
-	if (trace_scope_of(r->db, code, &s, &e))
+	if (trace_code_kind(r->db, code, &kind, &e))
 		return reply_app(r, &e);
-	bool found = s.found;
-	trace_scope_release(&s);
-	if (!found)
+	if (!kind)
 		return public_not_found(r);
 	const char *svg = qr_svg(r->arena, public_url(r, code));
 	if (!svg)

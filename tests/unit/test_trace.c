@@ -254,6 +254,14 @@ static void test_scope(void **state)
 	assert_int_equal(trace_household_scope(db, 99, &s, &err), 0);
 	assert_false(s.found);
 	trace_scope_release(&s);
+
+	const char *kind = "x";
+	assert_int_equal(trace_code_kind(db, "S2", &kind, &err), 0);
+	assert_string_equal(kind, "lot");
+	assert_int_equal(trace_code_kind(db, "PC5", &kind, &err), 0);
+	assert_string_equal(kind, "parcel");
+	assert_int_equal(trace_code_kind(db, "R1", &kind, &err), 0);
+	assert_null(kind);
 }
 
 int main(void)
