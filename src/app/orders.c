@@ -188,57 +188,43 @@ static int step_done(struct order_ctx *c, struct stmt *st, struct app_err *err)
 
 /* ---- warehouses and SKUs, loaded once per context ---- */
 
-static struct wh *wh_find(struct order_ctx *c, int64_t id)
+/* Add an active warehouse (or find it: one row per service area). */
+static struct wh *wh_add(struct order_ctx *c, int64_t id, const char *code, const char *kind)
 {
-	for (size_t i = 0; i < c->nwhs; i++)
-		if (c->whs[i].id == id)
-			return &c->whs[i];
-	return NULL;
+	if (c->nwhs && c->whs[c->nwhs - 1].id == id)
+		return &c->whs[c->nwhs - 1];
+	c->whs = xrealloc(c->whs, (c->nwhs + 1) * sizeof(*c->whs));
+	struct wh *w = &c->whs[c->nwhs++];
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	snprintf(w->code, sizeof(w->code), "%s", code);
+	w->kind = strcmp(kind, "sales") == 0 ? WH_SALES : WH_ORIGIN;
+	return w;
 }
 
-static int load_service_areas(struct order_ctx *c, struct app_err *err)
-{
-	struct stmt *st;
-	int rc = store_prepare(c->db,
-			       "SELECT warehouse_id, division_prefix FROM warehouse_service_areas"
-			       " ORDER BY warehouse_id, division_prefix",
-			       &st);
-	if (rc)
-		return app_store_fail(err, c->db, rc);
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		struct wh *w = wh_find(c, stmt_int(st, 0));
-		if (!w)
-			continue;
-		w->prefixes = xrealloc(w->prefixes, (w->nprefixes + 1) * sizeof(char *));
-		w->prefixes[w->nprefixes++] = xstrdup(stmt_text(st, 1));
-	}
-	stmt_finalize(st);
-	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
-}
-
+/* The active warehouses with their service areas, in one query. */
 static int load_warehouses(struct order_ctx *c, struct app_err *err)
 {
 	struct stmt *st;
 	if (c->whs_loaded)
 		return 0;
 	int rc = store_prepare(c->db,
-			       "SELECT id, code, kind FROM warehouses WHERE active = 1 ORDER BY id",
+			       "SELECT w.id, w.code, w.kind, a.division_prefix FROM warehouses w"
+			       " LEFT JOIN warehouse_service_areas a ON a.warehouse_id = w.id"
+			       " WHERE w.active = 1 ORDER BY w.id, a.division_prefix",
 			       &st);
 	if (rc)
 		return app_store_fail(err, c->db, rc);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		c->whs = xrealloc(c->whs, (c->nwhs + 1) * sizeof(*c->whs));
-		struct wh *w = &c->whs[c->nwhs++];
-		memset(w, 0, sizeof(*w));
-		w->id = stmt_int(st, 0);
-		snprintf(w->code, sizeof(w->code), "%s", stmt_text(st, 1));
-		w->kind = strcmp(stmt_text(st, 2), "sales") == 0 ? WH_SALES : WH_ORIGIN;
+		struct wh *w = wh_add(c, stmt_int(st, 0), stmt_text(st, 1), stmt_text(st, 2));
+		if (stmt_type(st, 3) == COL_NULL)
+			continue;
+		w->prefixes = xrealloc(w->prefixes, (w->nprefixes + 1) * sizeof(char *));
+		w->prefixes[w->nprefixes++] = xstrdup(stmt_text(st, 3));
 	}
 	stmt_finalize(st);
 	if (rc != STORE_DONE)
 		return app_store_fail(err, c->db, rc);
-	if (load_service_areas(c, err))
-		return -1;
 	c->whs_loaded = true;
 	return 0;
 }
@@ -1010,6 +996,36 @@ static json_t *order_head(struct store *db, int64_t order_id, bool personal, int
 	return o;
 }
 
+#define SQL_LINES                                                                          \
+	"SELECT ol.id, ol.line_no, k.code, k.name, ol.units, ol.unit_price_fen,"            \
+	" ol.amount_fen, ol.warehouse_id, w.code, ol.route, ol.alloc_reason, ol.status,"    \
+	" ol.returned_units FROM order_lines ol JOIN skus k ON k.id = ol.sku_id"            \
+	" LEFT JOIN warehouses w ON w.id = ol.warehouse_id"                                 \
+	" WHERE ol.order_id = ? ORDER BY ol.line_no"
+#define SQL_ALLOCS                                                                         \
+	"SELECT a.id, a.order_line_id, l.code, a.qty_g, a.state, a.warehouse_id"            \
+	" FROM allocations a JOIN lots l ON l.id = a.lot_id"                                \
+	" JOIN order_lines ol ON ol.id = a.order_line_id WHERE ol.order_id = ?"             \
+	" ORDER BY a.id"
+
+json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
+		       struct app_err *err)
+{
+	json_t *o = order_head(db, order_id, personal, channel_id, err);
+	if (!o)
+		return NULL;
+	json_t *lines = json_array();
+	json_object_set_new(o, "lines", lines);
+	json_object_set_new(o, "refunds", json_array());
+	json_object_set_new(o, "parcels", json_array());
+	if (each_row(db, SQL_LINES, order_id, line_row, lines, err) ||
+	    each_row(db, SQL_ALLOCS, order_id, alloc_row, lines, err)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
 		       struct app_err *err)
 {
@@ -1021,17 +1037,10 @@ json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_
 	json_object_set_new(o, "refunds", refunds);
 	json_object_set_new(o, "parcels", parcels);
 	if (each_row(db,
-		     "SELECT ol.id, ol.line_no, k.code, k.name, ol.units, ol.unit_price_fen,"
-		     " ol.amount_fen, ol.warehouse_id, w.code, ol.route, ol.alloc_reason, ol.status,"
-		     " ol.returned_units FROM order_lines ol JOIN skus k ON k.id = ol.sku_id"
-		     " LEFT JOIN warehouses w ON w.id = ol.warehouse_id"
-		     " WHERE ol.order_id = ? ORDER BY ol.line_no",
+		     SQL_LINES,
 		     order_id, line_row, lines, err) ||
 	    each_row(db,
-		     "SELECT a.id, a.order_line_id, l.code, a.qty_g, a.state, a.warehouse_id"
-		     " FROM allocations a JOIN lots l ON l.id = a.lot_id"
-		     " JOIN order_lines ol ON ol.id = a.order_line_id WHERE ol.order_id = ?"
-		     " ORDER BY a.id",
+		     SQL_ALLOCS,
 		     order_id, alloc_row, lines, err) ||
 	    each_row(db,
 		     "SELECT r.code, r.kind, ol.line_no, r.units, r.amount_fen, r.restocked_g,"

@@ -194,7 +194,9 @@ static int handle_create(struct req *r)
 		return reply_invalid(r);
 	if (rc)
 		return reply_app(r, &e);
-	json_t *order = order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
+	json_t *order = res.outcome == ORDER_CREATED
+				? order_new_json(r->db, res.id, sees_customer(r->user), &cid, &e)
+				: order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
 	if (!order)
 		return reply_app(r, &e);
 	if (res.outcome == ORDER_CREATED &&
