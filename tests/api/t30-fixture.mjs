@@ -114,17 +114,22 @@ export function stockSnapshot(srv) {
   return sql(srv, 'SELECT lot_id, loc_kind, loc_id, qty_g, reserved_g FROM stock ORDER BY lot_id, loc_kind, loc_id');
 }
 
-// The standard users: office, collectors of P1 and P3, operators of each warehouse.
-export async function warehouseUsers(srv, admin) {
-  const u = {};
-  u.office = await srv.makeUser(admin, { username: 'office1', role: 'office' });
-  u.colP1 = await srv.makeUser(admin, { username: 'col-p1', role: 'collector', scopes: { points: [P1] } });
-  u.colP3 = await srv.makeUser(admin, { username: 'col-p3', role: 'collector', scopes: { points: [P3] } });
-  u.whYY = await srv.makeUser(admin, { username: 'wh-yy', role: 'warehouse', scopes: { warehouses: [YY] } });
-  u.whNB = await srv.makeUser(admin, { username: 'wh-nb', role: 'warehouse', scopes: { warehouses: [NB] } });
-  u.whHL = await srv.makeUser(admin, { username: 'wh-hl', role: 'warehouse', scopes: { warehouses: [HL] } });
-  u.chan = await srv.makeUser(admin, { username: 'chan1', role: 'channel' });
-  return u;
+// The standard users (only those named in `which`, to keep start-up short
+// under the sanitizers): office, collectors of P1 and P3, operators of each
+// warehouse, a channel manager.
+const USERS = {
+  office: { username: 'office1', role: 'office' },
+  colP1: { username: 'col-p1', role: 'collector', scopes: { points: [P1] } },
+  colP3: { username: 'col-p3', role: 'collector', scopes: { points: [P3] } },
+  whYY: { username: 'wh-yy', role: 'warehouse', scopes: { warehouses: [YY] } },
+  whNB: { username: 'wh-nb', role: 'warehouse', scopes: { warehouses: [NB] } },
+  whHL: { username: 'wh-hl', role: 'warehouse', scopes: { warehouses: [HL] } },
+  chan: { username: 'chan1', role: 'channel' },
+};
+
+export async function warehouseUsers(srv, admin, which = Object.keys(USERS)) {
+  const made = await Promise.all(which.map((k) => srv.makeUser(admin, USERS[k])));
+  return Object.fromEntries(which.map((k, i) => [k, made[i]]));
 }
 
 // Audit rows of an action (admin's view of GET /api/v1/audit).

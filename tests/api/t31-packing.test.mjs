@@ -15,7 +15,7 @@ before(async () => {
   srv = await startServer();
   loadWarehouseWorld(srv);
   admin = await srv.login('admin', ADMIN_PASSWORD);
-  u = await warehouseUsers(srv, admin);
+  u = await warehouseUsers(srv, admin, ['colP1', 'office', 'whHL', 'whNB', 'whYY']);
   // S1 30000, S2 20000, S3 10000 g into YY-O
   const t = await u.colP1.post('/api/v1/transfers', { point_id: P1, lines: [
     { lot_code: 'S1', qty_g: 30000 }, { lot_code: 'S2', qty_g: 20000 }, { lot_code: 'S3', qty_g: 10000 }] });

@@ -15,7 +15,7 @@ before(async () => {
   srv = await startServer();
   loadWarehouseWorld(srv);
   admin = await srv.login('admin', ADMIN_PASSWORD);
-  u = await warehouseUsers(srv, admin);
+  u = await warehouseUsers(srv, admin, ['chan', 'colP1', 'office', 'whHL', 'whNB', 'whYY']);
 });
 after(async () => { await srv.stop(); });
 

@@ -17,7 +17,7 @@ before(async () => {
   srv = await startServer();
   loadWarehouseWorld(srv);
   admin = await srv.login('admin', ADMIN_PASSWORD);
-  u = await warehouseUsers(srv, admin);
+  u = await warehouseUsers(srv, admin, ['chan', 'office', 'whHL', 'whNB', 'whYY']);
 });
 after(async () => { await srv.stop(); });
 
