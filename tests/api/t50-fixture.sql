@@ -1,9 +1,11 @@
--- Fixture of the trace and figures API tests (t50-t52), loaded with sqlite3 into
--- the test server's database: the same hand-checked season as the unit tests'
--- tests/unit/test_trace_fixture.h (regenerate from it if that changes; divisions
--- come from 'shanhai init'), plus a second collection point for scope tests.
--- The other resources' write APIs are not all served yet, so the season cannot
--- be built through the API.
+-- Fixture of the trace and figures API tests (t50-t52), loaded with sqlite3 (or
+-- psql on PostgreSQL) into the test server's database by t50-fixture.mjs: the
+-- same hand-checked season as the unit tests' tests/unit/test_trace_fixture.h
+-- (regenerate from it if that changes; divisions come from 'shanhai init'),
+-- plus a second collection point for scope tests. Loaded as rows rather than
+-- built through the write API because the figures depend on dates and instants
+-- chosen by hand (orders, deliveries, line-hauls in October and November 2026)
+-- that the API would stamp with the current time.
 INSERT INTO pairings (code, name, kind, east_code, west_code) VALUES ('JB-YY', '江北—盐源', 'east_west', '330205', '513423');
 INSERT INTO warehouses (code, name, kind, division_code) VALUES ('YY-O', '盐源产地仓', 'origin', '513423'), ('NB-S', '宁波销地仓', 'sales', '330205');
 INSERT INTO collection_points (code, name, village_code, warehouse_id) VALUES ('P1', '打柴坡收购点', '513423101200', 1);
