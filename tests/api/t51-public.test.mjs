@@ -70,6 +70,8 @@ test('no public page carries a name, phone, ID, bank account or address from the
     // masked or partial phones/IDs neither: no run of 7+ digits at all
     assert.ok(!/\d{7,}/.test(r.text), `/t/${code} has no long digit runs`);
   }
+  const log = srv.log();
+  for (const s of secrets.filter((x) => !/^H\d$/.test(x))) assert.ok(!log.includes(s), `the log must not contain '${s}'`);
 });
 
 test('unknown codes get a friendly 404 page; the QR code is an SVG', async () => {

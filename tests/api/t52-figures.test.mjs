@@ -114,6 +114,7 @@ test('a channel manager sees only their channels, and no household figures', asy
   assert.ok(!('payments' in r.json.figures) && !('purchases' in r.json.figures));
   assert.equal(r.json.figures.logistics.linehauls_included, false);
   assert.equal(r.json.figures.logistics.consolidated.cost_fen, 800);
+  assert.equal((await live.get(`/api/v1/figures?${OCT}&channel=LIVE`)).json.figures.sales.sales_fen, 26400);
   assert.equal((await live.get(`/api/v1/figures?${OCT}&channel=SJ`)).status, 403);
   assert.equal((await live.get(`/api/v1/figures/payments/records?${OCT}`)).status, 403);
   const rows = (await live.get(`/api/v1/figures/sales/records?${OCT}`)).json.items;
