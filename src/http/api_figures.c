@@ -13,6 +13,7 @@
  * channels' figures: sales, tonnes, logistics (parcels only) and delivery,
  * restricted to their channels (?channel= must be one of them); payments and
  * purchases belong to no channel and are left out (403 on their records).
+ * With ?channel= they are left out for everyone (422 on their records).
  */
 #include "app/figures.h"
 #include "http/routes.h"
@@ -126,13 +127,20 @@ static bool parse_filter(struct req *r, struct fig_filter *f, bool *replied)
 	return true;
 }
 
+#define HOUSEHOLD_METRICS ((1u << FIG_PAYMENTS) | (1u << FIG_PURCHASES))
+
 /* The metrics the caller may see: channel managers only channel metrics. */
 static unsigned visible_metrics(const struct user *u)
 {
 	unsigned all = (1u << FIG_NMETRICS) - 1;
-	if (u->role == ROLE_CHANNEL)
-		return all & ~((1u << FIG_PAYMENTS) | (1u << FIG_PURCHASES));
-	return all;
+	return u->role == ROLE_CHANNEL ? all & ~HOUSEHOLD_METRICS : all;
+}
+
+/* The metrics a filter can answer: household money belongs to no channel. */
+static unsigned filter_metrics(const struct fig_filter *f)
+{
+	unsigned all = (1u << FIG_NMETRICS) - 1;
+	return f->by_channel ? all & ~HOUSEHOLD_METRICS : all;
 }
 
 static json_t *filter_json(struct req *r, const struct fig_filter *f)
@@ -266,7 +274,7 @@ static int handle_figures(struct req *r)
 	json_t *figs = NULL;
 	if (!parse_filter(r, &f, &replied))
 		return replied ? 0 : reply_invalid(r);
-	if (figures_all(r->db, &f, visible_metrics(r->user), &figs, &e))
+	if (figures_all(r->db, &f, visible_metrics(r->user) & filter_metrics(&f), &figs, &e))
 		return reply_app(r, &e);
 	if (wants_xlsx(r)) {
 		struct table t;
@@ -325,6 +333,11 @@ static int handle_records(struct req *r)
 		return reply_forbidden(r);
 	if (!parse_filter(r, &f, &replied))
 		return replied ? 0 : reply_invalid(r);
+	if (!(filter_metrics(&f) & (1u << m))) {
+		req_add_error(r, "channel", 0, "渠道筛选不适用于农户付款与收购",
+			      "the channel filter does not apply to payments and purchases");
+		return reply_invalid(r);
+	}
 	if (figures_records(r->db, m, &f, &rows, &e))
 		return reply_app(r, &e);
 	json_t *figure = figures_summary(m, rows, &f);

@@ -91,7 +91,12 @@ test('the records behind every figure add up to it', async () => {
 
 test('filters: pairing, county, channel, product, and their validation', async () => {
   const fig = async (q) => (await office.get(`/api/v1/figures?${q}`)).json.figures;
-  assert.equal((await fig(`${OCT}&channel=SJ`)).sales.sales_fen, 19000);
+  const sj = await fig(`${OCT}&channel=SJ`);
+  assert.equal(sj.sales.sales_fen, 19000);
+  assert.ok(!('payments' in sj) && !('purchases' in sj), 'household money belongs to no channel');
+  const pr = await office.get(`/api/v1/figures/payments/records?${OCT}&channel=SJ`);
+  assert.equal(pr.status, 422);
+  assert.equal(pr.json.error.errors[0].field, 'channel');
   assert.equal((await fig(`${OCT}&pairing=JB-YY`)).payments.paid_fen, 45000);
   assert.equal((await fig('county=513434')).payments.paid_fen, 7000);
   assert.equal((await fig(`${OCT}&county=513434`)).sales.sales_fen, 0);
