@@ -22,8 +22,9 @@
  * Filters: product and county/pairing act on the product (its origin county)
  * for orders, parcels and line-hauls, on the household's village for payments
  * and purchases (where product is ignored); channel filters orders and
- * parcels, and leaves line-hauls, payments and purchases out (they belong to
- * no channel).
+ * parcels and leaves line-hauls out (they carry every channel's goods).
+ * Payments and purchases belong to no channel: they ignore the channel
+ * filter here, and the HTTP layer leaves them out when one is given.
  */
 #ifndef SHANHAI_APP_FIGURES_H
 #define SHANHAI_APP_FIGURES_H
