@@ -581,6 +581,7 @@ int order_import_table(struct store *db, int64_t channel_id, const struct table 
 	im.b.lines = xcalloc(ORDER_MAX_LINES + 1, sizeof(*im.b.lines));
 	im.b.rows = xcalloc(ORDER_MAX_LINES + 1, sizeof(*im.b.rows));
 	im.ctx = order_ctx_new(db, today);
+	order_ctx_batch(im.ctx);
 	if (check_orders(&im, err))
 		goto out_release;
 	if (rep->nproblems) {
@@ -594,6 +595,8 @@ int order_import_table(struct store *db, int64_t channel_id, const struct table 
 		ret = refused(rep, err);
 		goto out_release;
 	}
+	if (order_ctx_flush(im.ctx, err))
+		goto out_release;
 	ret = finish_import(db, rep, err);
 out_release:
 	importer_release(&im);

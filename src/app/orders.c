@@ -100,6 +100,23 @@ struct sku_entry {
 	struct wh_stock *stock; /* one per warehouse of the context, NULL until read */
 };
 
+/* Rows waiting to be written in batch mode (order_ctx_batch). */
+struct pending_line {
+	int64_t order_id, line_no, sku_id, units, price_fen, warehouse_id; /* 0: backorder */
+	const char *route; /* static text or NULL */
+	char *reason;      /* owned */
+};
+
+struct pending_alloc {
+	int64_t order_id, line_no, lot_id, warehouse_id, qty_g;
+};
+
+struct pending_reserve {
+	int64_t lot_id, warehouse_id, qty_g;
+};
+
+#define BATCH_ROWS 64 /* rows per multi-row INSERT */
+
 struct order_ctx {
 	struct store *db;
 	char today[11];
@@ -109,6 +126,14 @@ struct order_ctx {
 	bool whs_loaded;
 	struct sku_entry *skus;
 	size_t nskus, capskus;
+	bool batch;
+	struct pending_line *plines;
+	size_t nplines;
+	struct pending_alloc *pallocs;
+	size_t npallocs, cappallocs;
+	struct pending_reserve *preserves;
+	size_t npreserves, cappreserves;
+	struct stmt *batch_lines, *batch_allocs; /* for exactly BATCH_ROWS rows */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -132,6 +157,15 @@ void order_ctx_free(struct order_ctx *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->nplines; i++)
+		free(c->plines[i].reason);
+	free(c->plines);
+	free(c->pallocs);
+	free(c->preserves);
+	if (c->batch_lines)
+		stmt_finalize(c->batch_lines);
+	if (c->batch_allocs)
+		stmt_finalize(c->batch_allocs);
 	for (int i = 0; i < Q_COUNT; i++)
 		if (c->st[i])
 			stmt_finalize(c->st[i]);
@@ -529,6 +563,21 @@ static void build_candidates(const struct order_ctx *c, const struct sku_entry *
 static int reserve_pick(struct order_ctx *c, int64_t warehouse_id, const struct fefo_take *t,
 			struct app_err *err)
 {
+	if (c->batch) {
+		for (size_t i = 0; i < c->npreserves; i++)
+			if (c->preserves[i].lot_id == t->lot_id &&
+			    c->preserves[i].warehouse_id == warehouse_id) {
+				c->preserves[i].qty_g += t->qty_g;
+				return 0;
+			}
+		if (c->npreserves == c->cappreserves) {
+			c->cappreserves = c->cappreserves ? c->cappreserves * 2 : 16;
+			c->preserves = xrealloc(c->preserves, c->cappreserves * sizeof(*c->preserves));
+		}
+		c->preserves[c->npreserves++] = (struct pending_reserve){t->lot_id, warehouse_id,
+									 t->qty_g};
+		return 0;
+	}
 	struct stmt *st = stq(c, Q_RESERVE, err);
 	if (!st)
 		return -1;
@@ -665,12 +714,36 @@ static int insert_order(struct order_ctx *c, int64_t channel_id, const struct or
 	return step_returning(c, st, id, err);
 }
 
+static int flush_lines(struct order_ctx *c, struct app_err *err);
+
+/* Batch mode: keep the line and its allocations for a multi-row INSERT. */
+static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
+		      const struct order_line_in *l, const struct line_alloc *a, const char *reason,
+		      struct app_err *err)
+{
+	bool ok = a->choice.index >= 0;
+	c->plines[c->nplines++] = (struct pending_line){
+		order_id, line_no, a->sku_id, l->units, l->unit_price_fen, ok ? a->warehouse_id : 0,
+		alloc_route_name(a->choice.route), xstrdup(reason)};
+	for (int i = 0; i < a->npicks; i++) {
+		if (c->npallocs == c->cappallocs) {
+			c->cappallocs = c->cappallocs ? c->cappallocs * 2 : 64;
+			c->pallocs = xrealloc(c->pallocs, c->cappallocs * sizeof(*c->pallocs));
+		}
+		c->pallocs[c->npallocs++] = (struct pending_alloc){
+			order_id, line_no, a->picks[i].lot_id, a->warehouse_id, a->picks[i].qty_g};
+	}
+	return c->nplines == BATCH_ROWS ? flush_lines(c, err) : 0;
+}
+
 static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
 		       const struct order_line_in *l, const struct line_alloc *a,
 		       struct app_err *err)
 {
 	char reason[480];
 	snprintf(reason, sizeof(reason), "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	if (c->batch)
+		return queue_line(c, order_id, line_no, l, a, reason, err);
 	struct stmt *st = stq(c, Q_LINE, err);
 	if (!st)
 		return -1;
@@ -703,6 +776,154 @@ static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- batch mode: multi-row INSERTs ---- */
+
+/* "INSERT ... VALUES (row),(row)..." for n rows into out (freed by caller). */
+static char *multi_row_sql(const char *head, const char *row, size_t n)
+{
+	size_t hl = strlen(head), rl = strlen(row), len = hl + n * (rl + 1) + 1;
+	char *sql = xmalloc(len), *p = sql;
+	memcpy(p, head, hl);
+	p += hl;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, row, rl);
+		p += rl;
+	}
+	*p = '\0';
+	return sql;
+}
+
+/* The statement for n rows: the cached one for BATCH_ROWS, else a new one
+ * (*fresh set: the caller finalizes it). */
+static struct stmt *batch_stmt(struct order_ctx *c, struct stmt **cache, const char *head,
+			       const char *row, size_t n, bool *fresh, struct app_err *err)
+{
+	*fresh = n != BATCH_ROWS || !*cache;
+	if (!*fresh) {
+		stmt_reset(*cache);
+		return *cache;
+	}
+	struct stmt *st;
+	char *sql = multi_row_sql(head, row, n);
+	int rc = store_prepare(c->db, sql, &st);
+	free(sql);
+	if (rc) {
+		app_store_fail(err, c->db, rc);
+		return NULL;
+	}
+	if (n == BATCH_ROWS) {
+		*cache = st;
+		*fresh = false;
+	}
+	return st;
+}
+
+static int run_batch(struct order_ctx *c, struct stmt *st, bool fresh, struct app_err *err)
+{
+	int rc = stmt_step(st);
+	if (fresh)
+		stmt_finalize(st);
+	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
+}
+
+static int write_lines(struct order_ctx *c, const struct pending_line *l, size_t n,
+		       struct app_err *err)
+{
+	bool fresh;
+	struct stmt *st = batch_stmt(c, &c->batch_lines,
+				     "INSERT INTO order_lines (order_id, line_no, sku_id, units,"
+				     " unit_price_fen, amount_fen, warehouse_id, route, alloc_reason,"
+				     " status) VALUES ",
+				     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, &fresh, err);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)i * 10;
+		stmt_bind_int(st, k + 1, l[i].order_id);
+		stmt_bind_int(st, k + 2, l[i].line_no);
+		stmt_bind_int(st, k + 3, l[i].sku_id);
+		stmt_bind_int(st, k + 4, l[i].units);
+		stmt_bind_int(st, k + 5, l[i].price_fen);
+		stmt_bind_int(st, k + 6, l[i].units * l[i].price_fen);
+		if (l[i].warehouse_id)
+			stmt_bind_int(st, k + 7, l[i].warehouse_id);
+		else
+			stmt_bind_null(st, k + 7);
+		stmt_bind_text(st, k + 8, l[i].route);
+		stmt_bind_text(st, k + 9, l[i].reason);
+		stmt_bind_text(st, k + 10, l[i].warehouse_id ? "allocated" : "backorder");
+	}
+	return run_batch(c, st, fresh, err);
+}
+
+static int write_allocs(struct order_ctx *c, const struct pending_alloc *a, size_t n,
+			struct app_err *err)
+{
+	bool fresh;
+	struct stmt *st = batch_stmt(
+		c, &c->batch_allocs,
+		"INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state) VALUES ",
+		"((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?), ?, ?, ?,"
+		" 'reserved')",
+		n, &fresh, err);
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)i * 5;
+		stmt_bind_int(st, k + 1, a[i].order_id);
+		stmt_bind_int(st, k + 2, a[i].line_no);
+		stmt_bind_int(st, k + 3, a[i].lot_id);
+		stmt_bind_int(st, k + 4, a[i].warehouse_id);
+		stmt_bind_int(st, k + 5, a[i].qty_g);
+	}
+	return run_batch(c, st, fresh, err);
+}
+
+/* Write the queued lines, then their allocations (which name their line). */
+static int flush_lines(struct order_ctx *c, struct app_err *err)
+{
+	int ret = 0;
+	if (c->nplines && write_lines(c, c->plines, c->nplines, err))
+		ret = -1;
+	for (size_t i = 0; i < c->nplines; i++)
+		free(c->plines[i].reason);
+	c->nplines = 0;
+	for (size_t at = 0; ret == 0 && at < c->npallocs; at += BATCH_ROWS) {
+		size_t n = c->npallocs - at < BATCH_ROWS ? c->npallocs - at : BATCH_ROWS;
+		ret = write_allocs(c, c->pallocs + at, n, err);
+	}
+	c->npallocs = 0;
+	return ret;
+}
+
+static int flush_reserves(struct order_ctx *c, struct app_err *err)
+{
+	bool batch = c->batch;
+	int ret = 0;
+	c->batch = false; /* reserve_pick writes at once now */
+	for (size_t i = 0; i < c->npreserves && ret == 0; i++) {
+		struct fefo_take t = {c->preserves[i].lot_id, c->preserves[i].qty_g};
+		ret = reserve_pick(c, c->preserves[i].warehouse_id, &t, err);
+	}
+	c->npreserves = 0;
+	c->batch = batch;
+	return ret;
+}
+
+void order_ctx_batch(struct order_ctx *c)
+{
+	c->batch = true;
+	if (!c->plines)
+		c->plines = xcalloc(BATCH_ROWS, sizeof(*c->plines));
+}
+
+int order_ctx_flush(struct order_ctx *c, struct app_err *err)
+{
+	return flush_lines(c, err) || flush_reserves(c, err) ? -1 : 0;
 }
 
 static void first_problem(void *ud, int line, const char *field, const char *zh, const char *en)

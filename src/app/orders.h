@@ -63,6 +63,14 @@ struct order_ctx;
  * (Asia/Shanghai "YYYY-MM-DD", for expiry). Free with order_ctx_free. */
 struct order_ctx *order_ctx_new(struct store *db, const char *today);
 void order_ctx_free(struct order_ctx *ctx);
+/* Batch mode, for many orders in one transaction (bulk, import): order
+ * lines, allocations and stock reservations are queued and written with
+ * multi-row statements. The caller must call order_ctx_flush before it
+ * commits or reads the orders back; freeing the context drops what is
+ * queued. Without batch mode every order is written when it is submitted. */
+void order_ctx_batch(struct order_ctx *ctx);
+/* Write everything queued in batch mode: 0, or -1 with err. */
+int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
 
 /* Check everything about in that can be checked without writing: required
  * fields, formats, numbers, known SKUs, overflow of amounts. Reports every

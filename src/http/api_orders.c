@@ -316,8 +316,15 @@ static int handle_bulk(struct req *r)
 	struct bulk_item *items = arena_alloc(r->arena, n * sizeof(*items));
 	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
 	json_t *done = NULL;
+	struct app_err e;
+	order_ctx_batch(ctx); /* lines and reservations written in multi-row batches */
 	if (bulk_check(r, orders, items, ctx))
 		done = bulk_submit(r, items, n, ctx, &created);
+	if (done && !r->status && !r->nerrors && order_ctx_flush(ctx, &e)) {
+		json_decref(done);
+		done = NULL;
+		reply_app(r, &e);
+	}
 	order_ctx_free(ctx);
 	if (r->status)
 		return 0;

@@ -211,6 +211,42 @@ static void test_stale_context_never_over_promises(void **state)
 	assert_int_equal(fx_stock(db, lot, LOC_WAREHOUSE, FX_SALES, 1), 10000);
 }
 
+/* Batch mode (bulk, import): the same allocations as one by one, written
+ * by multi-row statements across several batches once flushed. */
+static void test_batch_mode(void **state)
+{
+	struct store *db = *state;
+	struct order_result res;
+	struct app_err err;
+	int64_t nb = stock_units(db, "LNB", FX_SKU, FX_SALES, 100, "2099-01-01");
+	int64_t yy = stock_units(db, "LYY", FX_SKU, FX_ORIGIN, 50, "2099-01-01");
+	struct order_line_in l[2] = {line("YY-APL-80-5", 1), line("YY-APL-80-2", 1)};
+	struct order_ctx *c = order_ctx_new(db, TODAY);
+	order_ctx_batch(c);
+	int backordered = 0;
+	for (int i = 0; i < 200; i++) { /* 400 lines: several batches of 64 */
+		char no[16];
+		snprintf(no, sizeof(no), "M%d", i);
+		struct order_in in = order(no, i % 2 ? "330212" : "510104", l, 2);
+		assert_int_equal(order_submit(c, 1, &in, 0, 0, &res, &err), 0);
+		backordered += strcmp(res.status, "partial") == 0;
+	}
+	assert_int_equal(order_ctx_flush(c, &err), 0);
+	order_ctx_free(c);
+	/* 100 Ningbo orders from NB-S, 50 others from the origin, 50 with no apple left;
+	 * the 2.5 kg line has no stock anywhere, so every order is partial or backorder */
+	assert_int_equal(backordered, 150);
+	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM order_lines WHERE id > ?", 0), 400);
+	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations WHERE id > ?", 0), 150);
+	assert_int_equal(fx_stock(db, nb, LOC_WAREHOUSE, FX_SALES, 1), 100 * 5000);
+	assert_int_equal(fx_stock(db, yy, LOC_WAREHOUSE, FX_ORIGIN, 1), 50 * 5000);
+	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations a JOIN order_lines ol"
+				      " ON ol.id = a.order_line_id WHERE ol.status = 'allocated'"
+				      " AND a.warehouse_id = ol.warehouse_id AND a.qty_g = ol.units * ?",
+				  5000),
+			 150);
+}
+
 static int problems;
 static char fields[8][40];
 
@@ -308,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resend_and_conflict, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_last_unit_promised_once, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_context_never_over_promises, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_mode, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_check_lists_every_problem, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_releases, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ship_deliver_return, setup, fx_teardown),
