@@ -158,11 +158,11 @@ struct dpoint {
 
 static const struct dpoint points[NPOINTS] = {
 	{"YY-WC-LJ", "盐源卫城镇罗家村收购点", "513423101202", C_YANYUAN, P_APPLE, 30, "1356",
-	 "09-15", "11-10", 12},
+	 "09-15", "11-10", 10},
 	{"YY-MY-MYB", "盐源梅雨镇梅雨堡村收购点", "513423102204", C_YANYUAN, P_APPLE, 30, "1356",
-	 "09-15", "11-10", 12},
+	 "09-15", "11-10", 10},
 	{"YY-MY-HTY", "盐源棉桠镇核桃园村收购点", "513423113200", C_YANYUAN, P_APPLE, 30, "246",
-	 "09-18", "11-08", 14},
+	 "09-18", "11-08", 11},
 	{"JY-DP-LML", "金阳对坪镇芦茅林村收购点", "513430103202", C_JINYANG, P_GREEN_PEPPER, 30,
 	 "26", "09-10", "10-25", 14},
 	{"BT-TJ-FTL", "布拖拖觉镇菲土鲁村收购点", "513429102200", C_BUTUO, P_BUCKWHEAT, 25, "246",
@@ -877,8 +877,11 @@ static int collect_day(struct demo *d, int64_t day)
 static int pay_household(struct demo *d, int hh, int64_t day, int64_t when)
 {
 	int64_t balance, recent;
-	if (household_balance(d->db, d->hh_id[hh], &balance, d->err) ||
-	    query_int2(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM household_ledger WHERE"
+	if (household_balance(d->db, d->hh_id[hh], &balance, d->err))
+		return -1;
+	if (balance <= 0)
+		return 0;
+	if (query_int2(d, "SELECT COALESCE(SUM(amount_fen), 0) FROM household_ledger WHERE"
 			  " household_id = ? AND kind = 'collection' AND at >= ?", 2, d->hh_id[hh],
 		       at_ms(day - 7, 0, 0), &recent))
 		return -1;
@@ -1738,6 +1741,22 @@ static int demo_year(void)
 	return year;
 }
 
+/* A packed lot that reached customers, for the public trace page. */
+static int print_sample_trace(struct demo *d)
+{
+	struct stmt *st;
+	int rc = store_prepare(d->db, "SELECT l.code FROM lots l WHERE l.kind = 'packed' AND l.id IN"
+				      " (SELECT a.lot_id FROM allocations a WHERE a.state = 'shipped')"
+				      " ORDER BY l.id LIMIT 1", &st);
+	if (rc)
+		return app_store_fail(d->err, d->db, rc);
+	if ((rc = stmt_step(st)) == STORE_ROW)
+		progress(d, "  示例溯源码 sample trace code: %s  (公开页 public page /t/%s)",
+			 stmt_text(st, 0), stmt_text(st, 0));
+	stmt_finalize(st);
+	return rc < 0 ? app_store_fail(d->err, d->db, rc) : 0;
+}
+
 static int refuse_if_loaded(struct demo *d)
 {
 	int64_t n = 0;
@@ -1790,7 +1809,7 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 		 d->year);
 	if (load_base(d) || stamp_prepare(d) || stamp_rows(d, at_ms(d->first_day - 20, 9, 0), T_ALL))
 		goto out_stamps;
-	if (run_season(d))
+	if (run_season(d) || print_sample_trace(d))
 		goto out_stamps;
 	progress(d, "完成 done: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments, %" PRId64
 		    " 次调拨 transfers, %" PRId64 " 次包装 packings, %" PRId64 " 趟干线 line-hauls",
