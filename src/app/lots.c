@@ -219,7 +219,8 @@ static const char LOT_COLUMNS[] =
 	"SELECT l.id, l.code, l.kind, l.status, l.mass_flag, l.product_id, p.code AS product_code,"
 	" p.name AS product_name, l.grade_id, g.code AS grade_code, g.name AS grade_name,"
 	" l.sku_id, k.code AS sku_code, k.name AS sku_name, k.net_g AS sku_net_g,"
-	" l.household_id, h.code AS household_code, l.point_id, l.harvest_date, l.packed_on,"
+	" l.household_id, h.code AS household_code, l.point_id, l.cooperative_id, l.harvest_date,"
+	" l.packed_on,"
 	" l.expires_on, CASE WHEN l.expires_on < ? THEN 1 ELSE 0 END AS expired, l.initial_g,"
 	" (SELECT COALESCE(SUM(s.qty_g), 0) FROM stock s WHERE s.lot_id = l.id) AS on_hand_g,"
 	" l.created_at FROM lots l JOIN products p ON p.id = l.product_id"
@@ -566,8 +567,8 @@ int lot_create_packed(struct store *db, const struct packed_lot_in *in, int64_t 
 	int rc = store_prepare(db,
 			       "INSERT INTO lots (code, kind, product_id, grade_id, sku_id,"
 			       " harvest_date, packed_on, expires_on, initial_g, status, mass_flag,"
-			       " created_at) VALUES (?, 'packed', ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)"
-			       " RETURNING id",
+			       " created_at, cooperative_id)"
+			       " VALUES (?, 'packed', ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id",
 			       &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
@@ -584,6 +585,10 @@ int lot_create_packed(struct store *db, const struct packed_lot_in *in, int64_t 
 	stmt_bind_int(st, 8, in->initial_g);
 	stmt_bind_text(st, 9, in->mass_flag);
 	stmt_bind_int(st, 10, time_now_ms());
+	if (in->cooperative_id)
+		stmt_bind_int(st, 11, in->cooperative_id);
+	else
+		stmt_bind_null(st, 11);
 	rc = stmt_step(st);
 	if (rc == STORE_ROW)
 		*id = stmt_int(st, 0);

@@ -117,6 +117,7 @@ struct packed_lot_in {
 	const char *expires_on;
 	int64_t initial_g;
 	const char *mass_flag;    /* "ok" or "mismatch" */
+	int64_t cooperative_id;   /* the one cooperative of all its sources, or 0 */
 };
 
 /* Insert a packed lot with a new code "P..." (code needs 32 bytes). */

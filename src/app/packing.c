@@ -29,6 +29,7 @@ struct run {
 	char harvest[11];           /* earliest harvest date of the inputs */
 	char expires[11];
 	struct pack_totals totals;
+	int64_t cooperative_id;     /* shared by every source lot, else 0 */
 };
 
 static int fail_at(struct app_err *err, const char *field, int row)
@@ -316,6 +317,33 @@ out_free:
 	return ret;
 }
 
+/* The cooperative of a source lot (its own, else its household's), or 0. */
+static int64_t source_cooperative(struct store *db, int64_t lot_id)
+{
+	int64_t coop = 0;
+	if (store_query_int(db,
+			    "SELECT COALESCE(l.cooperative_id, h.cooperative_id, 0) FROM lots l"
+			    " LEFT JOIN households h ON h.id = l.household_id WHERE l.id = ?",
+			    lot_id, &coop))
+		return 0;
+	return coop;
+}
+
+/* The packed lots' cooperative: the one all their sources share, or none. */
+static void common_cooperative(struct store *db, struct run *r, const struct lot_share *flat,
+			       size_t nflat)
+{
+	r->cooperative_id = 0;
+	for (size_t i = 0; i < nflat; i++) {
+		int64_t c = source_cooperative(db, flat[i].source_lot_id);
+		if (c == 0 || (i > 0 && c != r->cooperative_id)) {
+			r->cooperative_id = 0;
+			return;
+		}
+		r->cooperative_id = c;
+	}
+}
+
 static int make_output(struct store *db, struct run *r, int i, int64_t packing_id,
 		       const struct lot_share *flat, size_t nflat, int64_t user_id,
 		       struct packing_result *out, struct app_err *err)
@@ -331,6 +359,7 @@ static int make_output(struct store *db, struct run *r, int i, int64_t packing_i
 		.expires_on = r->expires,
 		.initial_g = qty,
 		.mass_flag = out->balanced ? "ok" : "mismatch",
+		.cooperative_id = r->cooperative_id,
 	};
 	int64_t lot_id;
 	struct stock_loc wh = {LOC_WAREHOUSE, r->in->warehouse_id};
@@ -427,6 +456,7 @@ int packing_create(struct store *db, const struct packing_in *in, int64_t user_i
 	if (insert_packing(db, &r, user_id, out, err) ||
 	    take_inputs(db, &r, out->id, user_id, err) || flatten(db, &r, &flat, &nflat, err))
 		goto out_free;
+	common_cooperative(db, &r, flat, nflat);
 	for (int i = 0; i < in->noutputs; i++)
 		if (make_output(db, &r, i, out->id, flat, nflat, user_id, out, err)) {
 			err->row = i + 1;

@@ -6,8 +6,9 @@
  * + grade-outs + losses to the gram, the run is still recorded but flagged
  * (packings.balanced = 0, output lots mass_flag 'mismatch'); see
  * core/massbalance.h. Each output lot traces back to every source lot with
- * its share of grams (core/lot.h) and expires on the earliest harvest date of
- * its inputs plus the product's shelf life.
+ * its share of grams (core/lot.h), expires on the earliest harvest date of
+ * its inputs plus the product's shelf life, and belongs to the cooperative
+ * all its source lots share (none if they differ).
  */
 #ifndef SHANHAI_APP_PACKING_H
 #define SHANHAI_APP_PACKING_H

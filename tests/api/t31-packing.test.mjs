@@ -65,6 +65,7 @@ test('a balanced run: inputs = outputs + grade-outs + losses to the gram; trace 
   assert.ok(!/张秀兰|吉克阿呷|沙马拉且/.test(lot.text), 'household names in lot detail');
   assert.equal(lot.json.mass_balance.journal_closes, true);
   assert.equal(lot.json.packings[0].code, p.code);
+  assert.equal(lot.json.cooperative_id, null, 'H3 belongs to no cooperative, so the lot has none');
   const audit = await auditRows(admin, 'packing.create');
   assert.ok(audit.some((a) => a.object_id === String(p.id) && JSON.parse(a.detail).balanced === true));
 });
@@ -108,6 +109,7 @@ test('more grams recorded than went in: negative difference, flagged', async () 
   // repacking a packed lot keeps the trace to its households
   const lot = await admin.get(`/api/v1/lots/${r.json.outputs[0].lot_code}`);
   assert.deepEqual(lot.json.sources.map((s) => [s.source_code, s.share_g]).sort(), [['S1', 2400], ['S2', 1600]]);
+  assert.equal(lot.json.cooperative_id, 1, 'H1 and H2 share cooperative C1');
 });
 
 test('refusals: bad grams, unknown or foreign lots and SKUs, missing reasons; nothing changes', async () => {
