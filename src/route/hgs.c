@@ -5,7 +5,8 @@
  * mixes cost rank and diversity rank (broken-pairs distance to the closest
  * individuals); parents by binary tournament, order crossover on giant tours,
  * split, local search, half of the infeasible offspring repaired with ten
- * times the penalties; penalties for load and time adapted every 100
+ * times the penalties (a hundred if that is not enough); penalties for load
+ * and time, in cost units, adapted every 100
  * offspring towards 20% feasible; survivors selected when a subpopulation
  * reaches mu + lambda; a restart after 20000 offspring without improvement.
  * Deterministic for a given seed and iteration limit (time only stops it).
@@ -36,6 +37,7 @@ struct hgs {
 	const struct vrp_params *params;
 	struct rng rng;
 	struct penalty pen;
+	struct penalty pen_min, pen_max; /* bounds of the adaptation */
 	struct ls *L;
 	struct subpop feas, infeas;
 	struct indiv *best;     /* best feasible so far (or least penalised) */
@@ -51,7 +53,7 @@ struct hgs {
 
 static double elapsed(const struct hgs *H)
 {
-	return route_clock() - H->t0;
+	return route_clock(H->params->cpu_time) - H->t0;
 }
 
 static bool out_of_time(struct hgs *H)
@@ -234,6 +236,10 @@ static void educate_and_add(struct hgs *H, struct indiv *x, long *no_improve)
 	if (!x->feasible && rng_below(&H->rng, 2) == 0) {
 		struct penalty strong = {H->pen.load * 10, H->pen.time * 10};
 		ls_run(H->L, &strong, x, &H->pen);
+		if (!x->feasible) {
+			strong = (struct penalty){H->pen.load * 100, H->pen.time * 100};
+			ls_run(H->L, &strong, x, &H->pen);
+		}
 		if (x->feasible) {
 			add_to(H, &H->feas, x);
 			note_best(H, x, no_improve);
@@ -255,12 +261,16 @@ static void random_tour(struct hgs *H, struct indiv *x)
 	}
 }
 
+static void manage_penalties(struct hgs *H);
+
 static void initial_population(struct hgs *H, struct indiv *x)
 {
 	for (int k = 0; k < 4 * MU && !out_of_time(H); k++) {
 		random_tour(H, x);
 		split_tour(H->P, &H->pen, x);
 		educate_and_add(H, x, NULL);
+		if (k % 20 == 19)
+			manage_penalties(H);
 	}
 }
 
@@ -300,22 +310,27 @@ static void crossover(struct hgs *H, const struct indiv *a, const struct indiv *
 	}
 }
 
-static double adapt(double pen, double frac)
+/* HGS's rule (x1.2 below the target, x0.85 above), doubled while no
+ * offspring at all is feasible so that a penalty far too small for the
+ * costs (large fixed costs per vehicle) catches up in a few periods. */
+static double adapt(double pen, double frac, double lo, double hi)
 {
-	if (frac < TARGET_FEASIBLE - 0.05 && pen < 100000)
-		pen = pen * 1.2 < 100000 ? pen * 1.2 : 100000;
-	else if (frac > TARGET_FEASIBLE + 0.05 && pen > 0.1)
-		pen = pen * 0.85 > 0.1 ? pen * 0.85 : 0.1;
-	return pen;
+	if (frac < TARGET_FEASIBLE - 0.05)
+		pen *= frac == 0 ? 2.0 : 1.2;
+	else if (frac > TARGET_FEASIBLE + 0.05)
+		pen *= 0.85;
+	return pen < lo ? lo : pen > hi ? hi : pen;
 }
 
 static void manage_penalties(struct hgs *H)
 {
 	if (!H->hist_n)
 		return;
-	H->pen.load = adapt(H->pen.load, (double)H->hist_load / H->hist_n);
+	H->pen.load = adapt(H->pen.load, (double)H->hist_load / H->hist_n, H->pen_min.load,
+			    H->pen_max.load);
 	if (H->P->has_time)
-		H->pen.time = adapt(H->pen.time, (double)H->hist_time / H->hist_n);
+		H->pen.time = adapt(H->pen.time, (double)H->hist_time / H->hist_n,
+				    H->pen_min.time, H->pen_max.time);
 	H->hist_load = H->hist_time = H->hist_n = 0;
 	for (int i = 0; i < H->infeas.n; i++) {
 		struct indiv *x = H->infeas.v[i];
@@ -344,26 +359,51 @@ static void maybe_report(struct hgs *H)
 	H->params->progress(H->params->progress_ctx, &p);
 }
 
+/* The largest cost one route can have on the scale of one long edge: the
+ * fixed cost plus the longest edge driven, for the costliest vehicle type. */
+static double cost_scale(const struct problem *P, double max_time)
+{
+	double scale = 0;
+	for (int q = 0; q < P->nkinds; q++) {
+		const struct vrp_vehicle_type *vt = &P->inst->types[P->kinds[q]];
+		double c = vt->fixed_cost + vt->cost_per_dist * P->max_dist +
+			   (P->has_time ? vt->cost_per_time * max_time : 0);
+		if (c > scale)
+			scale = c;
+	}
+	return scale > 0 ? scale : 1;
+}
+
+/* Initial penalties in cost units (HGS: longest edge over largest demand
+ * for load, 1 per unit of time warp when time is distance), so that fixed
+ * costs in fen and loads in grams start from sensible values. */
 static void init_penalties(struct hgs *H)
 {
 	const struct problem *P = H->P;
 	int64_t maxd = 0;
+	double max_time = 0;
 	for (int i = 1; i <= P->n; i++) {
 		int64_t d = P->inst->delivery[i] > P->inst->pickup[i] ? P->inst->delivery[i]
 								      : P->inst->pickup[i];
 		if (d > maxd)
 			maxd = d;
 	}
-	double pl = maxd > 0 ? P->max_dist / (double)maxd : 1;
-	H->pen.load = pl < 0.1 ? 0.1 : pl > 1000 ? 1000 : pl;
-	H->pen.time = 1.0;
+	size_t cells = (size_t)P->m * (size_t)P->m;
+	for (size_t k = 0; k < cells; k++)
+		if (P->t[k] > max_time)
+			max_time = P->t[k];
+	double scale = cost_scale(P, max_time);
+	H->pen.load = maxd > 0 ? scale / (double)maxd : 1;
+	H->pen.time = max_time > 0 ? scale / max_time : 1;
+	H->pen_min = (struct penalty){H->pen.load * 1e-3, H->pen.time * 1e-3};
+	H->pen_max = (struct penalty){H->pen.load * 1e5, H->pen.time * 1e5};
 }
 
 void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t seed,
 	     bool report, struct hgs_result *res)
 {
 	struct hgs H = {.P = P, .params = params, .rng = {seed}, .report = report};
-	H.t0 = route_clock();
+	H.t0 = route_clock(params->cpu_time);
 	H.L = ls_new(P, &H.rng);
 	H.tmp = xmalloc((size_t)(P->n + 1) * sizeof(int));
 	H.used = xmalloc((size_t)(P->n + 1) * sizeof(bool));

@@ -219,14 +219,17 @@ static double move_lower_bound(const struct ls *L, int type, const struct piece 
 			continue;
 		const struct lroute *R = &L->r[p->r];
 		int first = R->nodes[p->rev ? p->j : p->i];
-		if (last >= 0) {
+		if (last >= 0)
 			dist += P->d[(size_t)last * m + (size_t)first];
+		if (last >= 0 && P->has_time)
 			travel += P->t[(size_t)last * m + (size_t)first];
-		}
 		last = R->nodes[p->rev ? p->i : p->j];
 		dist += p->rev ? R->rdist[p->j] - R->rdist[p->i] : R->fwd[p->j].dist - R->fwd[p->i].dist;
-		travel += p->rev ? R->rtime[p->j] - R->rtime[p->i] : R->ftime[p->j] - R->ftime[p->i];
-		serv += R->serv[p->j] - (p->i ? R->serv[p->i - 1] : 0);
+		if (P->has_time) {
+			travel += p->rev ? R->rtime[p->j] - R->rtime[p->i]
+					 : R->ftime[p->j] - R->ftime[p->i];
+			serv += R->serv[p->j] - (p->i ? R->serv[p->i - 1] : 0);
+		}
 		deliv += R->fwd[p->j].deliv - (p->i ? R->fwd[p->i - 1].deliv : 0);
 		pick += R->fwd[p->j].pick - (p->i ? R->fwd[p->i - 1].pick : 0);
 		cnt += p->j - p->i + 1 - (R->nodes[p->i] == 0) - (p->j > p->i && R->nodes[p->j] == 0);

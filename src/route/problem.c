@@ -17,10 +17,11 @@
 
 #define NB_GRANULAR 20
 
-double route_clock(void)
+double route_clock(bool thread_cpu)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(thread_cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts))
+		return 0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 

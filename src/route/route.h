@@ -158,6 +158,10 @@ struct vrp_params {
 	long iters;        /* genetic iterations; <= 0 no limit (needs time_limit) */
 	uint64_t seed;
 	int threads;       /* 1 or 2: two independent searches, best kept */
+	/* Count time_limit (and report elapsed) in CPU seconds of each search
+	 * thread rather than wall-clock seconds: for benchmarks on a shared
+	 * machine, where other processes would otherwise eat the budget. */
+	bool cpu_time;
 	void (*progress)(void *ctx, const struct vrp_progress *p);
 	void *progress_ctx;
 	/* Called whenever a new best feasible cost is found (for benchmarks). */

@@ -231,7 +231,7 @@ struct hgs_result {
 void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t seed,
 	     bool report, struct hgs_result *res);
 
-/* Seconds on a monotonic clock. */
-double route_clock(void);
+/* Seconds on a monotonic clock, or of CPU time used by the calling thread. */
+double route_clock(bool thread_cpu);
 
 #endif
