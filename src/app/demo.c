@@ -37,6 +37,7 @@
 #include "app/collection.h"
 #include "app/fulfil.h"
 #include "app/linehaul.h"
+#include "app/order_import.h"
 #include "app/orders.h"
 #include "app/packing.h"
 #include "app/payments.h"
@@ -228,7 +229,7 @@ static const struct duser users[NUSERS] = {
 /* ---- the loader's state ---- */
 
 #define MAXHH 256
-#define NSTAMPS 11
+#define NSTAMPS 12
 #define MAX_LINEHAULS_IN_FLIGHT 8
 
 struct pending_order {
@@ -268,6 +269,7 @@ struct demo {
 	int64_t watermark[NSTAMPS];
 	struct stmt *stamp_update[NSTAMPS], *stamp_max[NSTAMPS];
 	/* counts for the progress lines */
+	int64_t n_customers, n_imports;
 	int64_t n_collections, n_payments, n_transfers, n_packings, n_linehauls, n_orders,
 		n_parcels, n_delivered, n_cancelled, n_refunds, n_returns, n_adjustments;
 	bool reversed_collection, reversed_payment, mismatch_done, damage_done;
@@ -385,13 +387,14 @@ static int query_int2(struct demo *d, const char *sql, int n, int64_t a, int64_t
 enum {
 	T_MOVES = 1 << 0, T_LOTS = 1 << 1, T_PACKINGS = 1 << 2, T_ADJUSTMENTS = 1 << 3,
 	T_LINEHAULS = 1 << 4, T_PARCELS = 1 << 5, T_REFUNDS = 1 << 6, T_ORDERS = 1 << 7,
-	T_CUSTOMERS = 1 << 8, T_TRANSFERS = 1 << 9, T_PAYMENTS = 1 << 10, T_ALL = (1 << 11) - 1
+	T_CUSTOMERS = 1 << 8, T_TRANSFERS = 1 << 9, T_PAYMENTS = 1 << 10, T_IMPORTS = 1 << 11,
+	T_ALL = (1 << 12) - 1
 };
 static const char *const stamp_tables[NSTAMPS][2] = {
 	{"stock_moves", "at"},       {"lots", "created_at"},      {"packings", "created_at"},
 	{"adjustments", "created_at"}, {"linehauls", "created_at"}, {"parcels", "created_at"},
 	{"refunds", "created_at"},   {"orders", "created_at"},    {"customers", "created_at"},
-	{"transfers", "sent_at"},    {"payments", "created_at"},
+	{"transfers", "sent_at"},    {"payments", "created_at"},  {"imports", "created_at"},
 };
 
 static int stamp_prepare(struct demo *d)
@@ -1242,6 +1245,7 @@ static const struct dplace places_east[] = {
 
 #define NPLACES_EAST ((int)(sizeof(places_east) / sizeof(places_east[0])))
 #define PLACE_YUYAO 6
+#define C_IMPORT_COLUMNS 9 /* order_import_columns: order_no .. ordered_at */
 
 /* Where each channel's customers live, in % per region. */
 static const int region_mix[NCHANNELS][NREGIONS] = {
@@ -1381,48 +1385,171 @@ static void customer_of(struct demo *d, int channel, int place, char *name, size
 		 (int)rnd(d, 1, 999), (int)rnd(d, 1, 30), (int)rnd(d, 101, 2802));
 }
 
-static int submit_order(struct demo *d, struct order_ctx *ctx, const struct order_plan *op,
-			int64_t day, int seq)
-{
-	int sku[3], place = pick_place(d, op->channel);
-	int64_t units[3];
-	int n = plan_lines(d, op->channel, day, sku, units);
-	if (n == 0)
-		return 0;
-	char date[11], order_no[64], name[64], addr[200], phone[32];
+/* One order as the channel would send it. */
+struct built_order {
+	char order_no[64], name[64], addr[200], phone[32];
 	struct order_line_in lines[3];
+	size_t n;
+	int place;
+	int64_t when;
+};
+
+/* Invent the order of plan op (no lines: nothing on sale yet). */
+static size_t build_order(struct demo *d, const struct order_plan *op, int64_t day, int seq,
+			  struct built_order *b)
+{
+	int sku[3];
+	int64_t units[3];
+	char date[11];
+	b->place = pick_place(d, op->channel);
+	b->n = (size_t)plan_lines(d, op->channel, day, sku, units);
+	b->when = op->when;
 	date_format(day, date, sizeof(date));
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < b->n; i++) {
 		int64_t price;
 		unit_price(d, sku[i], op->channel, date, &price);
-		lines[i] = (struct order_line_in){skus[sku[i]].code, units[i], price};
+		b->lines[i] = (struct order_line_in){skus[sku[i]].code, units[i], price};
 	}
-	snprintf(order_no, sizeof(order_no), "%s-%.4s%.2s%.2s-%04d", channels[op->channel].code,
-		 date, date + 5, date + 8, seq);
-	customer_of(d, op->channel, place, name, sizeof(name), addr, sizeof(addr));
-	snprintf(phone, sizeof(phone), "100-%04d-%04d", (int)(d->n_orders / 10000 + 77),
-		 (int)(d->n_orders % 10000));
-	struct order_in in = {order_no, name, phone, addr, places_east[place].division, op->when,
-			      lines, (size_t)n};
-	struct order_result res;
-	int64_t user = channel_user(d, op->channel), refund_id;
-	if (order_submit(ctx, d->channel_id[op->channel], &in, 0, user, &res, d->err) ||
-	    stamp_rows(d, op->when, T_ORDERS | T_CUSTOMERS | T_MOVES))
-		return -1;
+	snprintf(b->order_no, sizeof(b->order_no), "%s-%.4s%.2s%.2s-%04d",
+		 channels[op->channel].code, date, date + 5, date + 8, seq);
+	customer_of(d, op->channel, b->place, b->name, sizeof(b->name), b->addr, sizeof(b->addr));
+	d->n_customers++;
+	snprintf(b->phone, sizeof(b->phone), "100-%04d-%04d", (int)(d->n_customers / 10000 + 77),
+		 (int)(d->n_customers % 10000));
+	return b->n;
+}
+
+/* After an order is taken: now and then the customer cancels; the rest
+ * wait for the 17:00 shipping. */
+static int after_order(struct demo *d, int64_t id, const char *status, int64_t when, int place,
+		       int64_t user)
+{
+	int64_t refund_id;
 	d->n_orders++;
-	if (!strcmp(res.status, "backorder"))
+	if (!strcmp(status, "backorder"))
 		return 0;
 	if (chance(d, 2)) {
-		int64_t when = op->when + rnd(d, 10, 90) * 60000;
-		if (order_cancel(d->db, res.id, "顾客取消 customer cancelled", user, &refund_id,
-				 d->err) ||
-		    stamp_rows(d, when, T_REFUNDS | T_MOVES))
+		int64_t at = when + rnd(d, 10, 90) * 60000;
+		if (order_cancel(d->db, id, "顾客取消 customer cancelled", user, &refund_id, d->err) ||
+		    stamp_rows(d, at, T_REFUNDS | T_MOVES))
 			return -1;
 		d->n_cancelled++;
 		return 0;
 	}
-	remember_order(d, res.id, op->when, place);
+	remember_order(d, id, when, place);
 	return 0;
+}
+
+static int submit_order(struct demo *d, struct order_ctx *ctx, const struct order_plan *op,
+			int64_t day, int seq)
+{
+	struct built_order b;
+	if (build_order(d, op, day, seq, &b) == 0)
+		return 0;
+	struct order_in in = {b.order_no, b.name, b.phone, b.addr, places_east[b.place].division,
+			      b.when, b.lines, b.n};
+	struct order_result res;
+	int64_t user = channel_user(d, op->channel);
+	if (order_submit(ctx, d->channel_id[op->channel], &in, 0, user, &res, d->err) ||
+	    stamp_rows(d, op->when, T_ORDERS | T_CUSTOMERS | T_MOVES))
+		return -1;
+	return after_order(d, res.id, res.status, op->when, b.place, user);
+}
+
+/* ---- a fair's orders, imported from its spreadsheet ---- */
+
+static int add_cells(struct table *t, const char *const *cells, int n, long line,
+		     struct io_error *ioe)
+{
+	if (table_add_row(t, line, ioe))
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (table_add_cstr(t, cells[i], ioe))
+			return -1;
+	return 0;
+}
+
+/* The fair's booth writes one row per order line, as docs/IMPORT.md says. */
+static int fair_table(struct table *t, const struct built_order *b, int n, struct io_error *ioe)
+{
+	const char *header[C_IMPORT_COLUMNS];
+	long line = 1;
+	for (int c = 0; c < C_IMPORT_COLUMNS; c++)
+		header[c] = order_import_columns[c].en;
+	if (add_cells(t, header, C_IMPORT_COLUMNS, line, ioe))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		char units[24], price[32], at[24];
+		time_format_shanghai(b[i].when / 1000, at, sizeof(at));
+		for (size_t k = 0; k < b[i].n; k++) {
+			const struct order_line_in *l = &b[i].lines[k];
+			snprintf(units, sizeof(units), "%" PRId64, l->units);
+			snprintf(price, sizeof(price), "%" PRId64 ".%02" PRId64, l->unit_price_fen / 100,
+				 l->unit_price_fen % 100);
+			const char *row[C_IMPORT_COLUMNS] = {
+				b[i].order_no, l->sku, units, price, b[i].name, b[i].phone, b[i].addr,
+				places_east[b[i].place].division, at};
+			if (add_cells(t, row, C_IMPORT_COLUMNS, ++line, ioe))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Follow up the orders an import created, matched to what was written. */
+static int after_import(struct demo *d, int64_t import_id, const struct built_order *b, int n,
+			int64_t user)
+{
+	struct stmt *st;
+	int rc = store_prepare(d->db, "SELECT id, status, channel_order_no FROM orders WHERE"
+				      " import_id = ? ORDER BY id", &st);
+	if (rc)
+		return app_store_fail(d->err, d->db, rc);
+	stmt_bind_int(st, 1, import_id);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		char status[16];
+		int64_t id = stmt_int(st, 0);
+		snprintf(status, sizeof(status), "%s", stmt_text(st, 1));
+		for (int i = 0; i < n; i++)
+			if (!strcmp(b[i].order_no, stmt_text(st, 2)) &&
+			    after_order(d, id, status, b[i].when, b[i].place, user)) {
+				stmt_finalize(st);
+				return -1;
+			}
+	}
+	stmt_finalize(st);
+	return rc < 0 ? app_store_fail(d->err, d->db, rc) : 0;
+}
+
+/* The fair's orders are written down at the booth and imported at 18:00. */
+static int import_fair(struct demo *d, int64_t day, const struct built_order *b, int n)
+{
+	struct table t;
+	struct io_error ioe;
+	struct import_report rep;
+	char today[11], filename[64];
+	int64_t user = channel_user(d, CH_FAIR);
+	int rc = -1;
+	table_init(&t);
+	import_report_init(&rep);
+	date_format(day, today, sizeof(today));
+	snprintf(filename, sizeof(filename), "展销会订单-%s.xlsx", today);
+	if (fair_table(&t, b, n, &ioe)) {
+		app_fail(d->err, 500, "internal", NULL, "无法生成展销会订单表",
+			 "cannot build the fair's order sheet: %s", ioe.message);
+		goto out_release;
+	}
+	if (order_import_table(d->db, d->channel_id[CH_FAIR], &t, filename, user, today, NULL, NULL,
+			       &rep, d->err) ||
+	    stamp_rows(d, at_ms(day, 18, 0), T_ORDERS | T_CUSTOMERS | T_MOVES | T_IMPORTS) ||
+	    after_import(d, rep.import_id, b, n, user))
+		goto out_release;
+	d->n_imports++;
+	rc = 0;
+out_release:
+	import_report_release(&rep);
+	table_release(&t);
+	return rc;
 }
 
 static void add_plans(struct demo *d, struct order_plan *plans, int *n, int max, int channel,
@@ -1464,14 +1591,22 @@ static int order_day(struct demo *d, int64_t day)
 {
 	struct order_plan plans[MAX_DAY_ORDERS];
 	char today[11];
-	int n = plan_orders(d, day, plans), rc = 0;
+	int n = plan_orders(d, day, plans), rc = 0, nfair = 0;
 	if (n == 0)
 		return 0;
+	struct built_order *fair = xcalloc(MAX_DAY_ORDERS, sizeof(*fair));
 	date_format(day, today, sizeof(today));
 	struct order_ctx *ctx = order_ctx_new(d->db, today);
-	for (int i = 0; i < n && !rc; i++)
-		rc = submit_order(d, ctx, &plans[i], day, i + 1);
+	for (int i = 0; i < n && !rc; i++) {
+		if (plans[i].channel != CH_FAIR)
+			rc = submit_order(d, ctx, &plans[i], day, i + 1);
+		else if (build_order(d, &plans[i], day, i + 1, &fair[nfair]) > 0)
+			nfair++;
+	}
 	order_ctx_free(ctx);
+	if (!rc && nfair > 0)
+		rc = import_fair(d, day, fair, nfair);
+	free(fair);
 	return rc;
 }
 
@@ -1814,10 +1949,11 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 	progress(d, "完成 done: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments, %" PRId64
 		    " 次调拨 transfers, %" PRId64 " 次包装 packings, %" PRId64 " 趟干线 line-hauls",
 		 d->n_collections, d->n_payments, d->n_transfers, d->n_packings, d->n_linehauls);
-	progress(d, "  %" PRId64 " 单 orders (%" PRId64 " 取消 cancelled), %" PRId64
+	progress(d, "  %" PRId64 " 单 orders (%" PRId64 " 取消 cancelled, %" PRId64
+		    " 个展销会订单表导入 fair sheets imported), %" PRId64
 		    " 包裹 parcels (%" PRId64 " 已签收 delivered), %" PRId64 " 退款 refunds, %" PRId64
 		    " 退货 returns, %" PRId64 " 库存调整 adjustments",
-		 d->n_orders, d->n_cancelled, d->n_parcels, d->n_delivered, d->n_refunds,
+		 d->n_orders, d->n_cancelled, d->n_imports, d->n_parcels, d->n_delivered, d->n_refunds,
 		 d->n_returns, d->n_adjustments);
 	rc = 0;
 out_stamps:

@@ -180,6 +180,10 @@ static void test_orders_parcels_and_delivery_times(void **state)
 	struct dfx *fx = *state;
 	assert_in_range(q1(fx->db, "SELECT COUNT(*) FROM orders"), 900, 1300);
 	assert_true(q1(fx->db, "SELECT COUNT(DISTINCT channel_id) FROM orders") == 6);
+	/* the fairs' orders came in through the spreadsheet importer */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM imports"), 3);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM orders WHERE import_id IS NOT NULL"),
+			 q1(fx->db, "SELECT SUM(orders_created) FROM imports"));
 	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE route = 'sales_warehouse'") > 100);
 	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE route = 'origin_parcel'") > 50);
 	assert_true(q1(fx->db, "SELECT COUNT(*) FROM parcels WHERE delivered_at IS NOT NULL") > 500);
