@@ -3,7 +3,7 @@
  * table: read and check every row's cells (numbers, times, text), group the
  * rows by order number (a hash of the numbers, so a million-row file is
  * grouped in one pass) and check that the rows of one order agree on the
- * customer, then check each order as order_submit would (known SKUs, formats).
+ * customer and that no row repeats another exactly, then check each order as order_submit would (known SKUs, formats).
  * Only when nothing is wrong are the orders submitted; a failure there (an
  * existing order with a different body) is listed like the others and the
  * caller rolls everything back.
@@ -444,6 +444,28 @@ struct importer {
 	struct order_build b;
 };
 
+/* A row that repeats an earlier row of its order exactly (same SKU, units and
+ * price) is almost always a line pasted twice; it is refused rather than
+ * silently doubling the quantity. */
+static void check_repeats(struct reader *rd, const struct row *const *rows, size_t n)
+{
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++) {
+			const struct row *a = rows[i], *b = rows[j];
+			if (strcmp(a->cell[C_SKU], b->cell[C_SKU]) || strcmp(a->cell[C_UNITS], b->cell[C_UNITS]) ||
+			    strcmp(a->cell[C_PRICE], b->cell[C_PRICE]))
+				continue;
+			char zh[200], en[240];
+			snprintf(zh, sizeof(zh), "与同一订单 %.60s 的第 %ld 行重复（商品、数量、单价都相同）",
+				 b->cell[C_ORDER_NO], a->line);
+			snprintf(en, sizeof(en),
+				 "repeats line %ld of order '%.60s' (same sku, units and price): a duplicated row?",
+				 a->line, b->cell[C_ORDER_NO]);
+			problem(rd->rep, b->line, rd->header[C_ORDER_NO], zh, en);
+			break;
+		}
+}
+
 static int check_orders(struct importer *im, struct app_err *err)
 {
 	for (size_t k = 0; k < im->g.n; k++) {
@@ -454,6 +476,7 @@ static int check_orders(struct importer *im, struct app_err *err)
 				"一个订单最多 200 行", "an order has at most 200 lines");
 			continue;
 		}
+		check_repeats(&im->rd, rows, n);
 		build_order(&im->b, rows, n);
 		struct problem_ctx pc = {&im->rd, &im->b};
 		if (order_check(im->ctx, &im->b.in, order_problem, &pc, err) < 0)

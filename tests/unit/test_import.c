@@ -86,7 +86,7 @@ static void test_bad_rows_listed_nothing_written(void **state)
 			  "B2,NOPE,1,59.90,坏,,宁波,330212\n"
 			  "B3,YY-APL-80-5,x,1.234,坏,,宁波,33\n"
 			  "B4,YY-APL-80-5,1,1,甲,,宁波,330212\n"
-			  "B4,YY-APL-80-5,1,1,乙,,宁波,330212\n"
+			  "B4,YY-APL-80-2,1,1,乙,,宁波,330212\n"
 			  ",YY-APL-80-5,1,1,丙,,宁波,330212\n"; /* no order number: in no order */
 	assert_int_equal(run_import(db, bad, &rep), -1);
 	const struct {
@@ -101,6 +101,23 @@ static void test_bad_rows_listed_nothing_written(void **state)
 	import_report_release(&rep);
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM orders WHERE ? >= 0", 0), 0);
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM imports WHERE ? >= 0", 0), 0);
+}
+
+static void test_repeated_row(void **state)
+{
+	struct store *db = *state;
+	struct import_report rep;
+	const char *text = "order_no,sku,units,unit_price,name,address,division_code\n"
+			   "D1,YY-APL-80-5,1,59.90,甲,宁波,330212\n"
+			   "D1,YY-APL-80-2,1,59.90,甲,宁波,330212\n"
+			   "D1,YY-APL-80-5,1,59.90,甲,宁波,330212\n"
+			   "D1,YY-APL-80-5,2,59.90,甲,宁波,330212\n";
+	assert_int_equal(run_import(db, text, &rep), -1);
+	assert_int_equal(rep.nproblems, 1);
+	assert_int_equal(rep.problems[0].line, 4);
+	assert_non_null(strstr(rep.problems[0].message_en, "repeats line 2 of order 'D1'"));
+	import_report_release(&rep);
+	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM orders WHERE ? >= 0", 0), 0);
 }
 
 static void test_missing_columns_and_empty(void **state)
@@ -144,6 +161,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good_file, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rows_listed_nothing_written, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_row, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_columns_and_empty, setup, fx_teardown),
 		cmocka_unit_test(test_times),
 	};
