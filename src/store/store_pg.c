@@ -18,6 +18,7 @@
 #include "lib/alloc.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,26 @@
 #define PG_NUMERICOID 1700
 #define PG_BOOLOID 16
 
+/* Prepared statements, by SQL text and parameter types: the same query is
+ * parsed and planned once per connection (PQprepare), then run by name.
+ * Bounded: when full, or when the connection was reset (the server forgot
+ * them), everything is forgotten and prepared again on use. */
+#define PREPARED_MAX 1024
+
+struct prepared {
+	char *key; /* sql, NUL, one letter per parameter type */
+	size_t keylen;
+	uint64_t hash;
+	int id;
+};
+
 struct pg_conn {
 	PGconn *conn;
 	char err[512];
 	int64_t changes;
+	struct prepared cache[PREPARED_MAX * 2]; /* open addressing, at most half full */
+	int ncached;
+	int next_id;
 };
 
 struct pg_stmt {
@@ -88,14 +105,43 @@ static int result_error(struct store *db, PGresult *res)
 	return map_sqlstate(state);
 }
 
+static void forget_prepared(struct pg_conn *c)
+{
+	for (size_t i = 0; i < PREPARED_MAX * 2; i++) {
+		free(c->cache[i].key);
+		c->cache[i].key = NULL;
+	}
+	c->ncached = 0;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of key in the cache: its entry, or the empty slot for it. */
+static struct prepared *cache_slot(struct pg_conn *c, const char *key, size_t n, uint64_t h)
+{
+	size_t i = h % (PREPARED_MAX * 2);
+	while (c->cache[i].key &&
+	       !(c->cache[i].hash == h && c->cache[i].keylen == n && !memcmp(c->cache[i].key, key, n)))
+		i = (i + 1) % (PREPARED_MAX * 2);
+	return &c->cache[i];
+}
+
 /* Reconnect a lost connection before running a statement outside a
  * transaction (inside one the transaction is lost anyway: report it). */
 static bool connection_ready(struct store *db)
 {
 	if (PQstatus(pc(db)->conn) == CONNECTION_OK)
 		return true;
-	if (!db->in_tx)
+	if (!db->in_tx) {
 		PQreset(pc(db)->conn);
+		forget_prepared(pc(db)); /* a new session has none of them */
+	}
 	if (PQstatus(pc(db)->conn) == CONNECTION_OK)
 		return true;
 	set_err(db, "postgresql connection lost", PQerrorMessage(pc(db)->conn));
@@ -187,12 +233,65 @@ static int pg_bind_null(void *impl, int idx)
 	return set_param(impl, idx, NULL, 0);
 }
 
+/* The key of st: its SQL and the type of each bound parameter. */
+static char *statement_key(struct pg_stmt *st, size_t *n)
+{
+	size_t len = strlen(st->sql);
+	char *key = xmalloc(len + 1 + (size_t)st->nparams + 1);
+	memcpy(key, st->sql, len + 1);
+	for (int i = 0; i < st->nparams; i++)
+		key[len + 1 + i] = st->types[i] == PG_INT8OID ? 'i' : st->types[i] == PG_TEXTOID ? 't' : 'n';
+	*n = len + 1 + (size_t)st->nparams;
+	key[*n] = '\0';
+	return key;
+}
+
+/* The name of st's prepared statement on this connection, preparing it on
+ * first use; NULL (error set) if the server refused it. */
+static const char *prepared_name(struct store *db, struct pg_stmt *st, char *name, size_t namesz,
+				 int *rc)
+{
+	struct pg_conn *c = pc(db);
+	size_t n;
+	char *key = statement_key(st, &n);
+	uint64_t h = fnv1a(key, n);
+	struct prepared *slot = cache_slot(c, key, n, h);
+	if (slot->key) {
+		free(key);
+		snprintf(name, namesz, "s%d", slot->id);
+		return name;
+	}
+	if (c->ncached >= PREPARED_MAX) {
+		PQclear(PQexec(c->conn, "DEALLOCATE ALL"));
+		forget_prepared(c);
+		slot = cache_slot(c, key, n, h);
+	}
+	int id = ++c->next_id;
+	snprintf(name, namesz, "s%d", id);
+	PGresult *res = PQprepare(c->conn, name, st->sql, st->nparams, (const Oid *)st->types);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*rc = result_error(db, res);
+		PQclear(res);
+		free(key);
+		return NULL;
+	}
+	PQclear(res);
+	*slot = (struct prepared){key, n, h, id};
+	c->ncached++;
+	return name;
+}
+
 static int run_statement(struct store *db, struct pg_stmt *st)
 {
+	char namebuf[32];
+	int rc = STORE_OK;
 	if (!connection_ready(db))
 		return STORE_EIO;
-	st->res = PQexecParams(pc(db)->conn, st->sql, st->nparams, (const Oid *)st->types,
-			       (const char *const *)st->values, st->lengths, NULL, 0);
+	const char *name = prepared_name(db, st, namebuf, sizeof(namebuf), &rc);
+	if (!name)
+		return rc;
+	st->res = PQexecPrepared(pc(db)->conn, name, st->nparams, (const char *const *)st->values,
+				 st->lengths, NULL, 0);
 	st->ran = true;
 	st->row = 0;
 	ExecStatusType s = PQresultStatus(st->res);
@@ -329,6 +428,7 @@ static const char *pg_errmsg(struct store *db)
 
 static void pg_close(struct store *db)
 {
+	forget_prepared(pc(db));
 	PQfinish(pc(db)->conn);
 	free(db->conn);
 	free(db);

@@ -25,14 +25,60 @@ const PG = process.env.SHANHAI_TEST_PG || '';
 export const STORE = PG ? 'postgres' : 'sqlite';
 
 function psql(sql) {
-  execFileSync('psql', [`${PG}/postgres`, '-qAtX', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('psql', [`${PG}/postgres`, '-qAtX', '-c', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-// A fresh database: a file in dir, or a new PostgreSQL database.
-function freshDatabase(dir) {
+// On PostgreSQL the demo takes a minute to load statement by statement, so
+// it is loaded once per cluster into a template database (admin user first,
+// as startServer does) and each demo server gets a copy of it: CREATE
+// DATABASE ... TEMPLATE copies files. Test files run in parallel: the first
+// builds the template under a lock directory, the others wait for it.
+const TEMPLATE = 'shanhai_demo_template';
+
+function sleepMs(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
+
+function templateExists() {
+  return psql(`SELECT 1 FROM pg_database WHERE datname = '${TEMPLATE}'`).trim() === '1';
+}
+
+function ensureDemoTemplate() {
+  const lock = path.join(os.tmpdir(), `shanhai-demo-template-${PG.replace(/[^0-9]/g, '')}.lock`);
+  for (let waited = 0; !templateExists(); waited += 500) {
+    let mine = false;
+    try { fs.mkdirSync(lock); mine = true; } catch { /* someone else builds it */ }
+    if (mine) {
+      try {
+        if (!templateExists()) {
+          const building = `${TEMPLATE}_building`;
+          psql(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+          psql(`CREATE DATABASE ${building}`);
+          const url = `${PG}/${building}`;
+          runCli(url, ['init']);
+          runCli(url, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
+          runCli(url, ['demo']);
+          psql(`ALTER DATABASE ${building} RENAME TO ${TEMPLATE}`);
+        }
+      } finally {
+        fs.rmdirSync(lock);
+      }
+      return;
+    }
+    if (waited > 600000) throw new Error('timed out waiting for the demo template database');
+    sleepMs(500);
+  }
+}
+
+// A fresh database: a file in dir, or a new PostgreSQL database (a copy of
+// the demo template when demo is asked for).
+function freshDatabase(dir, { demo = false } = {}) {
   if (!PG) return path.join(dir, 'test.db');
   const name = `t_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
-  psql(`CREATE DATABASE ${name}`);
+  if (demo) {
+    ensureDemoTemplate();
+    psql(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+  } else {
+    psql(`CREATE DATABASE ${name}`);
+  }
   return `${PG}/${name}`;
 }
 
@@ -92,18 +138,34 @@ function waitForUrl(child, logStream) {
   });
 }
 
-export async function startServer({ demo = false, extraArgs = [] } = {}) {
+// A new database: a file in a new temporary folder, or a new PostgreSQL
+// database when SHANHAI_TEST_PG is set. { dir, db }; removed by dropScratch.
+export function scratchDatabase({ sqlite = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-api-'));
-  const db = freshDatabase(dir);
-  runCli(db, ['init']);
-  runCli(db, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
+  return { dir, db: sqlite ? path.join(dir, 'test.db') : freshDatabase(dir) };
+}
+
+export function dropScratch({ dir, db }) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (db.startsWith('postgres')) dropDatabase(db);
+}
+
+// startServer({db}) serves an existing database (a copy, a restore) as it is.
+export async function startServer({ demo = false, extraArgs = [], db: existing = null } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-api-'));
+  const fromTemplate = demo && PG && !existing;
+  const db = existing || freshDatabase(dir, { demo });
+  if (!existing && !fromTemplate) {
+    runCli(db, ['init']);
+    runCli(db, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
+  }
   const logPath = path.join(dir, 'server.log');
   const logStream = fs.createWriteStream(logPath);
   const args = ['--db', db, 'serve', '--port', '0', ...(demo ? ['--demo'] : []), ...extraArgs];
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitForUrl(child, logStream);
   const srv = {
-    url, db, dir, logPath, child, kind: STORE,
+    url, db, dir, logPath, child, kind: db.startsWith('postgres') ? 'postgres' : 'sqlite',
     anon: new Client(url),
     async login(username, password) {
       const r = await new Client(url).post('/api/v1/auth/login', { username, password });
@@ -132,7 +194,7 @@ export async function startServer({ demo = false, extraArgs = [] } = {}) {
       const log = fs.readFileSync(logPath, 'utf8');
       if (!process.env.SHANHAI_KEEP) {
         fs.rmSync(dir, { recursive: true, force: true });
-        dropDatabase(db);
+        if (!existing) dropDatabase(db);
       }
       // the API suite runs the sanitizer build: any report fails the test file
       const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
