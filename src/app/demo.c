@@ -420,6 +420,7 @@ static void stamp_release(struct demo *d)
 			stmt_finalize(d->stamp_update[i]);
 		if (d->stamp_max[i])
 			stmt_finalize(d->stamp_max[i]);
+		d->stamp_update[i] = d->stamp_max[i] = NULL;
 	}
 }
 
@@ -1837,29 +1838,24 @@ static int season_day_run(struct demo *d, int64_t day)
 	return 0;
 }
 
+static void progress_week(struct demo *d, int64_t day)
+{
+	char date[11];
+	date_format(day, date, sizeof(date));
+	progress(d, "  %s: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments, %" PRId64
+		    " 次包装 packings, %" PRId64 " 趟干线 line-hauls, %" PRId64 " 单 orders, %" PRId64
+		    " 包裹 parcels",
+		 date, d->n_collections, d->n_payments, d->n_packings, d->n_linehauls, d->n_orders,
+		 d->n_parcels);
+}
+
 static int run_season(struct demo *d)
 {
 	for (int64_t day = d->first_day; day <= d->last_day; day++) {
-		int rc = store_begin(d->db);
-		if (rc)
-			return app_store_fail(d->err, d->db, rc);
-		if (season_day_run(d, day)) {
-			store_rollback(d->db);
+		if (season_day_run(d, day))
 			return -1;
-		}
-		if ((rc = store_commit(d->db))) {
-			store_rollback(d->db);
-			return app_store_fail(d->err, d->db, rc);
-		}
-		if (weekday(day) == 7) {
-			char date[11];
-			date_format(day, date, sizeof(date));
-			progress(d, "  %s: %" PRId64 " 次收购 collections, %" PRId64
-				    " 笔付款 payments, %" PRId64 " 次包装 packings, %" PRId64
-				    " 趟干线 line-hauls, %" PRId64 " 单 orders, %" PRId64
-				    " 包裹 parcels", date, d->n_collections, d->n_payments,
-				 d->n_packings, d->n_linehauls, d->n_orders, d->n_parcels);
-		}
+		if (weekday(day) == 7)
+			progress_week(d, day);
 	}
 	return 0;
 }
@@ -1910,15 +1906,21 @@ static int refuse_if_loaded(struct demo *d)
 	return 0;
 }
 
-static int load_base(struct demo *d)
+/* The whole demo in one transaction: a load that fails leaves the database
+ * as empty as it found it, so it can simply be run again. */
+static int load_all(struct demo *d)
 {
 	int rc = store_begin(d->db);
 	if (rc)
 		return app_store_fail(d->err, d->db, rc);
-	if (load_places(d) || load_catalogue(d) || load_users(d)) {
+	if (refuse_if_loaded(d) || load_places(d) || load_catalogue(d) || load_users(d) ||
+	    stamp_prepare(d) || stamp_rows(d, at_ms(d->first_day - 20, 9, 0), T_ALL) ||
+	    run_season(d) || print_sample_trace(d)) {
+		stamp_release(d);
 		store_rollback(d->db);
 		return -1;
 	}
+	stamp_release(d);
 	if ((rc = store_commit(d->db))) {
 		store_rollback(d->db);
 		return app_store_fail(d->err, d->db, rc);
@@ -1938,14 +1940,10 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 	d->first_day = days_from_civil(d->year, 9, 10);
 	d->last_day = days_from_civil(d->year, 11, 20);
 	memset(err, 0, sizeof(*err));
-	if (refuse_if_loaded(d))
-		goto out_free;
 	progress(d, "演示数据 demo data: %d 年产季 season %d-09-10 .. %d-11-20", d->year, d->year,
 		 d->year);
-	if (load_base(d) || stamp_prepare(d) || stamp_rows(d, at_ms(d->first_day - 20, 9, 0), T_ALL))
-		goto out_stamps;
-	if (run_season(d) || print_sample_trace(d))
-		goto out_stamps;
+	if (load_all(d))
+		goto out_free;
 	progress(d, "完成 done: %" PRId64 " 次收购 collections, %" PRId64 " 笔付款 payments, %" PRId64
 		    " 次调拨 transfers, %" PRId64 " 次包装 packings, %" PRId64 " 趟干线 line-hauls",
 		 d->n_collections, d->n_payments, d->n_transfers, d->n_packings, d->n_linehauls);
@@ -1956,8 +1954,6 @@ int demo_load(struct store *db, FILE *progress_out, struct app_err *err)
 		 d->n_orders, d->n_cancelled, d->n_imports, d->n_parcels, d->n_delivered, d->n_refunds,
 		 d->n_returns, d->n_adjustments);
 	rc = 0;
-out_stamps:
-	stamp_release(d);
 out_free:
 	free(d->pending_order);
 	free(d->delivery);

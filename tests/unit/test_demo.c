@@ -217,6 +217,28 @@ static void test_second_load_refused(void **state)
 	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM collections"), before);
 }
 
+/* A load that fails half-way (here: a write error) leaves nothing behind,
+ * so it can simply be run again. */
+static void test_failed_load_leaves_nothing(void **state)
+{
+	char msg[256];
+	struct app_err err;
+	(void)state;
+	struct store *db = store_open(":memory:", msg, sizeof(msg));
+	assert_non_null(db);
+	assert_int_equal(store_migrate(db), 0);
+	assert_int_equal(seed_base_data(db, msg, sizeof(msg)), 0);
+	store_fault_inject(db, 3000, STORE_EIO, false);
+	assert_int_equal(demo_load(db, NULL, &err), -1);
+	assert_int_equal(err.status, 503);
+	store_fault_clear(db);
+	assert_int_equal(q1(db, "SELECT COUNT(*) FROM households"), 0);
+	assert_int_equal(q1(db, "SELECT COUNT(*) FROM users"), 0);
+	assert_int_equal(q1(db, "SELECT COUNT(*) FROM collections"), 0);
+	assert_int_equal(q1(db, "SELECT COUNT(*) FROM warehouses"), 0);
+	store_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_transport_accounts_for_every_gram),
 		cmocka_unit_test(test_orders_parcels_and_delivery_times),
 		cmocka_unit_test(test_second_load_refused),
+		cmocka_unit_test(test_failed_load_leaves_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
