@@ -5,6 +5,7 @@
  */
 #include "app/linehaul.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,78 @@ int linehaul_load(struct store *db, int64_t id, const struct linehaul_line_in *l
 				 .nlines = n,
 				 .today = today};
 	return load_lines_in(db, &in, id, err);
+}
+
+/* The grams of lot loaded on line-haul id (0 if it is not on it). */
+static int loaded_grams(struct store *db, int64_t id, int64_t lot_id, int64_t *loaded,
+			struct app_err *err)
+{
+	struct stmt *st;
+	*loaded = 0;
+	int rc = store_prepare(db, "SELECT loaded_g FROM linehaul_lines WHERE linehaul_id = ? AND lot_id = ?",
+			       &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, lot_id);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		*loaded = stmt_int(st, 0);
+	stmt_finalize(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	return 0;
+}
+
+/* Lower a line by qty_g, deleting it when nothing is left. */
+static int shrink_line(struct store *db, int64_t id, int64_t lot_id, int64_t qty_g, bool whole,
+		       struct app_err *err)
+{
+	struct stmt *st;
+	int rc = store_prepare(db,
+			       whole ? "DELETE FROM linehaul_lines WHERE linehaul_id = ? AND lot_id = ?"
+				     : "UPDATE linehaul_lines SET loaded_g = loaded_g - ? WHERE linehaul_id = ?"
+				       " AND lot_id = ?",
+			       &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	int k = 1;
+	if (!whole)
+		stmt_bind_int(st, k++, qty_g);
+	stmt_bind_int(st, k++, id);
+	stmt_bind_int(st, k, lot_id);
+	rc = stmt_step(st);
+	stmt_finalize(st);
+	if (rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	return 0;
+}
+
+int linehaul_unload(struct store *db, int64_t id, int64_t lot_id, int64_t qty_g,
+		    struct app_err *err)
+{
+	struct linehaul_info lh;
+	int64_t loaded;
+	if (linehaul_info_load(db, id, NULL, &lh, err))
+		return -1;
+	if (strcmp(lh.status, "loading"))
+		return app_fail(err, 409, "conflict", "status", "干线运输单已发车，不能卸货",
+				"line-haul '%s' is %s, not loading", lh.code, lh.status);
+	if (loaded_grams(db, id, lot_id, &loaded, err))
+		return -1;
+	if (loaded == 0)
+		return app_fail(err, 422, "invalid", "lot_id", "该批次不在此干线运输单上",
+				"lot %lld is not on line-haul '%s'", (long long)lot_id, lh.code);
+	if (qty_g < 0 || qty_g > loaded)
+		return app_fail(err, 422, "invalid", "qty_g", "卸货数量不能超过装车数量",
+				"qty_g %lld must be between 1 and the %lld g loaded", (long long)qty_g,
+				(long long)loaded);
+	if (qty_g == 0)
+		qty_g = loaded;
+	struct stock_loc from = {LOC_WAREHOUSE, lh.from_warehouse_id};
+	if (stock_unreserve(db, lot_id, from, qty_g, err))
+		return -1;
+	return shrink_line(db, id, lot_id, qty_g, qty_g == loaded, err);
 }
 
 int linehaul_dispatch(struct store *db, int64_t id, int64_t cost_fen, int64_t user_id,

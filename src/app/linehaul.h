@@ -66,6 +66,11 @@ int linehaul_create(struct store *db, const struct linehaul_in *in, int64_t user
  * warehouse; today: expired lots are never loaded). Errors name the line. */
 int linehaul_load(struct store *db, int64_t id, const struct linehaul_line_in *lines, int n,
 		  const char *today, struct app_err *err);
+/* Take qty_g of lot off a line-haul still 'loading' (qty_g 0: the whole
+ * line), releasing its reservation at the origin. 422 if the lot is not on
+ * it or qty_g is more than was loaded; 409 once dispatched. */
+int linehaul_unload(struct store *db, int64_t id, int64_t lot_id, int64_t qty_g,
+		    struct app_err *err);
 /* Cost per kg by route and truck type over line-hauls dispatched or
  * received (status filter NULL: both) whose origin or destination is in
  * scope: {"items":[{from_warehouse_id, to_warehouse_id, truck_type,

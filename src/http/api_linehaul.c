@@ -2,14 +2,14 @@
  * The consolidated line-haul (统仓共配) over HTTP: create a line-haul from an
  * origin warehouse to a sales warehouse (truck type, plate, cost in fen),
  * load it with lots (chosen by lot and grams, or by SKU and units with FEFO
- * choosing, or the user's lot for a SKU), dispatch it (stock goes into
+ * choosing, or the user's lot for a SKU) or take them off again, dispatch it (stock goes into
  * transit, visible to both warehouses), receive it with shortage and damage
  * per lot, the printable manifest, and cost per kg by route and truck type.
  * Thin: src/app/linehaul.c does the work inside the writer's transaction.
  *
  * Scope: admin and office see every line-haul (office only reads). A
  * warehouse operator sees the line-hauls from or to its warehouses; only
- * the origin side creates, loads and dispatches, only the receiving side
+ * the origin side creates, loads, unloads and dispatches, only the receiving side
  * receives; anything else is 403.
  */
 #include <stdio.h>
@@ -255,6 +255,59 @@ static int handle_load(struct req *r)
 	if (linehaul_load(r->db, lh.id, lines, n, today_shanghai(r), &e))
 		return reply_app(r, &e);
 	int rc = audit(r, "linehaul.load", "linehaul", id_text(r, lh.id),
+		       arena_printf(r->arena, "{\"code\":\"%s\",\"lines\":%d}", lh.code, n));
+	if (rc)
+		return reply_store_error(r, rc);
+	return reply_linehaul(r, 200, lh.id);
+}
+
+static bool parse_unload_lines(struct req *r, json_t *body, int64_t **lots, int64_t **grams, int *n)
+{
+	static const char *const fields[] = {"lot_id", "lot_code", "qty_g", NULL};
+	json_t *lines, *l;
+	size_t i;
+	bool ok = true;
+	*n = 0;
+	if (!jget_array(r, body, "lines", true, LINEHAUL_MAX_LINES, &lines))
+		return false;
+	if (json_array_size(lines) == 0) {
+		req_add_error(r, "lines", 0, "至少需要一行", "lines: at least one line is needed");
+		return false;
+	}
+	*lots = arena_alloc(r->arena, json_array_size(lines) * sizeof(**lots));
+	*grams = arena_alloc(r->arena, json_array_size(lines) * sizeof(**grams));
+	json_array_foreach(lines, i, l) {
+		int from = r->nerrors;
+		(*grams)[i] = 0;
+		if (!jcheck_fields(r, l, fields) || !jget_lot(r, l, (int64_t)i + 1, true, &(*lots)[i]) |
+			    !jget_int(r, l, "qty_g", false, 1, MAX_GRAMS, &(*grams)[i]))
+			ok = false;
+		relabel(r, from, (int64_t)i + 1);
+	}
+	*n = (int)json_array_size(lines);
+	return ok;
+}
+
+static int handle_unload(struct req *r)
+{
+	static const char *const fields[] = {"lines", NULL};
+	struct linehaul_info lh;
+	int64_t *lots, *grams;
+	int n;
+	struct app_err e;
+	json_t *body = req_body_object(r);
+	if (!visible_linehaul(r, &lh))
+		return 0;
+	if (!at_warehouse(r->user, lh.from_warehouse_id))
+		return reply_forbidden(r); /* only the origin side unloads */
+	if (!body || !jcheck_fields(r, body, fields) || !parse_unload_lines(r, body, &lots, &grams, &n))
+		return reply_invalid(r);
+	for (int i = 0; i < n; i++)
+		if (linehaul_unload(r->db, lh.id, lots[i], grams[i], &e)) {
+			e.row = i + 1;
+			return reply_app(r, &e);
+		}
+	int rc = audit(r, "linehaul.unload", "linehaul", id_text(r, lh.id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"lines\":%d}", lh.code, n));
 	if (rc)
 		return reply_store_error(r, rc);
@@ -519,6 +572,8 @@ const struct route linehaul_routes[] = {
 	{"GET", "/api/v1/linehauls/{id}", handle_get, READERS, 0, "one line-haul with its lines"},
 	{"POST", "/api/v1/linehauls/{id}/load", handle_load, WRITERS, 0,
 	 "load lots onto a line-haul (by lot, or by SKU and units with FEFO)"},
+	{"POST", "/api/v1/linehauls/{id}/unload", handle_unload, WRITERS, 0,
+	 "take lots off a line-haul still loading, releasing their reservation"},
 	{"POST", "/api/v1/linehauls/{id}/dispatch", handle_dispatch, WRITERS, 0,
 	 "dispatch a loaded line-haul: its stock goes into transit"},
 	{"POST", "/api/v1/linehauls/{id}/receive", handle_receive, WRITERS, 0,

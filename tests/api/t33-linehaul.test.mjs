@@ -1,6 +1,6 @@
 // The consolidated line-haul over HTTP: create (truck type, cost in fen),
 // load lots chosen by the user or by FEFO for a SKU and units (reserved at the
-// origin while loading), dispatch (stock in transit, visible to both
+// origin while loading; unloading releases it), dispatch (stock in transit, visible to both
 // warehouses; an Idempotency-Key retry is applied once; an empty truck is
 // refused), receive with shortage and damage per lot, the printable manifest,
 // cost per kg by route and truck type, and every refusal: the wrong side, the
@@ -65,8 +65,27 @@ test('loading: FEFO for a SKU takes the earliest unexpired lot first, the user m
   await refusedUnchanged(u.whYY, '/api/v1/adjustments', { lot_code: 'PB', warehouse_id: YY, kind: 'spoilage', qty_g: 1, reason: 'x' }, 409, 'insufficient_stock');
   await refusedUnchanged(u.whYY, `/api/v1/linehauls/${lh1.id}/load`, { lines: [{ lot_code: 'PA', qty_g: 25001 }] }, 409, 'insufficient_stock');
   await refusedUnchanged(u.whYY, `/api/v1/linehauls/${lh1.id}/load`, { lines: [{ sku_id: SKU5, units: 6 }] }, 409, 'insufficient_stock');
-  const audit = await auditRows(admin, 'linehaul.load');
-  assert.equal(audit.length, 2);
+  assert.equal((await auditRows(admin, 'linehaul.load')).length, 2);
+});
+
+test('unloading while loading releases the reservation; never more than was loaded', async () => {
+  const path = `/api/v1/linehauls/${lh1.id}/unload`;
+  const part = await u.whYY.post(path, { lines: [{ lot_code: 'PD', qty_g: 2000 }] });
+  assert.equal(part.status, 200, part.text);
+  assert.equal(part.json.lines.find((l) => l.lot_code === 'PD').loaded_g, 4000);
+  assert.equal(reservedOf('PD'), 4000);
+  const whole = await u.whYY.post(path, { lines: [{ lot_code: 'PD' }] });
+  assert.equal(whole.status, 200, whole.text);
+  assert.deepEqual(whole.json.lines.map((l) => l.lot_code), ['PB', 'PA']);
+  assert.equal(reservedOf('PD'), 0);
+  await refusedUnchanged(u.whYY, path, { lines: [{ lot_code: 'PA', qty_g: 25001 }] }, 422, 'invalid');
+  await refusedUnchanged(u.whYY, path, { lines: [{ lot_code: 'PA', qty_g: 1000 }, { lot_code: 'PX' }] }, 422, 'invalid');
+  await refusedUnchanged(u.whYY, path, { lines: [] }, 422, 'invalid');
+  await refusedUnchanged(u.whNB, path, { lines: [{ lot_code: 'PA' }] }, 403, 'forbidden');
+  assert.equal((await auditRows(admin, 'linehaul.unload')).length, 2);
+  // load it again for the tests below
+  const again = await u.whYY.post(`/api/v1/linehauls/${lh1.id}/load`, { lines: [{ lot_code: 'PD', qty_g: 6000 }] });
+  assert.equal(again.status, 200, again.text);
 });
 
 test('loading refusals: expired, source, foreign or unknown lots, bad grams, another side; nothing changes', async () => {
@@ -127,6 +146,7 @@ test('dispatch: an Idempotency-Key retry is applied once; stock in transit is se
   // a new dispatch without the key is refused: the truck has left
   await refusedUnchanged(u.whYY, `/api/v1/linehauls/${lh1.id}/dispatch`, {}, 409, 'conflict');
   await refusedUnchanged(u.whYY, `/api/v1/linehauls/${lh1.id}/load`, { lines: [{ lot_code: 'PA', qty_g: 5000 }] }, 409, 'conflict');
+  await refusedUnchanged(u.whYY, `/api/v1/linehauls/${lh1.id}/unload`, { lines: [{ lot_code: 'PA' }] }, 409, 'conflict');
   const transit = (c) => c.get('/api/v1/stock?loc_kind=transit').then((r) => r.json.items.map((s) => [s.lot_code, s.qty_g, s.loc_code]));
   const expect = [['PA', 25000, lh1.code], ['PB', 25000, lh1.code], ['PD', 6000, lh1.code]];
   assert.deepEqual((await transit(u.whYY)).sort(), expect);
