@@ -3,11 +3,16 @@
 // each warehouse's stock, the rest go where the policy sends them (origin
 // parcel while the origin has stock, then backorder); nothing is promised
 // twice and stock never goes negative. Also many identical retries at once
-// create one order. Fixtures: tests/data/orders/world.sql (sku YY-APL-LAST:
+// create one order, and a command-line import running beside the server's
+// own orders shares the stock without promising a unit twice. Fixtures: tests/data/orders/world.sql (sku YY-APL-LAST:
 // 1 unit at NB-S, 5 at YY-O).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, ADMIN_PASSWORD } from './lib.mjs';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, ADMIN_PASSWORD, BIN } from './lib.mjs';
 import { loadWorld, sql, freeUnits, order, channelUsers, NB, YY } from '../data/orders/fixture.mjs';
 
 let srv, live, shop;
@@ -74,4 +79,27 @@ test('parallel bulks that overlap on order numbers: each order exists once', asy
   assert.equal(n.d, 100);
   const created = res.reduce((s, r) => s + r.json.created, 0);
   assert.equal(created, 100);
+});
+
+test('a command-line import and API orders at the same time never promise a unit twice', async () => {
+  // YY-APL-80-5: 10 units at NB-S and 100 at YY-O before this test; 300 + 30 one-unit orders
+  const supply = freeUnits(srv, NB, 'YY-APL-80-5') + freeUnits(srv, YY, 'YY-APL-80-5');
+  const rows = ['order_no,sku,units,unit_price,name,address,division_code'];
+  for (let i = 0; i < 300; i++) rows.push(`CLI-${i},YY-APL-80-5,1,59.90,导入,宁波市鄞州区,330212`);
+  const file = path.join(srv.dir, 'many.csv');
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  const cli = promisify(execFile)(BIN, ['--db', srv.db, 'import', file, '--channel', 'LIVE1', '--quiet']);
+  const api = Promise.all(Array.from({ length: 30 }, (_, i) => live.feed.post('/api/v1/orders', order({ no: `API-${i}`, sku: 'YY-APL-80-5' }))));
+  const [out, res] = await Promise.all([cli, api]);
+  assert.match(out.stdout, /300 orders \(300 new/);
+  for (const r of res) assert.equal(r.status, 201, r.text);
+  const [a] = sql(srv, `SELECT COUNT(*) AS n FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+    WHERE (o.channel_order_no LIKE 'CLI-%' OR o.channel_order_no LIKE 'API-%') AND ol.status = 'allocated'`);
+  assert.equal(a.n, supply, 'every unit promised once, and no more');
+  assert.equal(freeUnits(srv, NB, 'YY-APL-80-5') + freeUnits(srv, YY, 'YY-APL-80-5'), 0);
+  const [s] = sql(srv, `SELECT (SELECT COUNT(*) FROM stock WHERE reserved_g > qty_g OR reserved_g < 0) AS bad,
+    (SELECT SUM(reserved_g) FROM stock) AS reserved,
+    (SELECT SUM(qty_g) FROM allocations WHERE state = 'reserved') AS allocated`);
+  assert.equal(s.bad, 0);
+  assert.equal(s.reserved, s.allocated);
 });
