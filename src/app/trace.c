@@ -814,14 +814,16 @@ static void add_unique(json_t *arr, json_t *item)
 	json_array_append_new(arr, item);
 }
 
-/* One row per lot and source: the lot's public columns, then the village and
- * cooperative of one of its sources (of the lot itself for a source lot), so
- * the public trace is one query plus the place names (the page behind a QR
- * code must answer in milliseconds with a million lots). No column here is
- * personal: names, phones and ID numbers are never read. */
+/* One row per lot and source: the lot's public columns, then the village,
+ * township and county names and the cooperative of one of its sources (of
+ * the lot itself for a source lot), so the public trace is a single query
+ * (the page behind a QR code must answer in milliseconds with a million
+ * lots). No column here is personal: names, phones and ID numbers are never
+ * read. */
+#define ORIGIN_CODE "COALESCE(h.village_code, cp.village_code)"
 #define PUBLIC_COLUMNS                                                                        \
 	"l.id, l.code, p.name, p.name_en, g.name, k.name, l.harvest_date, l.packed_on, "     \
-	"l.expires_on, co.name, COALESCE(h.village_code, cp.village_code), sco.name "
+	"l.expires_on, co.name, " ORIGIN_CODE ", sco.name, dv.name, dt.name, dc.name "
 #define PUBLIC_JOINS                                                                          \
 	"JOIN products p ON p.id = l.product_id LEFT JOIN grades g ON g.id = l.grade_id "    \
 	"LEFT JOIN skus k ON k.id = l.sku_id "                                               \
@@ -830,7 +832,10 @@ static void add_unique(json_t *arr, json_t *item)
 	"LEFT JOIN lots s ON s.id = COALESCE(ls.source_lot_id, l.id) "                       \
 	"LEFT JOIN households h ON h.id = s.household_id "                                   \
 	"LEFT JOIN collection_points cp ON cp.id = s.point_id "                              \
-	"LEFT JOIN cooperatives sco ON sco.id = COALESCE(s.cooperative_id, h.cooperative_id) "
+	"LEFT JOIN cooperatives sco ON sco.id = COALESCE(s.cooperative_id, h.cooperative_id) " \
+	"LEFT JOIN divisions dv ON dv.code = " ORIGIN_CODE " "                               \
+	"LEFT JOIN divisions dt ON dt.code = substr(" ORIGIN_CODE ", 1, 9) "                 \
+	"LEFT JOIN divisions dc ON dc.code = substr(" ORIGIN_CODE ", 1, 6) "
 
 static json_t *public_item(struct stmt *st)
 {
@@ -847,28 +852,30 @@ static json_t *public_item(struct stmt *st)
 	if (stmt_type(st, 9) != COL_NULL)
 		json_array_append_new(coops, json_string(stmt_text(st, 9)));
 	json_object_set_new(it, "cooperatives", coops);
-	json_object_set_new(it, "villages", json_array());
+	json_object_set_new(it, "places", json_array());
 	return it;
 }
 
-/* The places of each item's villages ("villages" is replaced by "places"). */
-static int public_places(struct tctx *t, json_t *items)
+/* A short division name from column col, if the origin code is longer than
+ * min_len (so a township code is not also shown as its own village). */
+static json_t *level_name(struct stmt *st, int col, size_t code_len, size_t min_len)
 {
-	size_t i, j;
-	json_t *it, *v;
-	json_array_foreach(items, i, it) {
-		json_t *places = json_array();
-		json_object_set_new(it, "places", places);
-		json_array_foreach(json_object_get(it, "villages"), j, v) {
-			json_t *p = NULL;
-			if (place_json(t, json_string_value(v), &p))
-				return -1;
-			json_object_del(p, "village_code");
-			add_unique(places, p);
-		}
-		json_object_del(it, "villages");
-	}
-	return 0;
+	if (code_len < min_len || stmt_type(st, col) == COL_NULL)
+		return json_null();
+	return short_name(stmt_text(st, col));
+}
+
+/* {"village", "township", "county"} of the row's origin, or NULL. */
+static json_t *public_place(struct stmt *st)
+{
+	if (stmt_type(st, 10) == COL_NULL)
+		return NULL;
+	size_t n = strlen(stmt_text(st, 10));
+	json_t *p = json_object();
+	json_object_set_new(p, "village", level_name(st, 12, n, 10));
+	json_object_set_new(p, "township", level_name(st, 13, n, 9));
+	json_object_set_new(p, "county", level_name(st, 14, n, 6));
+	return p;
 }
 
 /* One public item per lot of the query (bound to key), rows ordered by lot. */
@@ -876,7 +883,7 @@ static int public_items(struct tctx *t, const char *sql, const char *key, json_t
 {
 	struct stmt *st;
 	int64_t last = 0;
-	json_t *it = NULL;
+	json_t *it = NULL, *place;
 	int rc = store_prepare(t->db, sql, &st);
 	if (rc != STORE_OK)
 		return app_store_fail(t->err, t->db, rc);
@@ -887,15 +894,15 @@ static int public_items(struct tctx *t, const char *sql, const char *key, json_t
 			it = public_item(st);
 			json_array_append_new(items, it);
 		}
-		if (stmt_type(st, 10) != COL_NULL)
-			add_unique(json_object_get(it, "villages"), json_string(stmt_text(st, 10)));
+		if ((place = public_place(st)))
+			add_unique(json_object_get(it, "places"), place);
 		if (stmt_type(st, 11) != COL_NULL)
 			add_unique(json_object_get(it, "cooperatives"), json_string(stmt_text(st, 11)));
 	}
 	stmt_finalize(st);
 	if (rc != STORE_DONE)
 		return app_store_fail(t->err, t->db, rc);
-	return public_places(t, items);
+	return 0;
 }
 
 /* The parcel's shipping instants, if code is a parcel: 1 found, 0 not, -1 error. */
