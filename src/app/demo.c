@@ -12,15 +12,20 @@
  * their parcels and deliveries, and a few cancellations, refunds, returns and
  * stock adjustments.
  *
- * Everything goes through the service functions of src/app/ (and the user
- * service of src/http/auth.h), in date order, so each step meets the stock
- * and money the earlier ones left and the real rules are exercised. Some
- * services stamp rows with the wall clock; after each step the loader moves
- * those stamps to the simulated instant (stamp_rows), so delivery times and
+ * Everything goes through the service functions of src/app/ (the fairs'
+ * orders through the spreadsheet importer; users get the argon2id hash of
+ * src/http/auth.h), in date order, so each step meets the stock and money
+ * the earlier ones left and the real rules are exercised. Some services
+ * stamp rows with the wall clock; after each step the loader moves those
+ * stamps to the simulated instant (stamp_rows), so delivery times and
  * figures read like a real season. A fixed seed and a PRNG of our own
- * (splitmix64) make the quantities identical on every run (receipt and lot
- * codes are random, as the services make them). Each simulated day is one
- * transaction.
+ * (splitmix64) make the quantities identical on every run and on both
+ * stores (receipt and lot codes are random, as the services make them).
+ * The whole load is one transaction: it happens completely or not at all.
+ *
+ * The season is September to November 2026, or of the latest year whose
+ * season is over when the clock is earlier (the services refuse dates in
+ * the future).
  *
  * Personal data is invented and obviously fake: phone numbers 100-xxxx-xxxx,
  * ID numbers with birth date 1900-01-01, bank accounts 6200-0000-....
@@ -1344,11 +1349,17 @@ static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int6
 	return n;
 }
 
+/* The demo user who takes channel's orders: the channel manager for the
+ * channels in their scope, else the administrator. */
 static int64_t channel_user(const struct demo *d, int channel)
 {
-	for (int i = 0; users[8].chans[i] >= 0; i++)
-		if (users[8].chans[i] == channel)
-			return user_by_name(d, "channel_mgr");
+	for (int u = 0; u < NUSERS; u++) {
+		if (users[u].scope != SC_CHANNELS)
+			continue;
+		for (int i = 0; users[u].chans[i] >= 0; i++)
+			if (users[u].chans[i] == channel)
+				return d->user_id[u];
+	}
 	return user_by_name(d, "admin");
 }
 
