@@ -126,6 +126,7 @@ int adjustment_create(struct store *db, const struct adjustment_in *in, int64_t 
 	if (system_grams(db, in->lot_id, wh, &out->system_g, &reserved, err) ||
 	    delta_for(in, &lot, out->system_g, &out->delta_g, err))
 		return -1;
+	out->on_hand_g = out->system_g + out->delta_g;
 	if (insert_adjustment(db, in, user_id, out, err))
 		return -1;
 	if (out->delta_g > 0)

@@ -32,6 +32,7 @@ struct adjustment_result {
 	int64_t id;
 	char code[32];
 	int64_t system_g, delta_g;
+	int64_t on_hand_g; /* grams of the lot at the warehouse afterwards */
 };
 
 /* Record one adjustment and change the stock. */

@@ -327,6 +327,19 @@ int lots_list(struct store *db, const struct lot_filter *f, const struct wh_view
 	return wh_query_list(db, &q, f->limit, f->offset, out, err);
 }
 
+int64_t lot_find_by_code(struct store *db, const char *code)
+{
+	struct stmt *st;
+	int64_t id = 0;
+	if (!code || store_prepare(db, "SELECT id FROM lots WHERE code = ?", &st))
+		return 0;
+	stmt_bind_text(st, 1, code);
+	if (stmt_step(st) == STORE_ROW)
+		id = stmt_int(st, 0);
+	stmt_finalize(st);
+	return id;
+}
+
 int lot_info_load(struct store *db, int64_t lot_id, struct lot_info *out, struct app_err *err)
 {
 	struct stmt *st;

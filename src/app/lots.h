@@ -126,6 +126,9 @@ int lot_create_packed(struct store *db, const struct packed_lot_in *in, int64_t 
 /* Mark a lot 'consumed' if it holds no stock anywhere (after packing). */
 int lot_mark_consumed_if_empty(struct store *db, int64_t lot_id, struct app_err *err);
 
+/* The id of the lot with this code, or 0 if there is none. */
+int64_t lot_find_by_code(struct store *db, const char *code);
+
 /* Basic facts of a lot by id (404 if none). */
 struct lot_info {
 	int64_t id, product_id, grade_id, sku_id;

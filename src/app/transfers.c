@@ -98,6 +98,15 @@ static int check_transit_free(struct store *db, int64_t lot_id, int64_t transit_
 	return 0;
 }
 
+int64_t transfer_default_warehouse(struct store *db, int64_t point_id)
+{
+	int64_t wh = 0;
+	if (store_query_int(db, "SELECT COALESCE(warehouse_id, 0) FROM collection_points WHERE id = ?",
+			    point_id, &wh))
+		return 0;
+	return wh;
+}
+
 int transfer_send(struct store *db, int64_t point_id, int64_t warehouse_id,
 		  const struct transfer_line_in *lines, int n, int64_t user_id, int64_t *id,
 		  char *code, struct app_err *err)

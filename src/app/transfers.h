@@ -38,6 +38,9 @@ struct transfer_info {
 int transfer_send(struct store *db, int64_t point_id, int64_t warehouse_id,
 		  const struct transfer_line_in *lines, int n, int64_t user_id, int64_t *id,
 		  char *code, struct app_err *err);
+/* The origin warehouse a collection point feeds
+ * (collection_points.warehouse_id), 0 if none or no such point. */
+int64_t transfer_default_warehouse(struct store *db, int64_t point_id);
 /* Receive a sent transfer. Lines not listed arrived in full; each listed line
  * names a lot on the transfer at most once. */
 int transfer_receive(struct store *db, int64_t transfer_id, const struct transfer_recv_in *lines,

@@ -85,19 +85,6 @@ static bool visible_linehaul(struct req *r, struct linehaul_info *lh)
 	return true;
 }
 
-static int64_t lot_id_by_code(struct req *r, const char *code)
-{
-	struct stmt *st;
-	int64_t id = 0;
-	if (store_prepare(r->db, "SELECT id FROM lots WHERE code = ?", &st))
-		return 0;
-	stmt_bind_text(st, 1, code);
-	if (stmt_step(st) == STORE_ROW)
-		id = stmt_int(st, 0);
-	stmt_finalize(st);
-	return id;
-}
-
 /* "lot_id" or "lot_code" of a line; required or not. */
 static bool jget_lot(struct req *r, json_t *item, int64_t row, bool required, int64_t *lot_id)
 {
@@ -113,7 +100,7 @@ static bool jget_lot(struct req *r, json_t *item, int64_t row, bool required, in
 	if (!jget_str(r, item, "lot_code", false, 64, &code))
 		return false;
 	if (code) {
-		int64_t id = lot_id_by_code(r, code);
+		int64_t id = lot_find_by_code(r->db, code);
 		if (!id || (*lot_id && *lot_id != id)) {
 			req_add_error(r, "lines.lot_id", row, "批次码不存在或与批次编号不符",
 				      arena_printf(r->arena, "unknown lot code '%s'", code));

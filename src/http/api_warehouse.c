@@ -160,19 +160,6 @@ static bool query_bool(struct req *r, const char *name, int *out)
 	return true;
 }
 
-static int64_t lot_id_by_code(struct req *r, const char *code)
-{
-	struct stmt *st;
-	int64_t id = 0;
-	if (store_prepare(r->db, "SELECT id FROM lots WHERE code = ?", &st))
-		return 0;
-	stmt_bind_text(st, 1, code);
-	if (stmt_step(st) == STORE_ROW)
-		id = stmt_int(st, 0);
-	stmt_finalize(st);
-	return id;
-}
-
 /* A lot named by "lot_id" or "lot_code" in item (row: 1-based list row or
  * 0); field names the list for errors ("lines"). */
 static bool jget_lot(struct req *r, json_t *item, const char *list, int64_t row, int64_t *lot_id)
@@ -190,7 +177,7 @@ static bool jget_lot(struct req *r, json_t *item, const char *list, int64_t row,
 	if (!jget_str(r, item, "lot_code", false, 64, &code))
 		return false;
 	if (code) {
-		int64_t id = lot_id_by_code(r, code);
+		int64_t id = lot_find_by_code(r->db, code);
 		if (!id || (*lot_id && *lot_id != id)) {
 			req_add_error(r, f_id, row, "批次码不存在或与批次编号不符",
 				      arena_printf(r->arena, "unknown lot code '%s'", code));
@@ -267,16 +254,6 @@ static bool parse_transfer_lines(struct req *r, json_t *body, struct transfer_li
 	return ok;
 }
 
-/* The point's origin warehouse (collection_points.warehouse_id), or 0. */
-static int64_t point_warehouse(struct req *r, int64_t point_id)
-{
-	int64_t wh = 0;
-	if (store_query_int(r->db, "SELECT COALESCE(warehouse_id, 0) FROM collection_points WHERE id = ?",
-			    point_id, &wh))
-		return 0;
-	return wh;
-}
-
 static int handle_transfer_create(struct req *r)
 {
 	json_t *body = req_body_object(r);
@@ -292,7 +269,7 @@ static int handle_transfer_create(struct req *r)
 		    !jget_int(r, body, "warehouse_id", false, 1, INT64_MAX, &warehouse_id) ||
 	    !parse_transfer_lines(r, body, &lines, &n))
 		return reply_invalid(r);
-	if (!warehouse_id && !(warehouse_id = point_warehouse(r, point_id))) {
+	if (!warehouse_id && !(warehouse_id = transfer_default_warehouse(r->db, point_id))) {
 		req_add_error(r, "warehouse_id", 0, "收购点没有对应的产地仓，请指定调入仓",
 			      "the point has no origin warehouse; name warehouse_id");
 		return reply_invalid(r);
@@ -581,7 +558,7 @@ static bool parse_lot_filter(struct req *r, struct lot_filter *f)
 		  query_date(r, "expiring_before", &f->expiring_before) &
 		  query_bool(r, "expired", &f->expired);
 	if ((lot = req_query(r, "lot"))) {
-		f->lot_id = lot_id_by_code(r, lot);
+		f->lot_id = lot_find_by_code(r->db, lot);
 		if (!f->lot_id)
 			f->lot_id = -1; /* matches nothing */
 	}
@@ -684,21 +661,12 @@ static int handle_adjustment_create(struct req *r)
 				    (long long)res.delta_g));
 	if (rc)
 		return reply_store_error(r, rc);
-	int64_t on_hand;
-	struct stmt *st;
-	if ((rc = store_prepare(r->db, "SELECT qty_g FROM stock WHERE loc_kind = 'warehouse'"
-				       " AND loc_id = ? AND lot_id = ?", &st)))
-		return reply_store_error(r, rc);
-	stmt_bind_int(st, 1, in.warehouse_id);
-	stmt_bind_int(st, 2, in.lot_id);
-	on_hand = stmt_step(st) == STORE_ROW ? stmt_int(st, 0) : 0;
-	stmt_finalize(st);
 	return reply_json(r, 201, json_pack("{s:I, s:s, s:I, s:I, s:s, s:I, s:I, s:I, s:s}", "id",
 					    (json_int_t)res.id, "code", res.code, "lot_id",
 					    (json_int_t)in.lot_id, "warehouse_id",
 					    (json_int_t)in.warehouse_id, "kind", in.kind, "system_g",
 					    (json_int_t)res.system_g, "delta_g", (json_int_t)res.delta_g,
-					    "qty_g", (json_int_t)on_hand, "reason", in.reason));
+					    "qty_g", (json_int_t)res.on_hand_g, "reason", in.reason));
 }
 
 static int handle_adjustment_list(struct req *r)
