@@ -86,6 +86,34 @@ function dropDatabase(db) {
   if (PG) psql(`DROP DATABASE IF EXISTS ${db.slice(db.lastIndexOf('/') + 1)} WITH (FORCE)`);
 }
 
+// Run fixture SQL on a test server's database, with the sqlite3 shell or psql
+// (WAL lets the shell write beside the running server). Fixtures insert rows
+// with explicit ids; on PostgreSQL the identity counters are then moved past
+// them, as 'shanhai copy' does, so the server's own inserts never collide.
+const SYNC_IDS = `DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+    WHERE a.attname = 'id' AND a.attidentity <> '' AND c.relkind = 'r'
+      AND c.relnamespace = current_schema()::regnamespace LOOP
+    EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), COALESCE((SELECT MAX(id) FROM %I), 0) + 1, false)', r.relname, r.relname);
+  END LOOP; END $$;`;
+
+export function execSql(srv, text) {
+  if (srv.db.startsWith('postgres'))
+    execFileSync('psql', [srv.db, '-qX', '-v', 'ON_ERROR_STOP=1'], { input: `${text}\n${SYNC_IDS}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  else
+    execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', srv.db], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+// Rows of a read-only query as objects, on either store.
+export function querySql(srv, query) {
+  if (srv.db.startsWith('postgres')) {
+    const out = execFileSync('psql', [srv.db, '-qAtX', '-c', `SELECT COALESCE(json_agg(t), '[]') FROM (${query}) t`], { encoding: 'utf8' });
+    return JSON.parse(out);
+  }
+  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', srv.db, query], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
 export function runCli(dbPath, args, input) {
   return execFileSync(BIN, ['--db', dbPath, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
