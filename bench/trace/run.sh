@@ -58,3 +58,5 @@ echo "trace bench: $(uname -srm), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), l
 for c in $CONNS; do
   $PRIO "$OUT/traceload" -p "$PORT" -c "$c" -n "$REQUESTS" -N "$NLOTS" -w 2000
 done
+echo "trace bench: baseline, a request that does nothing (GET /api/v1/noop), same server:"
+$PRIO "$OUT/traceload" -p "$PORT" -c 1 -n "$REQUESTS" -N "$NLOTS" -w 2000 -P /api/v1/noop

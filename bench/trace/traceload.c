@@ -4,9 +4,11 @@
  * random lot (codes.h, the same codes mkdb made), read the whole answer,
  * record its latency, repeat. Prints one line of key=value figures:
  * requests, errors (status other than 200), seconds, rps, p50_ms, p99_ms,
- * max_ms, and the mean page size.
+ * max_ms, and the mean page size. -P PATH asks for that fixed path instead
+ * (e.g. /api/v1/noop: what the same machine gives for a request that does
+ * nothing, the baseline the trace numbers are read against).
  *
- *   traceload -p PORT -c CONNS -n REQUESTS -N NLOTS [-w WARMUP]
+ *   traceload -p PORT -c CONNS -n REQUESTS -N NLOTS [-w WARMUP] [-P PATH]
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,6 +32,7 @@ struct worker {
 	int64_t *lat_ns;
 	long done, errors;
 	int64_t bytes;
+	const char *fixed; /* a fixed path instead of random codes, or NULL */
 };
 
 static int64_t now_ns(void)
@@ -107,7 +110,10 @@ static void *work(void *arg)
 	for (long i = 0; fd >= 0 && i < w->warmup + w->n; i++) {
 		x = bench_mix(x);
 		bench_code(x % w->nlots, code);
-		int n = snprintf(req, sizeof(req), "GET /t/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", code);
+		int n = w->fixed ? snprintf(req, sizeof(req), "GET %.160s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+					    w->fixed)
+				 : snprintf(req, sizeof(req), "GET /t/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+					    code);
 		int status = 0;
 		int64_t bytes = 0, t0 = now_ns();
 		if (send_all(fd, req, (size_t)n) || read_response(fd, buf, sizeof(buf), &status, &bytes)) {
@@ -139,13 +145,15 @@ int main(int argc, char **argv)
 	int port = 0, conns = 1, opt;
 	long n = 10000, warmup = 1000;
 	uint64_t nlots = 0;
-	while ((opt = getopt(argc, argv, "p:c:n:N:w:")) != -1) {
+	const char *fixed = NULL;
+	while ((opt = getopt(argc, argv, "p:c:n:N:w:P:")) != -1) {
 		switch (opt) {
 		case 'p': port = (int)strtol(optarg, NULL, 10); break;
 		case 'c': conns = (int)strtol(optarg, NULL, 10); break;
 		case 'n': n = strtol(optarg, NULL, 10); break;
 		case 'N': nlots = strtoull(optarg, NULL, 10); break;
 		case 'w': warmup = strtol(optarg, NULL, 10); break;
+		case 'P': fixed = optarg; break;
 		default: goto usage;
 		}
 	}
@@ -158,7 +166,8 @@ int main(int argc, char **argv)
 	int64_t t0 = now_ns();
 	for (int i = 0; i < conns; i++) {
 		ws[i] = (struct worker){.port = port, .n = n / conns + (i < n % conns), .nlots = nlots,
-					.warmup = warmup / conns, .seed = 0x7ace + (uint64_t)i * 1000003};
+					.warmup = warmup / conns, .seed = 0x7ace + (uint64_t)i * 1000003,
+					.fixed = fixed};
 		ws[i].lat_ns = calloc((size_t)ws[i].n + 1, sizeof(int64_t));
 		pthread_create(&ws[i].thread, NULL, work, &ws[i]);
 	}
@@ -187,6 +196,6 @@ int main(int argc, char **argv)
 	free(ws);
 	return errors ? 3 : 0;
 usage:
-	fprintf(stderr, "usage: traceload -p PORT -c CONNS -n REQUESTS -N NLOTS [-w WARMUP]\n");
+	fprintf(stderr, "usage: traceload -p PORT -c CONNS -n REQUESTS -N NLOTS [-w WARMUP] [-P PATH]\n");
 	return 2;
 }
