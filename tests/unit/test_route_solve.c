@@ -272,6 +272,29 @@ static void test_heterogeneous_optimum(void **state)
 	}
 }
 
+/* Shanhai's own units: loads in grams, costs in fen with a large fixed cost
+ * per truck and a cost per minute, windows and a duration limit. The search
+ * must not be thrown by penalties on the wrong scale. */
+static void test_fen_and_grams_optimum(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 40; seed < 43; seed++) {
+		struct vrp_instance *inst = random_instance(seed, NC, 0);
+		for (int i = 1; i <= NC; i++) {
+			inst->delivery[i] *= 125000; /* 125 kg to 1.1 t */
+			inst->service[i] = 10;
+		}
+		free(inst->types);
+		inst->ntypes = 2;
+		inst->types = calloc(2, sizeof(*inst->types));
+		inst->types[0] = (struct vrp_vehicle_type){"van", 1500000, 30000, 250, 40, 3, 300};
+		inst->types[1] = (struct vrp_vehicle_type){"truck", 4000000, 80000, 400, 60, 1, 0};
+		finish(inst);
+		expect_optimum(inst);
+		vrp_instance_free(inst);
+	}
+}
+
 static void test_duration_and_pickups_optimum(void **state)
 {
 	(void)state;
@@ -409,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_cvrp_optimum),
 		cmocka_unit_test(test_vrptw_optimum),
 		cmocka_unit_test(test_heterogeneous_optimum),
+		cmocka_unit_test(test_fen_and_grams_optimum),
 		cmocka_unit_test(test_duration_and_pickups_optimum),
 		cmocka_unit_test(test_infeasible_is_explained),
 		cmocka_unit_test(test_determinism),
