@@ -58,5 +58,8 @@ struct stmt {
 /* Drivers. */
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz);
 struct store *store_pg_open(const char *url, char *err, size_t errsz);
+/* The name of the power-loss VFS when a test build is asked for it
+ * (SHANHAI_TEST_VFS=powerloss, vfs_powerloss.c), else NULL: the default VFS. */
+const char *store_test_vfs(void);
 
 #endif

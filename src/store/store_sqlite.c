@@ -224,7 +224,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
 {
 	sqlite3 *conn = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &conn, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &conn, flags, store_test_vfs()) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open database '%s': %s", path,
 			 conn ? sqlite3_errmsg(conn) : "out of memory");
 		sqlite3_close(conn);
