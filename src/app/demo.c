@@ -171,10 +171,10 @@ static const struct dpoint points[NPOINTS] = {
 	 "09-18", "11-08", 11},
 	{"JY-DP-LML", "金阳对坪镇芦茅林村收购点", "513430103202", C_JINYANG, P_GREEN_PEPPER, 30,
 	 "26", "09-10", "10-25", 14},
-	{"BT-TJ-FTL", "布拖拖觉镇菲土鲁村收购点", "513429102200", C_BUTUO, P_BUCKWHEAT, 25, "246",
-	 "09-25", "11-12", 12},
+	{"BT-TJ-FTL", "布拖拖觉镇菲土鲁村收购点", "513429102200", C_BUTUO, P_BUCKWHEAT, 25, "135",
+	 "09-25", "11-20", 10},
 	{"ZJ-SCH-SH", "昭觉三岔河镇三河村收购点", "513431106205", C_ZHAOJUE, P_BUCKWHEAT, 30,
-	 "246", "09-25", "11-12", 12},
+	 "246", "09-25", "11-20", 10},
 	{"YX-ZS-TJY", "越西中所镇陶家营村收购点", "513434101201", C_YUEXI, P_RED_PEPPER, 25, "36",
 	 "09-10", "10-25", 14},
 };
@@ -1033,6 +1033,8 @@ static int transfer_day(struct demo *d, int64_t day)
 		if (receive_transfer(d, d->pending_transfer[i], day))
 			return -1;
 	d->npending_transfer = 0;
+	if (day == d->last_day) /* the last day's lots are still at the points */
+		return 0;
 	for (int p = 0; p < NPOINTS; p++)
 		if (point_open(d, p, day) && send_transfer(d, p, day))
 			return -1;
@@ -1095,8 +1097,8 @@ static int pack_grade(struct demo *d, int s, int64_t day)
 /* Tuesdays and Fridays the packing line runs. */
 static int pack_day(struct demo *d, int64_t day)
 {
-	if (weekday(day) != 2 && weekday(day) != 5)
-		return 0;
+	if ((weekday(day) != 2 && weekday(day) != 5) || day == d->last_day)
+		return 0; /* what arrived on the last day waits to be packed */
 	for (int s = 0; s < NSKUS; s++)
 		if (skus[s].truck_cap > 0 && pack_grade(d, s, day))
 			return -1;
