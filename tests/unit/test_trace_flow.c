@@ -4,8 +4,10 @@
  * transfer_send/receive, packing_create, payment_create) rather than by hand
  * written rows: proves the trace queries read what the real write paths
  * write — receipts linked to their source lots, packed lots with their
- * shares, places named without NBS suffixes — and that the purchase and
- * payment figures equal the amounts the services computed.
+ * shares, places named without NBS suffixes, an order allocated, packed,
+ * shipped and delivered (order_submit, parcel_create, parcel_ship,
+ * delivery_confirm) — and that the figures equal the amounts the services
+ * computed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,8 @@
 #include <cmocka.h>
 
 #include "app/figures.h"
+#include "app/fulfil.h"
+#include "app/orders.h"
 #include "app/packing.h"
 #include "app/trace.h"
 #include "app/transfers.h"
@@ -142,11 +146,95 @@ static void test_figures_from_services(void **state)
 	json_decref(rows);
 }
 
+/* Order 2 boxes on 10 Nov (a customer in the origin county: direct parcel from
+ * the origin warehouse), pack, ship for 9.00 yuan, delivered on 12 Nov. */
+static void order_and_deliver(struct cfx *fx, char parcel_code[32])
+{
+	struct app_err err;
+	struct channel_in ch = {.code = "LIVE", .name = "直播", .kind = "livestream"};
+	int64_t channel, parcel;
+	if (channel_create(fx->db, &ch, &channel, &err))
+		cfx_die("channel", &err);
+	struct order_line_in line = {"YY-APL-80-5", 2, 6800};
+	struct order_in in = {.order_no = "L-1", .name = "顾客乙", .phone = "13700001234",
+			      .address = "盐源县某街 1 号", .division_code = "513423",
+			      .ordered_at_ms = cfx_at(2026, 11, 10), .lines = &line, .nlines = 1};
+	struct order_result res;
+	struct order_ctx *ctx = order_ctx_new(fx->db, "2026-11-10");
+	if (order_submit(ctx, channel, &in, 0, 0, &res, &err))
+		cfx_die("order", &err);
+	order_ctx_free(ctx);
+	bool changed;
+	int64_t wh;
+	if (parcel_create(fx->db, res.id, fx->wh, NULL, 0, &parcel, parcel_code, &err) ||
+	    parcel_ship(fx->db, parcel, "SF", "SF100", 900, 0, 0, &err))
+		cfx_die("fulfil", &err);
+	/* parcel_ship stamps the wall clock; the season is in November 2026 */
+	char sql[96];
+	snprintf(sql, sizeof(sql), "UPDATE parcels SET shipped_at = %lld WHERE id = ?",
+		 (long long)cfx_at(2026, 11, 11));
+	int64_t unused;
+	if (store_query_int(fx->db, sql, parcel, &unused) ||
+	    delivery_confirm(fx->db, "SF", "SF100", cfx_at(2026, 11, 12), &changed, &wh, &err))
+		cfx_die("delivery", &err);
+}
+
+static json_int_t figure_int(struct store *db, enum fig_metric m, const char *k1, const char *k2)
+{
+	struct fig_filter nov = {.from = "2026-11-01", .to = "2026-11-30"};
+	struct app_err err;
+	json_t *rows = NULL;
+	assert_int_equal(figures_records(db, m, &nov, &rows, &err), 0);
+	json_t *s = figures_summary(m, rows, &nov);
+	json_t *v = k2 ? json_object_get(json_object_get(s, k1), k2) : json_object_get(s, k1);
+	assert_true(json_is_integer(v));
+	json_int_t out = json_integer_value(v);
+	json_decref(s);
+	json_decref(rows);
+	return out;
+}
+
+static void test_parcel_from_services(void **state)
+{
+	struct cfx *fx = *state;
+	struct flow f;
+	struct app_err err;
+	char parcel[32];
+	json_t *o = NULL;
+	make_season(fx, &f);
+	order_and_deliver(fx, parcel);
+	assert_int_equal(trace_parcel(fx->db, parcel, false, &o, &err), 0);
+	json_t *hh = json_object_get(o, "households");
+	int64_t grams = 0;
+	size_t i;
+	json_t *h;
+	json_array_foreach(hh, i, h) grams += json_integer_value(json_object_get(h, "grams"));
+	assert_int_equal(json_array_size(hh), 3);
+	assert_int_equal(grams, 10000); /* 2 boxes of 5 kg, split among the three households */
+	json_decref(o);
+	assert_int_equal(trace_public(fx->db, parcel, &o, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "parcel");
+	char *text = json_dumps(o, 0);
+	assert_null(strstr(text, "顾客乙"));
+	assert_null(strstr(text, "13700001234"));
+	free(text);
+	json_decref(o);
+
+	assert_int_equal(figure_int(fx->db, FIG_SALES, "sales_fen", NULL), 13600);
+	assert_int_equal(figure_int(fx->db, FIG_SOLD, "sold_g", NULL), 10000);
+	assert_int_equal(figure_int(fx->db, FIG_LOGISTICS, "direct", "cost_fen"), 900);
+	assert_int_equal(figure_int(fx->db, FIG_LOGISTICS, "direct", "delivered_g"), 10000);
+	assert_int_equal(figure_int(fx->db, FIG_LOGISTICS, "direct", "fen_per_kg"), 90);
+	assert_int_equal(figure_int(fx->db, FIG_DELIVERY, "orders", NULL), 1);
+	assert_int_equal(figure_int(fx->db, FIG_DELIVERY, "within_3_days", NULL), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_packed_lot_from_services, cfx_setup, cfx_teardown),
 		cmocka_unit_test_setup_teardown(test_figures_from_services, cfx_setup, cfx_teardown),
+		cmocka_unit_test_setup_teardown(test_parcel_from_services, cfx_setup, cfx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
