@@ -21,6 +21,7 @@ out=${BUILD:-build-route}/bench
 mkdir -p "$out"
 gcc -std=c17 -O2 -g -D_GNU_SOURCE -Isrc -o "$out/bench_route" bench/route/bench_route.c \
   src/route/*.c src/lib/*.c -lm -lpthread
+echo "# commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src/route bench/route || echo ' (src/route or bench/route modified)'), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 mode=${1:-cvrp}
 [ $# -gt 0 ] && shift
 case $mode in
