@@ -151,6 +151,24 @@ test('bulk: all or nothing, every bad order listed with its index', async () => 
   assert.equal(again.json.unchanged, 2);
 });
 
+test('a big bulk (400 lines, written in batches) allocates like single orders', async () => {
+  const before = freeUnits(srv, YY, 'YY-APL-80-2');
+  const orders = Array.from({ length: 200 }, (_, i) => order({ no: `BIG-${i}`, division: '510104', lines: [
+    { sku: 'YY-APL-80-2', units: 1, unit_price_fen: 3990 }, { sku: 'HJ-PEP-500', units: 2, unit_price_fen: 3000 }] }));
+  const r = await live.feed.post('/api/v1/orders/bulk', { orders });
+  assert.equal(r.status, 201, r.text.slice(0, 300));
+  assert.equal(r.json.created, 200);
+  const statuses = r.json.orders.map((o) => o.status);
+  assert.equal(statuses.filter((x) => x === 'partial').length, before, 'one order per 2.5 kg box left');
+  assert.equal(statuses.filter((x) => x === 'backorder').length, 200 - before);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-2'), 0);
+  const [c] = sql(srv, "SELECT COUNT(*) AS lines, SUM(ol.status = 'allocated') AS allocated FROM order_lines ol JOIN orders o ON o.id = ol.order_id WHERE o.channel_order_no LIKE 'BIG-%'");
+  assert.deepEqual([c.lines, c.allocated], [400, before]);
+  const one = await live.feed.get(`/api/v1/orders/${r.json.orders[0].id}`);
+  assert.equal(one.json.lines[0].allocations.length, 1);
+  assert.equal(one.json.lines[0].allocations[0].lot, 'LYY2');
+});
+
 test('machine tokens and channel managers act only for their own channels', async () => {
   const r = await live.feed.post('/api/v1/orders', order({ no: 'D-1', channel: 'SHOP2' }));
   assert.equal(r.status, 403, r.text);
@@ -194,10 +212,10 @@ test('office reads everything with customers masked; office and warehouse cannot
 });
 
 test('cancel releases the reservation and books the money back; refunds are capped', async () => {
-  const free = freeUnits(srv, YY, 'YY-APL-80-2');
-  const o = await live.mgr.post('/api/v1/orders', order({ no: 'F-1', units: 2, sku: 'YY-APL-80-2' }));
+  const free = freeUnits(srv, YY, 'YY-APL-80-5');
+  const o = await live.mgr.post('/api/v1/orders', order({ no: 'F-1', units: 2, division: '510104' }));
   assert.equal(o.status, 201, o.text);
-  assert.equal(freeUnits(srv, YY, 'YY-APL-80-2'), free - 2);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-5'), free - 2);
   const id = o.json.order.id;
   const over = await live.mgr.post(`/api/v1/orders/${id}/refund`, { amount_fen: 2 * 5990 + 1, reason: '多退' });
   assert.equal(over.status, 409, over.text);
@@ -206,7 +224,7 @@ test('cancel releases the reservation and books the money back; refunds are capp
   const c = await live.mgr.post(`/api/v1/orders/${id}/cancel`, { reason: '客户取消' });
   assert.equal(c.status, 200, c.text);
   assert.equal(c.json.status, 'cancelled');
-  assert.equal(freeUnits(srv, YY, 'YY-APL-80-2'), free);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-5'), free);
   const refunded = sql(srv, `SELECT kind, amount_fen FROM refunds WHERE order_id = ${id} ORDER BY id`);
   assert.deepEqual(refunded, [{ kind: 'refund', amount_fen: 1000 }, { kind: 'cancel', amount_fen: 2 * 5990 - 1000 }]);
   assert.equal((await live.mgr.post(`/api/v1/orders/${id}/cancel`, {})).status, 409);
