@@ -101,6 +101,12 @@ static bool parse_filter(struct req *r, struct fig_filter *f, bool *replied)
 	    !lookup_code(r, "product", "SELECT code, id FROM products WHERE code = ?", "产品",
 			 &f->product_id))
 		ok = false;
+	const char *format = req_query(r, "format");
+	if (format && strcmp(format, "json") && strcmp(format, "xlsx")) {
+		req_add_error(r, "format", 0, "格式只能是 json 或 xlsx",
+			      arena_printf(r->arena, "unknown format '%.16s' (json or xlsx)", format));
+		ok = false;
+	}
 	if (req_query(r, "channel")) {
 		if (!lookup_code(r, "channel", "SELECT code, id FROM channels WHERE code = ?", "渠道", &id))
 			ok = false;

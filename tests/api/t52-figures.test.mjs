@@ -106,6 +106,9 @@ test('filters: pairing, county, channel, product, and their validation', async (
   assert.equal(bad.status, 422);
   const fields = bad.json.error.errors.map((e) => e.field).sort();
   assert.deepEqual(fields, ['county', 'from', 'pairing', 'product']);
+  const fmt = await office.get('/api/v1/figures?format=pdf');
+  assert.equal(fmt.status, 422);
+  assert.equal(fmt.json.error.errors[0].field, 'format');
   const rev = await office.get('/api/v1/figures?from=2026-10-31&to=2026-10-01');
   assert.equal(rev.status, 422);
   assert.equal(rev.json.error.errors[0].field, 'to');
