@@ -1049,6 +1049,8 @@ int trace_scope_of(struct store *db, const char *code, struct trace_scope *s,
 		stmt_bind_text(st, i, code);
 	rc = scope_rows(db, st, s, err);
 	stmt_finalize(st);
+	if (rc)
+		trace_scope_release(s);
 	return rc;
 }
 
@@ -1069,6 +1071,8 @@ int trace_household_scope(struct store *db, int64_t household_id, struct trace_s
 		stmt_bind_int(st, i, household_id);
 	rc = scope_rows(db, st, s, err);
 	stmt_finalize(st);
+	if (rc)
+		trace_scope_release(s);
 	return rc;
 }
 

@@ -62,7 +62,8 @@ struct trace_scope {
 	size_t npoints, nwarehouses, nchannels;
 	bool found; /* the code is a lot or a parcel */
 };
-/* Fill *s for a lot or parcel code (s->found false if it is neither). */
+/* Fill *s for a lot or parcel code (s->found false if it is neither). On
+ * failure *s is left empty (nothing to release). */
 int trace_scope_of(struct store *db, const char *code, struct trace_scope *s,
 		   struct app_err *err);
 /* The collection points where household_id delivered produce (into *s). */
