@@ -283,7 +283,7 @@ static int sales_records(struct store *db, const struct fig_filter *f, json_t *r
 		    "JOIN channels c ON c.id = o.channel_id "
 		    "LEFT JOIN order_lines ol ON ol.id = r.order_line_id "
 		    "LEFT JOIN skus k ON k.id = ol.sku_id LEFT JOIN products p ON p.id = k.product_id "
-		    "WHERE r.kind <> 'cancel'");
+		    "WHERE r.kind <> 'cancel' AND o.status <> 'cancelled'");
 	order_filters(&q, f);
 	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, r.id");
 	return run_release(db, &q, FIG_SALES, 8, rows, err);

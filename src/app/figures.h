@@ -7,7 +7,8 @@
  *
  * What each metric counts (docs/openapi/figures.yaml says the same):
  *  - sales: order lines not cancelled (+amount) and refunds/returns (−amount)
- *    of orders placed in the period; cancellations are not counted twice.
+ *    of orders placed in the period; a cancelled order counts nothing (its
+ *    lines are cancelled, and no refund of it is subtracted again).
  *  - sold: grams of those order lines, (units − returned units) × net weight.
  *  - payments: payments to households dated in the period (reversals are
  *    negative rows); households paid = households with a positive net.

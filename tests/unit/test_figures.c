@@ -113,6 +113,22 @@ static void test_sales_and_sold(void **state)
 	s = figure(db, &f, FIG_SALES);
 	assert_int_equal(jint(s, "sales_fen"), 19000);
 	json_decref(s);
+	/* a partial refund of O4 before it was cancelled changes nothing: the
+	 * cancelled order counts neither its lines nor its refunds */
+	assert_int_equal(store_exec(db, "INSERT INTO refunds (code, order_id, order_line_id, kind, "
+					"units, amount_fen, reason, created_at) VALUES "
+					"('RF9', 4, 4, 'refund', 0, 1000, 'x', 0)"),
+			 0);
+	s = figure(db, &f, FIG_SALES);
+	assert_int_equal(jint(s, "sales_fen"), 19000);
+	json_decref(s);
+	f.channels = NULL;
+	f.by_channel = false;
+	s = figure(db, &october, FIG_SALES);
+	assert_int_equal(jint(s, "sales_fen"), 45400);
+	json_decref(s);
+	f.by_channel = true;
+	f.channels = &sj;
 	/* a channel manager with no channels sees nothing */
 	f.nchannels = 0;
 	s = figure(db, &f, FIG_SALES);
