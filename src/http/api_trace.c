@@ -233,7 +233,7 @@ static int handle_public(struct req *r)
 	html_begin(&b, r->arena, "产品追溯 Product trace");
 	buf_adds(&b, public_css);
 	buf_adds(&b, "<div class=\"hd\"><h1>山海 · 产品追溯</h1><div class=\"en\">Shanhai product "
-		     "trace · 东西部协作 East–West cooperation</div></div>");
+		     "trace</div></div>");
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(t, "items"), i, it)
