@@ -1043,6 +1043,23 @@ static int transfer_day(struct demo *d, int64_t day)
 
 /* ---- packing runs at the origin warehouse ---- */
 
+/* What a run of total grams into SKU s weighs out: losses (rot, water,
+ * dust), apples' grade-outs, and whole units. One apple run after 10-20 has
+ * its grade-outs weighed 350 g light, so the run is flagged, as it should. */
+static void weigh_run(struct demo *d, int s, int64_t day, int64_t total, int64_t *units,
+		      int64_t *loss, int64_t *gradeout)
+{
+	bool fruit = skus[s].product == P_APPLE;
+	*loss = total * rnd(d, fruit ? 5 : 2, fruit ? 15 : 8) / 1000;
+	int64_t gradeout_min = fruit ? total * rnd(d, 20, 50) / 1000 : 0;
+	*units = (total - *loss - gradeout_min) / skus[s].net_g;
+	*gradeout = total - *loss - *units * skus[s].net_g;
+	if (!d->mismatch_done && s == S_APL70 && day >= season_day(d, "10-20")) {
+		*gradeout -= 350;
+		d->mismatch_done = true;
+	}
+}
+
 /* Pack every source lot of product p, grade g at the origin into SKU s:
  * weighed loss and grade-outs, the rest whole units. */
 static int pack_grade(struct demo *d, int s, int64_t day)
@@ -1065,16 +1082,10 @@ static int pack_grade(struct demo *d, int s, int64_t day)
 	if (total < 20 * k->net_g)
 		return 0;
 	bool fruit = k->product == P_APPLE;
-	int64_t loss = total * rnd(d, fruit ? 5 : 2, fruit ? 15 : 8) / 1000;
-	int64_t gradeout_min = fruit ? total * rnd(d, 20, 50) / 1000 : 0;
-	int64_t units = (total - loss - gradeout_min) / k->net_g;
-	int64_t gradeout = total - loss - units * k->net_g;
+	int64_t units, loss, gradeout;
 	char packed_on[11];
+	weigh_run(d, s, day, total, &units, &loss, &gradeout);
 	date_format(day, packed_on, sizeof(packed_on));
-	if (!d->mismatch_done && s == S_APL70 && day >= season_day(d, "10-20")) {
-		gradeout -= 350; /* a crate of grade-outs was weighed 350 g light */
-		d->mismatch_done = true;
-	}
 	struct pack_output out = {d->sku_id[s], units};
 	struct pack_loss losses[2] = {
 		{"loss", loss, fruit ? "腐烂、失水 rot and water loss" : "杂质、碎屑 dust and stems"},
