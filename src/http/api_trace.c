@@ -205,18 +205,34 @@ static int reply_page(struct req *r, int status, struct buf *b)
 	return rc;
 }
 
-static int public_not_found(struct req *r)
+/* A page with just a message box (zh title, zh text, en text). */
+static int public_message(struct req *r, int status, const char *title, const char *zh,
+			  const char *en)
 {
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	html_begin(&b, r->arena, "未找到追溯信息 Not found");
+	html_begin(&b, r->arena, title);
 	buf_adds(&b, public_css);
-	buf_adds(&b, "<div class=\"hd\"><h1>山海 · 产品追溯</h1><div class=\"en\">Shanhai product "
-		     "trace</div></div><div class=\"box\"><h2>未找到该追溯码</h2>"
-		     "<p>请核对包装上的追溯码，或直接扫描二维码。</p><p class=\"en\">No product was "
-		     "found for this code. Please check the code on the label or scan its QR "
-		     "code again.</p></div>");
-	return reply_page(r, 404, &b);
+	buf_printf(&b, "<div class=\"hd\"><h1>山海 · 产品追溯</h1><div class=\"en\">Shanhai "
+		       "product trace</div></div><div class=\"box\"><h2>%s</h2><p>%s</p>"
+		       "<p class=\"en\">%s</p></div>",
+		   title, zh, en);
+	return reply_page(r, status, &b);
+}
+
+static int public_not_found(struct req *r)
+{
+	return public_message(r, 404, "未找到该追溯码", "请核对包装上的追溯码，或直接扫描二维码。",
+			      "No product was found for this code. Please check the code on the "
+			      "label or scan its QR code again.");
+}
+
+/* A store failure: a page, not JSON, for someone who scanned a label. */
+static int public_unavailable(struct req *r, const struct app_err *e)
+{
+	return public_message(r, e->status >= 500 ? e->status : 503, "暂时无法查询",
+			      "系统繁忙，请稍后再试。",
+			      "The trace is unavailable just now. Please try again in a moment.");
 }
 
 static int handle_public(struct req *r)
@@ -227,7 +243,7 @@ static int handle_public(struct req *r)
 	if (!code_plausible(code))
 		return public_not_found(r);
 	if (trace_public(r->db, code, &t, &e))
-		return e.status == 404 ? public_not_found(r) : reply_app(r, &e);
+		return e.status == 404 ? public_not_found(r) : public_unavailable(r, &e);
 	struct buf b;
 	buf_init(&b, 1 << 20);
 	html_begin(&b, r->arena, "产品追溯 Product trace");
