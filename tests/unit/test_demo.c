@@ -87,6 +87,7 @@ static void test_counts_are_sensible(void **state)
 	/* the demo users exist, collectors with point scopes */
 	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM users"), 10);
 	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM user_scopes WHERE kind = 'point'"), 7);
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'demo.load'"), 1);
 }
 
 static void test_ledgers_balance(void **state)
