@@ -1,34 +1,35 @@
 // Fixtures of the order API tests (tests/api/t4*-*.test.mjs): load world.sql
-// into the test server's database with the sqlite3 shell (no places or
-// catalogue API exists yet; WAL lets the shell write beside the running
-// server), read the database back for checks the API does not expose
-// (stock never negative, reservations), and build order bodies.
-import { execFileSync } from 'node:child_process';
+// into the test server's database through the store's own shell (sqlite3 or
+// psql: lib.mjs execSql, so the tests run on SQLite and PostgreSQL alike;
+// no places or catalogue API exists yet), read the database back for checks
+// the API does not expose (stock never negative, reservations), and build
+// order bodies. Queries here are written in SQL both stores accept.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execSql, querySql } from '../../api/lib.mjs';
 
 export const DIR = path.dirname(fileURLToPath(import.meta.url));
 export const NB = 2; // sales warehouse NB-S, serves 3302 (Ningbo)
 export const YY = 1; // origin warehouse YY-O
 
 export function loadWorld(srv) {
-  execFileSync('sqlite3', [srv.db], { input: fs.readFileSync(path.join(DIR, 'world.sql')) });
+  execSql(srv, fs.readFileSync(path.join(DIR, 'world.sql'), 'utf8'));
 }
 
 // Rows of a read-only query as objects.
 export function sql(srv, query) {
-  const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', srv.db, query], { encoding: 'utf8' });
-  return out.trim() ? JSON.parse(out) : [];
+  return querySql(srv, query);
 }
 
 // Units of a SKU still promisable at a warehouse (unreserved, unexpired, whole units).
 export function freeUnits(srv, warehouseId, sku) {
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
   const [r] = sql(srv, `SELECT COALESCE(SUM((s.qty_g - s.reserved_g) / k.net_g), 0) AS u FROM stock s
     JOIN lots l ON l.id = s.lot_id JOIN skus k ON k.id = l.sku_id
     WHERE k.code = '${sku}' AND s.loc_kind = 'warehouse' AND s.loc_id = ${warehouseId}
-    AND l.expires_on >= date('now')`);
-  return r.u;
+    AND l.expires_on >= '${today}'`);
+  return Number(r.u);
 }
 
 let seq = 0;

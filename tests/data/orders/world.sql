@@ -1,5 +1,6 @@
 -- The world of the order API tests (tests/api/t4*-*.test.mjs), loaded with
--- the sqlite3 shell into a freshly initialised database while no places or
+-- the store's shell (sqlite3 or psql, tests/api/lib.mjs execSql) into a freshly
+-- initialised database while no places or
 -- catalogue API exists yet: an origin warehouse in Yanyuan (id 1) and a
 -- sales warehouse in Ningbo serving 3302 (id 2), two channels, apple and
 -- pepper SKUs, and packed stock:
@@ -8,7 +9,6 @@
 --   sku 2 YY-APL-80-2 (2.5 kg): 40 units at YY-O only
 --   sku 3 HJ-PEP-500 (pepper 500 g): no stock anywhere (backorder)
 --   sku 4 YY-APL-LAST (5 kg): the last 1 unit at NB-S, 5 at YY-O (concurrency)
-.timeout 10000
 BEGIN;
 INSERT INTO warehouses (id, code, name, kind, division_code) VALUES
   (1, 'YY-O', '盐源产地仓', 'origin', '513423'),
