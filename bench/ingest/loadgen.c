@@ -74,8 +74,8 @@ static size_t build_request(char *out, size_t cap, long seq)
 	if (o.body) {
 		const char *mark = strstr(o.body, "{n}");
 		if (mark)
-			blen = (size_t)snprintf(body, sizeof(body), "%.*s%ld%s", (int)(mark - o.body),
-						o.body, seq, mark + 3);
+			blen = (size_t)snprintf(body, sizeof(body), "%.*s%ld%s",
+			                        (int)(mark - o.body), o.body, seq, mark + 3);
 		else
 			blen = (size_t)snprintf(body, sizeof(body), "%s", o.body);
 	}
@@ -83,9 +83,9 @@ static size_t build_request(char *out, size_t cap, long seq)
 	if (o.token)
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", o.token);
 	int n = snprintf(out, cap,
-			 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: application/json\r\n"
-			 "Content-Length: %zu\r\n\r\n%.*s",
-			 o.method, o.path, auth, blen, (int)blen, body);
+	                 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: application/json\r\n"
+	                 "Content-Length: %zu\r\n\r\n%.*s",
+	                 o.method, o.path, auth, blen, (int)blen, body);
 	return (size_t)n;
 }
 
@@ -118,7 +118,8 @@ static int read_response(int fd, char *buf, size_t cap)
 	char *cl = strcasestr(buf, "\r\nContent-Length:");
 	size_t want = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 17, NULL, 10) : 0);
 	while (have < want) {
-		ssize_t r = recv(fd, buf + have, cap - have - 1 < want - have ? cap - have - 1 : want - have, 0);
+		ssize_t r = recv(fd, buf + have,
+		                 cap - have - 1 < want - have ? cap - have - 1 : want - have, 0);
 		if (r <= 0)
 			return -1;
 		have += (size_t)r;
@@ -194,20 +195,37 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt(argc, argv, "p:c:n:t:m:a:b:e:")) != -1) {
 		switch (c) {
-		case 'p': o.port = (int)strtol(optarg, NULL, 10); break;
-		case 'c': o.conns = (int)strtol(optarg, NULL, 10); break;
-		case 'n': o.requests = strtol(optarg, NULL, 10); break;
-		case 't': o.seconds = atof(optarg); break;
-		case 'm': o.method = optarg; break;
-		case 'a': o.token = optarg; break;
-		case 'b': o.body = slurp(optarg); break;
-		case 'e': o.expect = (int)strtol(optarg, NULL, 10); break;
-		default: return 2;
+		case 'p':
+			o.port = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'c':
+			o.conns = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'n':
+			o.requests = strtol(optarg, NULL, 10);
+			break;
+		case 't':
+			o.seconds = atof(optarg);
+			break;
+		case 'm':
+			o.method = optarg;
+			break;
+		case 'a':
+			o.token = optarg;
+			break;
+		case 'b':
+			o.body = slurp(optarg);
+			break;
+		case 'e':
+			o.expect = (int)strtol(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind >= argc || !o.port || o.conns < 1) {
 		fprintf(stderr, "usage: loadgen -p PORT [-c CONNS] [-n N] [-t S] [-m METHOD] "
-				"[-a TOKEN] [-b BODYFILE] [-e STATUS] PATH\n");
+		                "[-a TOKEN] [-b BODYFILE] [-e STATUS] PATH\n");
 		return 2;
 	}
 	o.path = argv[optind];
@@ -230,10 +248,12 @@ int main(int argc, char **argv)
 		free(w[i].lat);
 	}
 	qsort(all, (size_t)total, sizeof(double), cmp_double);
-	double p50 = total ? all[(total - 1) / 2] : 0, p99 = total ? all[(long)((double)(total - 1) * 0.99)] : 0;
-	printf("requests=%ld errors=%ld seconds=%.3f rps=%.0f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-	       total, (long)errors, secs, (double)total / secs, p50 * 1e3, p99 * 1e3,
-	       total ? all[total - 1] * 1e3 : 0);
+	double p50 = total ? all[(total - 1) / 2] : 0,
+	       p99 = total ? all[(long)((double)(total - 1) * 0.99)] : 0;
+	printf(
+	    "requests=%ld errors=%ld seconds=%.3f rps=%.0f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+	    total, (long)errors, secs, (double)total / secs, p50 * 1e3, p99 * 1e3,
+	    total ? all[total - 1] * 1e3 : 0);
 	free(all);
 	free(w);
 	return errors ? 1 : 0;

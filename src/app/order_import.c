@@ -3,8 +3,8 @@
  * table: read and check every row's cells (numbers, times, text), group the
  * rows by order number (a hash of the numbers, so a million-row file is
  * grouped in one pass) and check that the rows of one order agree on the
- * customer and that no row repeats another exactly, then check each order as order_submit would (known SKUs, formats).
- * Only when nothing is wrong are the orders submitted; a failure there (an
+ * customer and that no row repeats another exactly, then check each order as order_submit would
+ * (known SKUs, formats). Only when nothing is wrong are the orders submitted; a failure there (an
  * existing order with a different body) is listed like the others and the
  * caller rolls everything back.
  *
@@ -23,19 +23,29 @@
 #include "lib/str.h"
 #include "lib/timeutil.h"
 
-enum col { C_ORDER_NO, C_SKU, C_UNITS, C_PRICE, C_NAME, C_PHONE, C_ADDRESS, C_DIVISION,
-	   C_ORDERED_AT, C_N };
+enum col {
+	C_ORDER_NO,
+	C_SKU,
+	C_UNITS,
+	C_PRICE,
+	C_NAME,
+	C_PHONE,
+	C_ADDRESS,
+	C_DIVISION,
+	C_ORDERED_AT,
+	C_N
+};
 
 const struct import_column order_import_columns[] = {
-	[C_ORDER_NO] = {"order_no", "订单号", true},
-	[C_SKU] = {"sku", "商品编码", true},
-	[C_UNITS] = {"units", "数量", true},
-	[C_PRICE] = {"unit_price", "单价", true},
-	[C_NAME] = {"name", "收货人", true},
-	[C_PHONE] = {"phone", "电话", false},
-	[C_ADDRESS] = {"address", "地址", true},
-	[C_DIVISION] = {"division_code", "区划代码", true},
-	[C_ORDERED_AT] = {"ordered_at", "下单时间", false},
+    [C_ORDER_NO] = {"order_no", "订单号", true},
+    [C_SKU] = {"sku", "商品编码", true},
+    [C_UNITS] = {"units", "数量", true},
+    [C_PRICE] = {"unit_price", "单价", true},
+    [C_NAME] = {"name", "收货人", true},
+    [C_PHONE] = {"phone", "电话", false},
+    [C_ADDRESS] = {"address", "地址", true},
+    [C_DIVISION] = {"division_code", "区划代码", true},
+    [C_ORDERED_AT] = {"ordered_at", "下单时间", false},
 };
 const size_t order_import_ncolumns = C_N;
 
@@ -53,7 +63,7 @@ void import_report_release(struct import_report *rep)
 #define MAX_LISTED 1000 /* problems kept; the count goes on */
 
 static void problem(struct import_report *rep, long line, const char *column, const char *zh,
-		    const char *en)
+                    const char *en)
 {
 	if (rep->nproblems >= MAX_LISTED) {
 		rep->nproblems++;
@@ -101,8 +111,8 @@ int import_parse_time(const char *s, int64_t *ms)
 		return -1;
 	int hh = 0, mm = 0, ss = 0;
 	if (n > 10) {
-		if ((s[10] != ' ' && s[10] != 'T') || n < 16 || s[13] != ':' || parse_2(s + 11, &hh) ||
-		    parse_2(s + 14, &mm))
+		if ((s[10] != ' ' && s[10] != 'T') || n < 16 || s[13] != ':' ||
+		    parse_2(s + 11, &hh) || parse_2(s + 14, &mm))
 			return -1;
 		if (n == 19 && (s[16] != ':' || parse_2(s + 17, &ss)))
 			return -1;
@@ -158,7 +168,7 @@ static const char *cell(struct reader *rd, size_t r, int col)
 }
 
 static void bad_cell(struct reader *rd, long line, int col, const char *zh, const char *en_fmt,
-		     const char *value)
+                     const char *value)
 {
 	char en[240];
 	snprintf(en, sizeof(en), en_fmt, value);
@@ -170,20 +180,19 @@ static void read_numbers(struct reader *rd, struct row *w)
 	const char *u = w->cell[C_UNITS], *p = w->cell[C_PRICE], *at = w->cell[C_ORDERED_AT];
 	if (parse_int64(str_from(u), &w->units) || w->units < 1 || w->units > 100000) {
 		bad_cell(rd, w->line, C_UNITS, "数量须为 1 到 100000 的整数",
-			 "units must be a whole number from 1 to 100000, got '%.40s'", u);
+		         "units must be a whole number from 1 to 100000, got '%.40s'", u);
 		w->ok = false;
 	}
 	if (parse_decimal(str_from(p), 2, &w->price_fen) || w->price_fen < 0 ||
 	    w->price_fen > 1000000000LL) {
 		bad_cell(rd, w->line, C_PRICE, "单价须为元，最多两位小数（如 59.90）",
-			 "unit_price must be yuan with at most 2 decimals (59.90), got '%.40s'", p);
+		         "unit_price must be yuan with at most 2 decimals (59.90), got '%.40s'", p);
 		w->ok = false;
 	}
 	w->ordered_at_ms = 0;
 	if (*at && import_parse_time(at, &w->ordered_at_ms)) {
-		bad_cell(rd, w->line, C_ORDERED_AT,
-			 "下单时间格式应为 2024-10-01 14:30 或 ISO-8601",
-			 "ordered_at must be like 2024-10-01 14:30 or ISO-8601, got '%.40s'", at);
+		bad_cell(rd, w->line, C_ORDERED_AT, "下单时间格式应为 2024-10-01 14:30 或 ISO-8601",
+		         "ordered_at must be like 2024-10-01 14:30 or ISO-8601, got '%.40s'", at);
 		w->ok = false;
 	}
 }
@@ -196,7 +205,7 @@ static void read_row(struct reader *rd, size_t r, struct row *w)
 		w->cell[c] = cell(rd, r, c);
 	if (!*w->cell[C_ORDER_NO]) {
 		problem(rd->rep, w->line, rd->header[C_ORDER_NO], "订单号为空",
-			"order_no is empty");
+		        "order_no is empty");
 		w->ok = false;
 	}
 	read_numbers(rd, w);
@@ -227,10 +236,10 @@ static int find_columns(struct reader *rd)
 /* ---- grouping rows into orders ---- */
 
 struct groups {
-	size_t *slot;   /* hash slot -> group + 1, 0 empty */
+	size_t *slot; /* hash slot -> group + 1, 0 empty */
 	size_t cap;
-	size_t *first;  /* group -> its first row */
-	size_t *count;  /* group -> rows */
+	size_t *first; /* group -> its first row */
+	size_t *count; /* group -> rows */
 	size_t n;
 };
 
@@ -292,9 +301,9 @@ static void check_agrees(struct reader *rd, const struct row *first, struct row 
 			continue;
 		char zh[200], en[240];
 		snprintf(zh, sizeof(zh), "同一订单 %.60s 的各行%s不一致（见第 %ld 行）",
-			 w->cell[C_ORDER_NO], order_import_columns[c].zh, first->line);
+		         w->cell[C_ORDER_NO], order_import_columns[c].zh, first->line);
 		snprintf(en, sizeof(en), "%s differs from line %ld of the same order '%.60s'",
-			 order_import_columns[c].en, first->line, w->cell[C_ORDER_NO]);
+		         order_import_columns[c].en, first->line, w->cell[C_ORDER_NO]);
 		problem(rd->rep, w->line, rd->header[c], zh, en);
 		w->ok = false;
 	}
@@ -312,18 +321,18 @@ static void build_order(struct order_build *b, const struct row *const *rows, si
 {
 	const struct row *h = rows[0];
 	b->in = (struct order_in){
-		.order_no = h->cell[C_ORDER_NO],
-		.name = h->cell[C_NAME],
-		.phone = h->cell[C_PHONE],
-		.address = h->cell[C_ADDRESS],
-		.division_code = h->cell[C_DIVISION],
-		.ordered_at_ms = h->ordered_at_ms,
-		.lines = b->lines,
-		.nlines = n,
+	    .order_no = h->cell[C_ORDER_NO],
+	    .name = h->cell[C_NAME],
+	    .phone = h->cell[C_PHONE],
+	    .address = h->cell[C_ADDRESS],
+	    .division_code = h->cell[C_DIVISION],
+	    .ordered_at_ms = h->ordered_at_ms,
+	    .lines = b->lines,
+	    .nlines = n,
 	};
 	for (size_t i = 0; i < n; i++) {
 		b->lines[i] = (struct order_line_in){rows[i]->cell[C_SKU], rows[i]->units,
-						     rows[i]->price_fen};
+		                                     rows[i]->price_fen};
 		b->rows[i] = rows[i];
 	}
 }
@@ -338,10 +347,15 @@ static int column_of_field(const char *field)
 	static const struct {
 		const char *field;
 		int col;
-	} map[] = {{"order_no", C_ORDER_NO}, {"sku", C_SKU},          {"units", C_UNITS},
-		   {"unit_price_fen", C_PRICE}, {"name", C_NAME},      {"phone", C_PHONE},
-		   {"address", C_ADDRESS},    {"division_code", C_DIVISION},
-		   {"ordered_at", C_ORDERED_AT}};
+	} map[] = {{"order_no", C_ORDER_NO},
+	           {"sku", C_SKU},
+	           {"units", C_UNITS},
+	           {"unit_price_fen", C_PRICE},
+	           {"name", C_NAME},
+	           {"phone", C_PHONE},
+	           {"address", C_ADDRESS},
+	           {"division_code", C_DIVISION},
+	           {"ordered_at", C_ORDERED_AT}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].field, field) == 0)
 			return map[i].col;
@@ -371,7 +385,7 @@ static void order_problem(void *ud, int line, const char *field, const char *zh,
 
 /* Rows by group: order[k] lists group k's rows, in file order. */
 static const struct row **rows_by_group(const struct groups *g, const struct row *rows,
-					const size_t *row_group, size_t nrows, size_t **start)
+                                        const size_t *row_group, size_t nrows, size_t **start)
 {
 	const struct row **order = xcalloc(nrows + 1, sizeof(*order));
 	size_t *pos = xcalloc(g->n + 1, sizeof(size_t));
@@ -390,15 +404,16 @@ static const struct row **rows_by_group(const struct groups *g, const struct row
 	return order;
 }
 
-static int insert_import(struct store *db, const char *filename, int64_t channel_id,
-			 size_t rows, int64_t user_id, int64_t *id, struct app_err *err)
+static int insert_import(struct store *db, const char *filename, int64_t channel_id, size_t rows,
+                         int64_t user_id, int64_t *id, struct app_err *err)
 {
 	struct stmt *st;
-	int rc = store_prepare(db,
-			       "INSERT INTO imports (filename, channel_id, rows_total, orders_created,"
-			       " orders_unchanged, created_by, created_at)"
-			       " VALUES (?, ?, ?, 0, 0, NULLIF(?, 0), ?) RETURNING id",
-			       &st);
+	int rc =
+	    store_prepare(db,
+	                  "INSERT INTO imports (filename, channel_id, rows_total, orders_created,"
+	                  " orders_unchanged, created_by, created_at)"
+	                  " VALUES (?, ?, ?, 0, 0, NULLIF(?, 0), ?) RETURNING id",
+	                  &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
 	stmt_bind_text(st, 1, filename && *filename ? filename : "upload");
@@ -418,9 +433,8 @@ static int insert_import(struct store *db, const char *filename, int64_t channel
 static int finish_import(struct store *db, const struct import_report *rep, struct app_err *err)
 {
 	struct stmt *st;
-	int rc = store_prepare(db,
-			       "UPDATE imports SET orders_created = ?, orders_unchanged = ? WHERE id = ?",
-			       &st);
+	int rc = store_prepare(
+	    db, "UPDATE imports SET orders_created = ?, orders_unchanged = ? WHERE id = ?", &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
 	stmt_bind_int(st, 1, (int64_t)rep->created);
@@ -452,15 +466,18 @@ static void check_repeats(struct reader *rd, const struct row *const *rows, size
 	for (size_t j = 1; j < n; j++)
 		for (size_t i = 0; i < j; i++) {
 			const struct row *a = rows[i], *b = rows[j];
-			if (strcmp(a->cell[C_SKU], b->cell[C_SKU]) || strcmp(a->cell[C_UNITS], b->cell[C_UNITS]) ||
+			if (strcmp(a->cell[C_SKU], b->cell[C_SKU]) ||
+			    strcmp(a->cell[C_UNITS], b->cell[C_UNITS]) ||
 			    strcmp(a->cell[C_PRICE], b->cell[C_PRICE]))
 				continue;
 			char zh[200], en[240];
-			snprintf(zh, sizeof(zh), "与同一订单 %.60s 的第 %ld 行重复（商品、数量、单价都相同）",
-				 b->cell[C_ORDER_NO], a->line);
+			snprintf(zh, sizeof(zh),
+			         "与同一订单 %.60s 的第 %ld 行重复（商品、数量、单价都相同）",
+			         b->cell[C_ORDER_NO], a->line);
 			snprintf(en, sizeof(en),
-				 "repeats line %ld of order '%.60s' (same sku, units and price): a duplicated row?",
-				 a->line, b->cell[C_ORDER_NO]);
+			         "repeats line %ld of order '%.60s' (same sku, units and price): a "
+			         "duplicated row?",
+			         a->line, b->cell[C_ORDER_NO]);
 			problem(rd->rep, b->line, rd->header[C_ORDER_NO], zh, en);
 			break;
 		}
@@ -473,7 +490,7 @@ static int check_orders(struct importer *im, struct app_err *err)
 		const struct row *const *rows = im->by_group + im->start[k];
 		if (n > ORDER_MAX_LINES) {
 			problem(im->rd.rep, rows[ORDER_MAX_LINES]->line, im->rd.header[C_ORDER_NO],
-				"一个订单最多 200 行", "an order has at most 200 lines");
+			        "一个订单最多 200 行", "an order has at most 200 lines");
 			continue;
 		}
 		check_repeats(&im->rd, rows, n);
@@ -486,7 +503,7 @@ static int check_orders(struct importer *im, struct app_err *err)
 }
 
 static int submit_orders(struct importer *im, int64_t channel_id, int64_t user_id,
-			 import_progress_fn progress, void *ud, struct app_err *err)
+                         import_progress_fn progress, void *ud, struct app_err *err)
 {
 	struct import_report *rep = im->rd.rep;
 	for (size_t k = 0; k < im->g.n; k++) {
@@ -495,14 +512,15 @@ static int submit_orders(struct importer *im, int64_t channel_id, int64_t user_i
 		struct app_err e;
 		build_order(&im->b, im->by_group + im->start[k], n);
 		if (order_submit(im->ctx, channel_id, &im->b.in, rep->import_id, user_id, &res,
-				 &e)) {
+		                 &e)) {
 			if (e.status >= 500) {
 				*err = e;
 				return -1;
 			}
 			int col = column_of_field(e.field);
 			problem(rep, im->b.rows[e.row > 0 ? e.row - 1 : 0]->line,
-				col >= 0 ? im->rd.header[col] : e.field, e.message_zh, e.message_en);
+			        col >= 0 ? im->rd.header[col] : e.field, e.message_zh,
+			        e.message_en);
 			continue;
 		}
 		if (res.outcome == ORDER_CREATED) {
@@ -573,15 +591,15 @@ static int refused(struct import_report *rep, struct app_err *err)
 {
 	sort_problems(rep);
 	app_fail(err, 422, "invalid", rep->problems[0].column, "文件有错误，整个文件未导入",
-		 "the file has %zu problem(s); nothing was imported", rep->nproblems);
+	         "the file has %zu problem(s); nothing was imported", rep->nproblems);
 	err->row = rep->problems[0].line;
 	return -1;
 }
 
 int order_import_table(struct store *db, int64_t channel_id, const struct table *t,
-		       const char *filename, int64_t user_id, const char *today,
-		       import_progress_fn progress, void *ud, struct import_report *rep,
-		       struct app_err *err)
+                       const char *filename, int64_t user_id, const char *today,
+                       import_progress_fn progress, void *ud, struct import_report *rep,
+                       struct app_err *err)
 {
 	struct importer im;
 	int ret = -1;
@@ -630,9 +648,9 @@ out_release:
 
 enum dcol { D_CARRIER, D_TRACKING, D_AT, D_N };
 static const struct import_column delivery_columns[D_N] = {
-	{"carrier", "承运商", true},
-	{"tracking_no", "运单号", true},
-	{"delivered_at", "签收时间", true},
+    {"carrier", "承运商", true},
+    {"tracking_no", "运单号", true},
+    {"delivered_at", "签收时间", true},
 };
 
 static bool id_listed(const int64_t *ids, int n, int64_t id)
@@ -644,8 +662,8 @@ static bool id_listed(const int64_t *ids, int n, int64_t id)
 }
 
 static void delivery_row(struct store *db, const struct table *t, size_t r, const int *idx,
-			 const int64_t *warehouses, int nwh, size_t *confirmed,
-			 struct import_report *rep, struct app_err *err)
+                         const int64_t *warehouses, int nwh, size_t *confirmed,
+                         struct import_report *rep, struct app_err *err)
 {
 	long line = t->rows[r].line;
 	const char *v[D_N];
@@ -657,12 +675,12 @@ static void delivery_row(struct store *db, const struct table *t, size_t r, cons
 	struct app_err e;
 	if (!*v[D_CARRIER] || !*v[D_TRACKING]) {
 		problem(rep, line, !*v[D_CARRIER] ? "carrier" : "tracking_no", "承运商和运单号必填",
-			"carrier and tracking_no are required");
+		        "carrier and tracking_no are required");
 		return;
 	}
 	if (import_parse_time(v[D_AT], &ms)) {
 		problem(rep, line, "delivered_at", "签收时间格式不对",
-			"delivered_at must be ISO-8601 or 'YYYY-MM-DD HH:MM'");
+		        "delivered_at must be ISO-8601 or 'YYYY-MM-DD HH:MM'");
 		return;
 	}
 	if (delivery_confirm(db, v[D_CARRIER], v[D_TRACKING], ms, &changed, &wh, &e)) {
@@ -673,15 +691,15 @@ static void delivery_row(struct store *db, const struct table *t, size_t r, cons
 	}
 	if (warehouses && !id_listed(warehouses, nwh, wh)) {
 		problem(rep, line, "tracking_no", "该包裹不属于您的仓库",
-			"the parcel belongs to another warehouse");
+		        "the parcel belongs to another warehouse");
 		return;
 	}
 	*confirmed += changed;
 }
 
 int delivery_import_table(struct store *db, const struct table *t, const int64_t *warehouses,
-			  int nwarehouses, size_t *confirmed, struct import_report *rep,
-			  struct app_err *err)
+                          int nwarehouses, size_t *confirmed, struct import_report *rep,
+                          struct app_err *err)
 {
 	int idx[D_N];
 	*confirmed = 0;

@@ -22,8 +22,8 @@
 
 /* One thing wrong with the file: where (file line, column header) and what. */
 struct import_problem {
-	long line;          /* 1-based line or xlsx row; 0 for the file itself */
-	char column[48];    /* the column's header as written in the file, or "" */
+	long line;       /* 1-based line or xlsx row; 0 for the file itself */
+	char column[48]; /* the column's header as written in the file, or "" */
 	char message_zh[200];
 	char message_en[240];
 };
@@ -31,8 +31,8 @@ struct import_problem {
 struct import_report {
 	struct import_problem *problems;
 	size_t nproblems, capproblems;
-	size_t rows;       /* data rows read (blank rows skipped) */
-	size_t orders;     /* distinct orders in the file */
+	size_t rows;   /* data rows read (blank rows skipped) */
+	size_t orders; /* distinct orders in the file */
 	size_t created, unchanged;
 	size_t lines;      /* order lines created */
 	int64_t import_id; /* the imports row, when the import went through */
@@ -54,17 +54,17 @@ extern const size_t order_import_ncolumns;
  * problem, err is a 422 summary) or on a storage error (err, 503/500). The
  * caller must roll back its transaction on -1. today is Asia/Shanghai. */
 int order_import_table(struct store *db, int64_t channel_id, const struct table *t,
-		       const char *filename, int64_t user_id, const char *today,
-		       import_progress_fn progress, void *ud, struct import_report *rep,
-		       struct app_err *err);
+                       const char *filename, int64_t user_id, const char *today,
+                       import_progress_fn progress, void *ud, struct import_report *rep,
+                       struct app_err *err);
 
 /* Apply the delivery confirmations of t (carrier, tracking_no, delivered_at);
  * every bad row is listed; -1 when refused or on a storage error.
  * *confirmed counts the parcels newly marked delivered. If warehouses is not
  * NULL, parcels of other warehouses are refused (nwarehouses ids). */
 int delivery_import_table(struct store *db, const struct table *t, const int64_t *warehouses,
-			  int nwarehouses, size_t *confirmed, struct import_report *rep,
-			  struct app_err *err);
+                          int nwarehouses, size_t *confirmed, struct import_report *rep,
+                          struct app_err *err);
 
 /* Parse a time as a channel writes it: ISO-8601 with Z or an offset,
  * "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD" (Asia/Shanghai wall time), or the

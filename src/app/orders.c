@@ -33,8 +33,8 @@
 #include "lib/str.h"
 #include "lib/timeutil.h"
 
-#define MAX_PICKS 32
-#define MAX_UNITS 100000
+#define MAX_PICKS     32
+#define MAX_UNITS     100000
 #define MAX_PRICE_FEN 1000000000LL /* 10 million yuan a unit: a typo, not a price */
 
 enum q {
@@ -51,32 +51,32 @@ enum q {
 };
 
 static const char *const sql_of[Q_COUNT] = {
-	[Q_SKU] = "SELECT id, net_g FROM skus WHERE code = ?",
-	[Q_EXISTING] = "SELECT id, body_hash, status FROM orders"
-		       " WHERE channel_id = ? AND channel_order_no = ?",
-	[Q_CUSTOMER] = "INSERT INTO customers (name, phone, address, division_code, created_at)"
-		       " VALUES (?, ?, ?, ?, ?) RETURNING id",
-	[Q_ORDER] = "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id,"
-		    " ordered_at, ordered_on, status, total_fen, import_id, created_by, created_at)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	[Q_LINE] = "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen,"
-		   " amount_fen, warehouse_id, route, alloc_reason, status)"
-		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	/* the line by (order, line_no): cheaper than INSERT ... RETURNING on the line */
-	[Q_ALLOC] = "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
-		    " VALUES ((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?),"
-		    " ?, ?, ?, 'reserved')",
-	/* promisable lots of a SKU at every warehouse (expiry is checked in memory) */
-	[Q_LOTS] = "SELECT s.loc_id, l.id, l.expires_on, s.qty_g - s.reserved_g FROM stock s"
-		   " JOIN lots l ON l.id = s.lot_id WHERE l.sku_id = ? AND l.kind = 'packed'"
-		   " AND l.status = 'active' AND s.loc_kind = 'warehouse' AND s.qty_g > s.reserved_g"
-		   " ORDER BY s.loc_id, l.expires_on, l.id",
-	[Q_TRANSIT] = "SELECT h.to_warehouse_id, SUM(s.qty_g / k.net_g) FROM stock s"
-		      " JOIN lots l ON l.id = s.lot_id JOIN skus k ON k.id = l.sku_id"
-		      " JOIN linehauls h ON h.id = s.loc_id"
-		      " WHERE l.sku_id = ? AND s.loc_kind = 'transit' GROUP BY h.to_warehouse_id",
-	[Q_RESERVE] = "UPDATE stock SET reserved_g = reserved_g + ? WHERE lot_id = ?"
-		      " AND loc_kind = 'warehouse' AND loc_id = ? AND qty_g - reserved_g >= ?",
+    [Q_SKU] = "SELECT id, net_g FROM skus WHERE code = ?",
+    [Q_EXISTING] = "SELECT id, body_hash, status FROM orders"
+                   " WHERE channel_id = ? AND channel_order_no = ?",
+    [Q_CUSTOMER] = "INSERT INTO customers (name, phone, address, division_code, created_at)"
+                   " VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [Q_ORDER] = "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id,"
+                " ordered_at, ordered_on, status, total_fen, import_id, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [Q_LINE] = "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen,"
+               " amount_fen, warehouse_id, route, alloc_reason, status)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    /* the line by (order, line_no): cheaper than INSERT ... RETURNING on the line */
+    [Q_ALLOC] = "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
+                " VALUES ((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?),"
+                " ?, ?, ?, 'reserved')",
+    /* promisable lots of a SKU at every warehouse (expiry is checked in memory) */
+    [Q_LOTS] = "SELECT s.loc_id, l.id, l.expires_on, s.qty_g - s.reserved_g FROM stock s"
+               " JOIN lots l ON l.id = s.lot_id WHERE l.sku_id = ? AND l.kind = 'packed'"
+               " AND l.status = 'active' AND s.loc_kind = 'warehouse' AND s.qty_g > s.reserved_g"
+               " ORDER BY s.loc_id, l.expires_on, l.id",
+    [Q_TRANSIT] = "SELECT h.to_warehouse_id, SUM(s.qty_g / k.net_g) FROM stock s"
+                  " JOIN lots l ON l.id = s.lot_id JOIN skus k ON k.id = l.sku_id"
+                  " JOIN linehauls h ON h.id = s.loc_id"
+                  " WHERE l.sku_id = ? AND s.loc_kind = 'transit' GROUP BY h.to_warehouse_id",
+    [Q_RESERVE] = "UPDATE stock SET reserved_g = reserved_g + ? WHERE lot_id = ?"
+                  " AND loc_kind = 'warehouse' AND loc_id = ? AND qty_g - reserved_g >= ?",
 };
 
 struct wh {
@@ -103,8 +103,8 @@ struct sku_entry {
 /* Rows waiting to be written in batch mode (order_ctx_batch). */
 struct pending_line {
 	int64_t order_id, line_no, sku_id, units, price_fen, warehouse_id; /* 0: backorder */
-	const char *route; /* static text or NULL */
-	char *reason;      /* owned */
+	const char *route;                                                 /* static text or NULL */
+	char *reason;                                                      /* owned */
 };
 
 struct pending_alloc {
@@ -243,10 +243,10 @@ static int load_warehouses(struct order_ctx *c, struct app_err *err)
 	if (c->whs_loaded)
 		return 0;
 	int rc = store_prepare(c->db,
-			       "SELECT w.id, w.code, w.kind, a.division_prefix FROM warehouses w"
-			       " LEFT JOIN warehouse_service_areas a ON a.warehouse_id = w.id"
-			       " WHERE w.active = 1 ORDER BY w.id, a.division_prefix",
-			       &st);
+	                       "SELECT w.id, w.code, w.kind, a.division_prefix FROM warehouses w"
+	                       " LEFT JOIN warehouse_service_areas a ON a.warehouse_id = w.id"
+	                       " WHERE w.active = 1 ORDER BY w.id, a.division_prefix",
+	                       &st);
 	if (rc)
 		return app_store_fail(err, c->db, rc);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
@@ -265,7 +265,7 @@ static int load_warehouses(struct order_ctx *c, struct app_err *err)
 
 /* The SKU with this code (id 0 if unknown), cached. NULL on a store error. */
 static const struct sku_entry *sku_lookup(struct order_ctx *c, const char *code,
-					  struct app_err *err)
+                                          struct app_err *err)
 {
 	for (size_t i = 0; i < c->nskus; i++)
 		if (strcmp(c->skus[i].code, code) == 0)
@@ -372,8 +372,8 @@ static int check_customer(const struct order_in *in, order_problem_fn fn, void *
 		bad++;
 	}
 	int64_t now = time_now_ms();
-	if (in->ordered_at_ms && (in->ordered_at_ms < 946684800000LL ||
-				  in->ordered_at_ms > now + 86400000LL)) {
+	if (in->ordered_at_ms &&
+	    (in->ordered_at_ms < 946684800000LL || in->ordered_at_ms > now + 86400000LL)) {
 		fn(ud, -1, "ordered_at", "下单时间不合理（早于 2000 年或晚于明天）",
 		   "ordered_at is before 2000 or after tomorrow");
 		bad++;
@@ -382,7 +382,7 @@ static int check_customer(const struct order_in *in, order_problem_fn fn, void *
 }
 
 static int check_line(struct order_ctx *c, const struct order_line_in *l, int i,
-		      order_problem_fn fn, void *ud, int64_t *total, struct app_err *err)
+                      order_problem_fn fn, void *ud, int64_t *total, struct app_err *err)
 {
 	int bad = 0;
 	char en[200];
@@ -415,7 +415,7 @@ static int check_line(struct order_ctx *c, const struct order_line_in *l, int i,
 }
 
 int order_check(struct order_ctx *c, const struct order_in *in, order_problem_fn fn, void *ud,
-		struct app_err *err)
+                struct app_err *err)
 {
 	int bad = check_customer(in, fn, ud);
 	if (in->nlines < 1 || in->nlines > ORDER_MAX_LINES) {
@@ -527,8 +527,7 @@ static int sku_stock(struct order_ctx *c, struct sku_entry *e, struct app_err *e
 
 /* Whole units promisable now: unexpired lots, each counted in whole units
  * (a unit is never made of two lots' remainders). */
-static int64_t promisable_units(const struct order_ctx *c, const struct wh_stock *ws,
-				int64_t net_g)
+static int64_t promisable_units(const struct order_ctx *c, const struct wh_stock *ws, int64_t net_g)
 {
 	int64_t units = 0;
 	for (size_t i = 0; i < ws->n; i++)
@@ -546,22 +545,22 @@ static bool serves(const struct wh *w, const char *division)
 }
 
 static void build_candidates(const struct order_ctx *c, const struct sku_entry *e,
-			     const char *division, struct alloc_candidate *cands)
+                             const char *division, struct alloc_candidate *cands)
 {
 	for (size_t i = 0; i < c->nwhs; i++) {
 		const struct wh *w = &c->whs[i];
 		cands[i] = (struct alloc_candidate){w->id,
-						    w->code,
-						    w->kind,
-						    promisable_units(c, &e->stock[i], e->net_g),
-						    e->stock[i].transit_units,
-						    w->kind == WH_SALES && serves(w, division)};
+		                                    w->code,
+		                                    w->kind,
+		                                    promisable_units(c, &e->stock[i], e->net_g),
+		                                    e->stock[i].transit_units,
+		                                    w->kind == WH_SALES && serves(w, division)};
 	}
 }
 
 /* Write one reservation; the guard refuses to reserve what is not there. */
 static int reserve_pick(struct order_ctx *c, int64_t warehouse_id, const struct fefo_take *t,
-			struct app_err *err)
+                        struct app_err *err)
 {
 	if (c->batch) {
 		for (size_t i = 0; i < c->npreserves; i++)
@@ -572,10 +571,11 @@ static int reserve_pick(struct order_ctx *c, int64_t warehouse_id, const struct 
 			}
 		if (c->npreserves == c->cappreserves) {
 			c->cappreserves = c->cappreserves ? c->cappreserves * 2 : 16;
-			c->preserves = xrealloc(c->preserves, c->cappreserves * sizeof(*c->preserves));
+			c->preserves =
+			    xrealloc(c->preserves, c->cappreserves * sizeof(*c->preserves));
 		}
-		c->preserves[c->npreserves++] = (struct pending_reserve){t->lot_id, warehouse_id,
-									 t->qty_g};
+		c->preserves[c->npreserves++] =
+		    (struct pending_reserve){t->lot_id, warehouse_id, t->qty_g};
 		return 0;
 	}
 	struct stmt *st = stq(c, Q_RESERVE, err);
@@ -589,16 +589,16 @@ static int reserve_pick(struct order_ctx *c, int64_t warehouse_id, const struct 
 		return -1;
 	if (store_changes(c->db) != 1)
 		return app_fail(err, 409, "insufficient_stock", NULL, "库存已变化，请重试",
-				"stock of lot %lld changed while the order was taken; retry",
-				(long long)t->lot_id);
+		                "stock of lot %lld changed while the order was taken; retry",
+		                (long long)t->lot_id);
 	return 0;
 }
 
 /* Take units first-expiry-first-out from the warehouse's lots in memory and
  * reserve them: 0, 1 if the warehouse cannot serve the line after all, or
  * -1 with err. */
-static int take_fefo(struct order_ctx *c, struct wh_stock *ws, int64_t warehouse_id,
-		     int64_t net_g, int64_t units, struct line_alloc *out, struct app_err *err)
+static int take_fefo(struct order_ctx *c, struct wh_stock *ws, int64_t warehouse_id, int64_t net_g,
+                     int64_t units, struct line_alloc *out, struct app_err *err)
 {
 	struct fefo_take takes[MAX_PICKS];
 	size_t nt;
@@ -621,7 +621,7 @@ static int take_fefo(struct order_ctx *c, struct wh_stock *ws, int64_t warehouse
  * units after all (FEFO and the policy's count disagree) is dropped and the
  * policy asked again, so the line never ends up half-reserved. */
 static int allocate_line(struct order_ctx *c, const struct order_line_in *l, const char *division,
-			 struct line_alloc *out, struct app_err *err)
+                         struct line_alloc *out, struct app_err *err)
 {
 	struct sku_entry *e = (struct sku_entry *)sku_lookup(c, l->sku, err);
 	if (!e || sku_stock(c, e, err))
@@ -634,7 +634,7 @@ static int allocate_line(struct order_ctx *c, const struct order_line_in *l, con
 	for (size_t tries = 0; tries <= c->nwhs; tries++) {
 		if (p->choose(p->ctx, &line, cands, c->nwhs, &out->choice)) {
 			app_fail(err, 500, "internal", NULL, "分配策略出错",
-				 "allocation policy '%s' failed", p->name);
+			         "allocation policy '%s' failed", p->name);
 			goto out_free;
 		}
 		int k = out->choice.index;
@@ -644,7 +644,8 @@ static int allocate_line(struct order_ctx *c, const struct order_line_in *l, con
 			goto out_free;
 		}
 		out->warehouse_id = cands[k].warehouse_id;
-		int rc = take_fefo(c, &e->stock[k], out->warehouse_id, e->net_g, l->units, out, err);
+		int rc =
+		    take_fefo(c, &e->stock[k], out->warehouse_id, e->net_g, l->units, out, err);
 		if (rc <= 0) {
 			ret = rc;
 			goto out_free;
@@ -667,8 +668,8 @@ static const char *status_from_allocs(const struct line_alloc *a, size_t n)
 
 /* ---- writing ---- */
 
-static int insert_customer(struct order_ctx *c, const struct order_in *in, int64_t now,
-			   int64_t *id, struct app_err *err)
+static int insert_customer(struct order_ctx *c, const struct order_in *in, int64_t now, int64_t *id,
+                           struct app_err *err)
 {
 	struct stmt *st = stq(c, Q_CUSTOMER, err);
 	if (!st)
@@ -682,9 +683,9 @@ static int insert_customer(struct order_ctx *c, const struct order_in *in, int64
 }
 
 static int insert_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
-			const char *hash, int64_t customer_id, const char *status,
-			int64_t import_id, int64_t user_id, int64_t now, int64_t *id,
-			struct app_err *err)
+                        const char *hash, int64_t customer_id, const char *status,
+                        int64_t import_id, int64_t user_id, int64_t now, int64_t *id,
+                        struct app_err *err)
 {
 	int64_t at = in->ordered_at_ms ? in->ordered_at_ms : now, total = 0;
 	char day[11];
@@ -718,27 +719,32 @@ static int flush_lines(struct order_ctx *c, struct app_err *err);
 
 /* Batch mode: keep the line and its allocations for a multi-row INSERT. */
 static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
-		      const struct order_line_in *l, const struct line_alloc *a, const char *reason,
-		      struct app_err *err)
+                      const struct order_line_in *l, const struct line_alloc *a, const char *reason,
+                      struct app_err *err)
 {
 	bool ok = a->choice.index >= 0;
-	c->plines[c->nplines++] = (struct pending_line){
-		order_id, line_no, a->sku_id, l->units, l->unit_price_fen, ok ? a->warehouse_id : 0,
-		alloc_route_name(a->choice.route), xstrdup(reason)};
+	c->plines[c->nplines++] = (struct pending_line){order_id,
+	                                                line_no,
+	                                                a->sku_id,
+	                                                l->units,
+	                                                l->unit_price_fen,
+	                                                ok ? a->warehouse_id : 0,
+	                                                alloc_route_name(a->choice.route),
+	                                                xstrdup(reason)};
 	for (int i = 0; i < a->npicks; i++) {
 		if (c->npallocs == c->cappallocs) {
 			c->cappallocs = c->cappallocs ? c->cappallocs * 2 : 64;
 			c->pallocs = xrealloc(c->pallocs, c->cappallocs * sizeof(*c->pallocs));
 		}
 		c->pallocs[c->npallocs++] = (struct pending_alloc){
-			order_id, line_no, a->picks[i].lot_id, a->warehouse_id, a->picks[i].qty_g};
+		    order_id, line_no, a->picks[i].lot_id, a->warehouse_id, a->picks[i].qty_g};
 	}
 	return c->nplines == BATCH_ROWS ? flush_lines(c, err) : 0;
 }
 
 static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
-		       const struct order_line_in *l, const struct line_alloc *a,
-		       struct app_err *err)
+                       const struct order_line_in *l, const struct line_alloc *a,
+                       struct app_err *err)
 {
 	char reason[480];
 	snprintf(reason, sizeof(reason), "%s / %s", a->choice.reason_zh, a->choice.reason_en);
@@ -800,7 +806,7 @@ static char *multi_row_sql(const char *head, const char *row, size_t n)
 /* The statement for n rows: the cached one for BATCH_ROWS, else a new one
  * (*fresh set: the caller finalizes it). */
 static struct stmt *batch_stmt(struct order_ctx *c, struct stmt **cache, const char *head,
-			       const char *row, size_t n, bool *fresh, struct app_err *err)
+                               const char *row, size_t n, bool *fresh, struct app_err *err)
 {
 	*fresh = n != BATCH_ROWS || !*cache;
 	if (!*fresh) {
@@ -831,14 +837,15 @@ static int run_batch(struct order_ctx *c, struct stmt *st, bool fresh, struct ap
 }
 
 static int write_lines(struct order_ctx *c, const struct pending_line *l, size_t n,
-		       struct app_err *err)
+                       struct app_err *err)
 {
 	bool fresh;
-	struct stmt *st = batch_stmt(c, &c->batch_lines,
-				     "INSERT INTO order_lines (order_id, line_no, sku_id, units,"
-				     " unit_price_fen, amount_fen, warehouse_id, route, alloc_reason,"
-				     " status) VALUES ",
-				     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, &fresh, err);
+	struct stmt *st =
+	    batch_stmt(c, &c->batch_lines,
+	               "INSERT INTO order_lines (order_id, line_no, sku_id, units,"
+	               " unit_price_fen, amount_fen, warehouse_id, route, alloc_reason,"
+	               " status) VALUES ",
+	               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, &fresh, err);
 	if (!st)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -861,15 +868,15 @@ static int write_lines(struct order_ctx *c, const struct pending_line *l, size_t
 }
 
 static int write_allocs(struct order_ctx *c, const struct pending_alloc *a, size_t n,
-			struct app_err *err)
+                        struct app_err *err)
 {
 	bool fresh;
 	struct stmt *st = batch_stmt(
-		c, &c->batch_allocs,
-		"INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state) VALUES ",
-		"((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?), ?, ?, ?,"
-		" 'reserved')",
-		n, &fresh, err);
+	    c, &c->batch_allocs,
+	    "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state) VALUES ",
+	    "((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?), ?, ?, ?,"
+	    " 'reserved')",
+	    n, &fresh, err);
 	if (!st)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -937,7 +944,7 @@ static void first_problem(void *ud, int line, const char *field, const char *zh,
 
 /* 0: no such order; 1: identical (res filled); -1: error (409 if different). */
 static int find_existing(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
-			 const char *hash, struct order_result *res, struct app_err *err)
+                         const char *hash, struct order_result *res, struct app_err *err)
 {
 	struct stmt *st = stq(c, Q_EXISTING, err);
 	if (!st)
@@ -951,8 +958,8 @@ static int find_existing(struct order_ctx *c, int64_t channel_id, const struct o
 		return app_store_fail(err, c->db, rc);
 	if (strcmp(stmt_text(st, 1), hash) != 0)
 		return app_fail(err, 409, "conflict", "order_no",
-				"该渠道已有同一订单号但内容不同的订单",
-				"order '%.64s' already exists with a different body", in->order_no);
+		                "该渠道已有同一订单号但内容不同的订单",
+		                "order '%.64s' already exists with a different body", in->order_no);
 	res->id = stmt_int(st, 0);
 	res->outcome = ORDER_UNCHANGED;
 	snprintf(res->status, sizeof(res->status), "%s", stmt_text(st, 2));
@@ -960,8 +967,7 @@ static int find_existing(struct order_ctx *c, int64_t channel_id, const struct o
 }
 
 int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
-		 int64_t import_id, int64_t user_id, struct order_result *res,
-		 struct app_err *err)
+                 int64_t import_id, int64_t user_id, struct order_result *res, struct app_err *err)
 {
 	struct line_alloc *allocs = NULL;
 	char hash[65];
@@ -987,7 +993,7 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	int64_t now = time_now_ms(), customer_id;
 	if (insert_customer(c, in, now, &customer_id, err) ||
 	    insert_order(c, channel_id, in, hash, customer_id, status, import_id, user_id, now,
-			 &res->id, err))
+	                 &res->id, err))
 		goto out_free;
 	for (size_t i = 0; i < in->nlines; i++)
 		if (insert_line(c, res->id, (int)i + 1, &in->lines[i], &allocs[i], err))
@@ -1013,7 +1019,7 @@ int channel_by_code(struct store *db, const char *code, int64_t *channel_id, str
 	stmt_finalize(st);
 	if (rc == STORE_DONE)
 		return app_fail(err, 404, "not_found", "channel", "渠道不存在或已停用",
-				"unknown channel '%.64s'", code ? code : "");
+		                "unknown channel '%.64s'", code ? code : "");
 	return rc == STORE_ROW ? 0 : app_store_fail(err, db, rc);
 }
 
@@ -1058,7 +1064,7 @@ static json_t *mask_phone_text(const char *p)
 static json_t *customer_json(struct stmt *st, int col, bool personal)
 {
 	const char *name = stmt_text(st, col), *phone = stmt_text(st, col + 1),
-		   *addr = stmt_text(st, col + 2);
+	           *addr = stmt_text(st, col + 2);
 	json_t *c = json_object();
 	if (personal) {
 		json_object_set_new(c, "name", json_string(name));
@@ -1085,7 +1091,7 @@ static json_t *text_or_null(struct stmt *st, int col)
 
 /* Run a query with one int parameter; call row() for each row. */
 static int each_row(struct store *db, const char *sql, int64_t param,
-		    void (*row)(struct stmt *st, json_t *into), json_t *into, struct app_err *err)
+                    void (*row)(struct stmt *st, json_t *into), json_t *into, struct app_err *err)
 {
 	struct stmt *st;
 	int rc = store_prepare(db, sql, &st);
@@ -1170,18 +1176,18 @@ static void parcel_row(struct stmt *st, json_t *parcels)
 }
 
 static json_t *order_head(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
-			  struct app_err *err)
+                          struct app_err *err)
 {
 	struct stmt *st;
 	int rc = store_prepare(
-		db,
-		"SELECT o.id, o.channel_id, ch.code, o.channel_order_no, o.status, o.total_fen,"
-		" o.ordered_at, o.ordered_on, o.created_at, o.import_id,"
-		" cu.name, cu.phone, cu.address, cu.division_code,"
-		" (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.order_id = o.id)"
-		" FROM orders o JOIN channels ch ON ch.id = o.channel_id"
-		" JOIN customers cu ON cu.id = o.customer_id WHERE o.id = ?",
-		&st);
+	    db,
+	    "SELECT o.id, o.channel_id, ch.code, o.channel_order_no, o.status, o.total_fen,"
+	    " o.ordered_at, o.ordered_on, o.created_at, o.import_id,"
+	    " cu.name, cu.phone, cu.address, cu.division_code,"
+	    " (SELECT COALESCE(SUM(amount_fen), 0) FROM refunds r WHERE r.order_id = o.id)"
+	    " FROM orders o JOIN channels ch ON ch.id = o.channel_id"
+	    " JOIN customers cu ON cu.id = o.customer_id WHERE o.id = ?",
+	    &st);
 	if (rc) {
 		app_store_fail(err, db, rc);
 		return NULL;
@@ -1192,7 +1198,7 @@ static json_t *order_head(struct store *db, int64_t order_id, bool personal, int
 		stmt_finalize(st);
 		if (rc == STORE_DONE)
 			app_fail(err, 404, "not_found", "id", "订单不存在", "no order %lld",
-				 (long long)order_id);
+			         (long long)order_id);
 		else
 			app_store_fail(err, db, rc);
 		return NULL;
@@ -1217,20 +1223,20 @@ static json_t *order_head(struct store *db, int64_t order_id, bool personal, int
 	return o;
 }
 
-#define SQL_LINES                                                                          \
-	"SELECT ol.id, ol.line_no, k.code, k.name, ol.units, ol.unit_price_fen,"            \
-	" ol.amount_fen, ol.warehouse_id, w.code, ol.route, ol.alloc_reason, ol.status,"    \
-	" ol.returned_units FROM order_lines ol JOIN skus k ON k.id = ol.sku_id"            \
-	" LEFT JOIN warehouses w ON w.id = ol.warehouse_id"                                 \
+#define SQL_LINES                                                                                  \
+	"SELECT ol.id, ol.line_no, k.code, k.name, ol.units, ol.unit_price_fen,"                   \
+	" ol.amount_fen, ol.warehouse_id, w.code, ol.route, ol.alloc_reason, ol.status,"           \
+	" ol.returned_units FROM order_lines ol JOIN skus k ON k.id = ol.sku_id"                   \
+	" LEFT JOIN warehouses w ON w.id = ol.warehouse_id"                                        \
 	" WHERE ol.order_id = ? ORDER BY ol.line_no"
-#define SQL_ALLOCS                                                                         \
-	"SELECT a.id, a.order_line_id, l.code, a.qty_g, a.state, a.warehouse_id"            \
-	" FROM allocations a JOIN lots l ON l.id = a.lot_id"                                \
-	" JOIN order_lines ol ON ol.id = a.order_line_id WHERE ol.order_id = ?"             \
+#define SQL_ALLOCS                                                                                 \
+	"SELECT a.id, a.order_line_id, l.code, a.qty_g, a.state, a.warehouse_id"                   \
+	" FROM allocations a JOIN lots l ON l.id = a.lot_id"                                       \
+	" JOIN order_lines ol ON ol.id = a.order_line_id WHERE ol.order_id = ?"                    \
 	" ORDER BY a.id"
 
 json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
-		       struct app_err *err)
+                       struct app_err *err)
 {
 	json_t *o = order_head(db, order_id, personal, channel_id, err);
 	if (!o)
@@ -1248,7 +1254,7 @@ json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_
 }
 
 json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
-		       struct app_err *err)
+                       struct app_err *err)
 {
 	json_t *o = order_head(db, order_id, personal, channel_id, err);
 	if (!o)
@@ -1257,23 +1263,19 @@ json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_
 	json_object_set_new(o, "lines", lines);
 	json_object_set_new(o, "refunds", refunds);
 	json_object_set_new(o, "parcels", parcels);
-	if (each_row(db,
-		     SQL_LINES,
-		     order_id, line_row, lines, err) ||
+	if (each_row(db, SQL_LINES, order_id, line_row, lines, err) ||
+	    each_row(db, SQL_ALLOCS, order_id, alloc_row, lines, err) ||
 	    each_row(db,
-		     SQL_ALLOCS,
-		     order_id, alloc_row, lines, err) ||
+	             "SELECT r.code, r.kind, ol.line_no, r.units, r.amount_fen, r.restocked_g,"
+	             " r.reason, r.created_at FROM refunds r"
+	             " LEFT JOIN order_lines ol ON ol.id = r.order_line_id"
+	             " WHERE r.order_id = ? ORDER BY r.id",
+	             order_id, refund_row, refunds, err) ||
 	    each_row(db,
-		     "SELECT r.code, r.kind, ol.line_no, r.units, r.amount_fen, r.restocked_g,"
-		     " r.reason, r.created_at FROM refunds r"
-		     " LEFT JOIN order_lines ol ON ol.id = r.order_line_id"
-		     " WHERE r.order_id = ? ORDER BY r.id",
-		     order_id, refund_row, refunds, err) ||
-	    each_row(db,
-		     "SELECT id, code, warehouse_id, route, carrier, tracking_no, weight_g,"
-		     " cost_fen, status, COALESCE(shipped_at, 0), COALESCE(delivered_at, 0)"
-		     " FROM parcels WHERE order_id = ? ORDER BY id",
-		     order_id, parcel_row, parcels, err)) {
+	             "SELECT id, code, warehouse_id, route, carrier, tracking_no, weight_g,"
+	             " cost_fen, status, COALESCE(shipped_at, 0), COALESCE(delivered_at, 0)"
+	             " FROM parcels WHERE order_id = ? ORDER BY id",
+	             order_id, parcel_row, parcels, err)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -1293,7 +1295,7 @@ int order_channel(struct store *db, int64_t order_id, int64_t *channel_id, struc
 	stmt_finalize(st);
 	if (rc == STORE_DONE)
 		return app_fail(err, 404, "not_found", "id", "订单不存在", "no order %lld",
-				(long long)order_id);
+		                (long long)order_id);
 	return rc == STORE_ROW ? 0 : app_store_fail(err, db, rc);
 }
 
@@ -1373,11 +1375,11 @@ json_t *order_list_json(struct store *db, const struct order_filter *f, struct a
 	if (rc != STORE_ROW)
 		goto out_store;
 	snprintf(sql, sizeof(sql),
-		 "SELECT o.id, ch.code, o.channel_order_no, o.status, o.total_fen, o.ordered_at,"
-		 " o.ordered_on, (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = o.id)"
-		 " FROM orders o JOIN channels ch ON ch.id = o.channel_id%s"
-		 " ORDER BY o.id DESC LIMIT ? OFFSET ?",
-		 where);
+	         "SELECT o.id, ch.code, o.channel_order_no, o.status, o.total_fen, o.ordered_at,"
+	         " o.ordered_on, (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = o.id)"
+	         " FROM orders o JOIN channels ch ON ch.id = o.channel_id%s"
+	         " ORDER BY o.id DESC LIMIT ? OFFSET ?",
+	         where);
 	rc = store_prepare(db, sql, &st);
 	if (rc)
 		goto out_store;
@@ -1400,13 +1402,21 @@ out_store:
 
 /* ---- status from the lines ---- */
 
-enum { LS_ALLOCATED, LS_BACKORDER, LS_PICKED, LS_SHIPPED, LS_DELIVERED, LS_CANCELLED,
-       LS_RETURNED, LS_N };
+enum {
+	LS_ALLOCATED,
+	LS_BACKORDER,
+	LS_PICKED,
+	LS_SHIPPED,
+	LS_DELIVERED,
+	LS_CANCELLED,
+	LS_RETURNED,
+	LS_N
+};
 
 static int line_state(const char *s)
 {
-	static const char *const names[LS_N] = {"allocated", "backorder", "picked", "shipped",
-						"delivered", "cancelled", "returned"};
+	static const char *const names[LS_N] = {"allocated", "backorder", "picked",  "shipped",
+	                                        "delivered", "cancelled", "returned"};
 	for (int i = 0; i < LS_N; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
@@ -1440,8 +1450,7 @@ int order_refresh_status(struct store *db, int64_t order_id, struct app_err *err
 	struct stmt *st;
 	int64_t n[LS_N] = {0};
 	int rc = store_prepare(
-		db, "SELECT status, COUNT(*) FROM order_lines WHERE order_id = ? GROUP BY status",
-		&st);
+	    db, "SELECT status, COUNT(*) FROM order_lines WHERE order_id = ? GROUP BY status", &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
 	stmt_bind_int(st, 1, order_id);

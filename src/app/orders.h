@@ -27,16 +27,16 @@
 #define ORDER_MAX_LINES 200
 
 struct order_line_in {
-	const char *sku;        /* SKU code */
+	const char *sku; /* SKU code */
 	int64_t units;
 	int64_t unit_price_fen;
 };
 
 /* One order as the channel sends it. Text fields are NUL-terminated UTF-8. */
 struct order_in {
-	const char *order_no;      /* the channel's order number */
-	const char *name;          /* customer (personal data) */
-	const char *phone;         /* may be NULL or "" */
+	const char *order_no; /* the channel's order number */
+	const char *name;     /* customer (personal data) */
+	const char *phone;    /* may be NULL or "" */
 	const char *address;
 	const char *division_code; /* 6, 9 or 12 digits (county or finer) */
 	int64_t ordered_at_ms;     /* 0: now (and not part of the body hash) */
@@ -55,7 +55,7 @@ struct order_result {
 /* Called by order_check for each problem: line is the 0-based line index, or
  * -1 for the order itself; field is the input name ("sku", "units", "phone"...). */
 typedef void (*order_problem_fn)(void *ud, int line, const char *field, const char *zh,
-				 const char *en);
+                                 const char *en);
 
 struct order_ctx;
 
@@ -77,7 +77,7 @@ int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
  * problem through fn and returns their number (0: fine), or -1 with err set
  * on a storage failure. */
 int order_check(struct order_ctx *ctx, const struct order_in *in, order_problem_fn fn, void *ud,
-		struct app_err *err);
+                struct app_err *err);
 
 /* Take an order for channel_id: check it (422 with the first problem), then
  * either find the identical existing order (ORDER_UNCHANGED), refuse a
@@ -85,8 +85,7 @@ int order_check(struct order_ctx *ctx, const struct order_in *in, order_problem_
  * order and its lines, allocate and reserve each line (ORDER_CREATED).
  * import_id links the order to an import (0 if none). */
 int order_submit(struct order_ctx *ctx, int64_t channel_id, const struct order_in *in,
-		 int64_t import_id, int64_t user_id, struct order_result *res,
-		 struct app_err *err);
+                 int64_t import_id, int64_t user_id, struct order_result *res, struct app_err *err);
 
 /* The id of the active channel with this code, or 404. */
 int channel_by_code(struct store *db, const char *code, int64_t *channel_id, struct app_err *err);
@@ -96,12 +95,12 @@ int channel_by_code(struct store *db, const char *code, int64_t *channel_id, str
  * *channel_id receives the order's channel for the caller's scope check.
  * NULL with err set (404) if there is no such order. */
 json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
-		       struct app_err *err);
+                       struct app_err *err);
 
 /* The same for an order just created in this transaction (it has no refunds
  * or parcels yet, so they are not read): two queries fewer on the write path. */
 json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
-		       struct app_err *err);
+                       struct app_err *err);
 
 /* Filters for order_list_json; zero/NULL fields do not filter. */
 struct order_filter {
@@ -109,7 +108,7 @@ struct order_filter {
 	int nchannels;           /* -1: no restriction */
 	int64_t channel_id;
 	const char *status;
-	const char *from, *to;   /* ordered_on range, inclusive */
+	const char *from, *to; /* ordered_on range, inclusive */
 	const char *order_no;
 	int64_t limit, offset;
 };

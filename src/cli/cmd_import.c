@@ -27,10 +27,10 @@ struct import_args {
 static void usage(FILE *out)
 {
 	fprintf(out, "用法 usage: shanhai import FILE --channel CODE [--db PATH] [--quiet]\n\n"
-		     "导入渠道订单文件（CSV：UTF-8 或 GBK；或 .xlsx），列见 docs/IMPORT.md。\n"
-		     "Imports a channel's order file (CSV in UTF-8 or GBK, or .xlsx); columns in\n"
-		     "docs/IMPORT.md. A file with any bad row is refused whole and every problem\n"
-		     "is listed.\n");
+	             "导入渠道订单文件（CSV：UTF-8 或 GBK；或 .xlsx），列见 docs/IMPORT.md。\n"
+	             "Imports a channel's order file (CSV in UTF-8 or GBK, or .xlsx); columns in\n"
+	             "docs/IMPORT.md. A file with any bad row is refused whole and every problem\n"
+	             "is listed.\n");
 }
 
 static int parse_args(int argc, char **argv, struct import_args *a)
@@ -52,7 +52,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	}
 	if (!a->file || !a->channel) {
 		fprintf(stderr, "shanhai import: %s\n",
-			!a->file ? "missing the file to import" : "missing --channel CODE");
+		        !a->file ? "missing the file to import" : "missing --channel CODE");
 		return -1;
 	}
 	return 0;
@@ -73,7 +73,7 @@ static void show_progress(void *ud, size_t done, size_t total)
 {
 	(void)ud;
 	fprintf(stderr, "\r导入 importing: %zu / %zu orders (%zu%%)", done, total,
-		total ? done * 100 / total : 100);
+	        total ? done * 100 / total : 100);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -89,11 +89,11 @@ static void print_problems(const char *file, const struct import_report *rep)
 	}
 	if (rep->nproblems > rep->capproblems || rep->nproblems > 1000)
 		fprintf(stderr, "%s: ... %zu problems in all (the first 1000 are listed)\n", file,
-			rep->nproblems);
+		        rep->nproblems);
 	fprintf(stderr,
-		"shanhai import: '%s' refused: %zu problem(s), nothing was imported "
-		"(文件有错误，整个文件未导入)\n",
-		file, rep->nproblems);
+	        "shanhai import: '%s' refused: %zu problem(s), nothing was imported "
+	        "(文件有错误，整个文件未导入)\n",
+	        file, rep->nproblems);
 }
 
 static int audit_import(struct store *db, const struct import_report *rep, int64_t channel_id)
@@ -102,11 +102,11 @@ static int audit_import(struct store *db, const struct import_report *rep, int64
 	struct stmt *st;
 	snprintf(id, sizeof(id), "%lld", (long long)rep->import_id);
 	snprintf(detail, sizeof(detail), "{\"channel_id\":%lld,\"orders\":%zu,\"via\":\"cli\"}",
-		 (long long)channel_id, rep->orders);
+	         (long long)channel_id, rep->orders);
 	int rc = store_prepare(db,
-			       "INSERT INTO audit_log (at, user_id, action, object_type, object_id,"
-			       " detail) VALUES (?, NULL, 'order.import', 'import', ?, ?)",
-			       &st);
+	                       "INSERT INTO audit_log (at, user_id, action, object_type, object_id,"
+	                       " detail) VALUES (?, NULL, 'order.import', 'import', ?, ?)",
+	                       &st);
 	if (rc)
 		return rc;
 	stmt_bind_int(st, 1, time_now_ms());
@@ -119,7 +119,7 @@ static int audit_import(struct store *db, const struct import_report *rep, int64
 
 /* Run the import in one transaction: 0 imported, 1 refused or failed. */
 static int import_in_tx(struct store *db, const struct import_args *a, const struct table *t,
-			struct import_report *rep)
+                        struct import_report *rep)
 {
 	struct app_err e;
 	int64_t channel_id;
@@ -127,7 +127,7 @@ static int import_in_tx(struct store *db, const struct import_args *a, const str
 	date_format(shanghai_day_of(time_now_ms() / 1000), today, sizeof(today));
 	if (store_begin(db)) {
 		fprintf(stderr, "shanhai import: cannot start a transaction: %s\n",
-			store_errmsg(db));
+		        store_errmsg(db));
 		return 1;
 	}
 	if (channel_by_code(db, a->channel, &channel_id, &e)) {
@@ -137,7 +137,7 @@ static int import_in_tx(struct store *db, const struct import_args *a, const str
 	bool progress = !a->quiet && isatty(STDERR_FILENO);
 	const char *base = strrchr(a->file, '/');
 	if (order_import_table(db, channel_id, t, base ? base + 1 : a->file, 0, today,
-			       progress ? show_progress : NULL, NULL, rep, &e)) {
+	                       progress ? show_progress : NULL, NULL, rep, &e)) {
 		if (rep->nproblems)
 			print_problems(a->file, rep);
 		else
@@ -173,8 +173,8 @@ int cmd_import(int argc, char **argv)
 	table_init(&t);
 	if (table_read_file(a.file, &t, &ioe)) {
 		fprintf(stderr, "%s:%ld: %s%s%s%s (%s)\n", a.file, ioe.line,
-			ioe.column[0] ? "column '" : "", ioe.column, ioe.column[0] ? "': " : "",
-			ioe.message, ioe.message_zh);
+		        ioe.column[0] ? "column '" : "", ioe.column, ioe.column[0] ? "': " : "",
+		        ioe.message, ioe.message_zh);
 		fprintf(stderr, "shanhai import: '%s' refused, nothing was imported\n", a.file);
 		goto out_table;
 	}

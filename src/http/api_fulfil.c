@@ -27,7 +27,7 @@ static int reply_app(struct req *r, const struct app_err *e)
 		return reply_invalid(r);
 	}
 	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
+	                   e->message_en);
 }
 
 static const char *id_text(struct req *r, int64_t id)
@@ -43,7 +43,7 @@ static bool picklist_warehouse(struct req *r, const char *text, int64_t *id)
 {
 	if (!text || parse_int64(str_from(text), id) || *id <= 0) {
 		req_add_error(r, "warehouse_id", 0, "warehouse_id 须为正整数",
-			      "warehouse_id must be a positive integer");
+		              "warehouse_id must be a positive integer");
 		reply_invalid(r);
 		return false;
 	}
@@ -75,38 +75,42 @@ static long long jint(json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
-static void picklist_html(struct req *r, struct buf *b, json_t *pl)
+/* The page; 0, or -1 if it grew past the buffer's cap. */
+static int picklist_html(struct req *r, struct buf *b, json_t *pl)
 {
 	struct arena *a = r->arena;
 	json_t *w = json_object_get(pl, "warehouse"), *v;
 	size_t i;
+	int bad = 0;
 	const char *title = arena_printf(a, "拣货单 Pick list %s", jtext(w, "code"));
 	html_begin(b, a, title);
-	buf_printf(b, "<h1>%s</h1><p>%s · %s</p>", html_escape(a, title),
-		   html_escape(a, jtext(w, "name")), html_escape(a, today_shanghai(r)));
-	buf_adds(b, "<h2>按批次汇总 Totals by lot</h2><table><thead><tr><th>SKU</th><th>品名 "
-		    "Name</th><th>批次 Lot</th><th>到期 Expires</th><th>件数 Units</th></tr>"
-		    "</thead><tbody>");
-	json_array_foreach(json_object_get(pl, "totals"), i, v)
-		buf_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%lld</td></tr>",
-			   html_escape(a, jtext(v, "sku")), html_escape(a, jtext(v, "sku_name")),
-			   html_escape(a, jtext(v, "lot")), html_escape(a, jtext(v, "expires_on")),
-			   jint(v, "units"));
-	buf_adds(b, "</tbody></table><h2>按订单 By order</h2><table><thead><tr><th>渠道 "
-		    "Channel</th><th>订单号 Order</th><th>行 Line</th><th>SKU</th><th>批次 "
-		    "Lot</th><th>件数 Units</th><th>路线 Route</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(pl, "items"), i, v)
-		buf_printf(b,
-			   "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
-			   "<td>%lld</td><td>%s</td></tr>",
-			   html_escape(a, jtext(v, "channel")), html_escape(a, jtext(v, "order_no")),
-			   jint(v, "line_no"), html_escape(a, jtext(v, "sku")),
-			   html_escape(a, jtext(v, "lot")), jint(v, "units"),
-			   html_escape(a, jtext(v, "route")));
+	bad |= buf_printf(b, "<h1>%s</h1><p>%s · %s</p>", html_escape(a, title),
+	                  html_escape(a, jtext(w, "name")), html_escape(a, today_shanghai(r)));
+	bad |=
+	    buf_adds(b, "<h2>按批次汇总 Totals by lot</h2><table><thead><tr><th>SKU</th><th>品名 "
+	                "Name</th><th>批次 Lot</th><th>到期 Expires</th><th>件数 Units</th></tr>"
+	                "</thead><tbody>");
+	json_array_foreach(json_object_get(pl, "totals"), i, v) bad |=
+	    buf_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%lld</td></tr>",
+	               html_escape(a, jtext(v, "sku")), html_escape(a, jtext(v, "sku_name")),
+	               html_escape(a, jtext(v, "lot")), html_escape(a, jtext(v, "expires_on")),
+	               jint(v, "units"));
+	bad |= buf_adds(b, "</tbody></table><h2>按订单 By order</h2><table><thead><tr><th>渠道 "
+	                   "Channel</th><th>订单号 Order</th><th>行 Line</th><th>SKU</th><th>批次 "
+	                   "Lot</th><th>件数 Units</th><th>路线 Route</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(pl, "items"), i, v) bad |= buf_printf(
+	    b,
+	    "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
+	    "<td>%lld</td><td>%s</td></tr>",
+	    html_escape(a, jtext(v, "channel")), html_escape(a, jtext(v, "order_no")),
+	    jint(v, "line_no"), html_escape(a, jtext(v, "sku")), html_escape(a, jtext(v, "lot")),
+	    jint(v, "units"), html_escape(a, jtext(v, "route")));
 	if (json_array_size(json_object_get(pl, "items")) == 0)
-		buf_adds(b, "<tr><td colspan=\"7\">没有待拣货的订单 Nothing to pick</td></tr>");
-	buf_adds(b, "</tbody></table>");
+		bad |=
+		    buf_adds(b, "<tr><td colspan=\"7\">没有待拣货的订单 Nothing to pick</td></tr>");
+	bad |= buf_adds(b, "</tbody></table>");
 	html_end(b);
+	return bad ? -1 : 0;
 }
 
 static int handle_print_picklist(struct req *r)
@@ -120,10 +124,11 @@ static int handle_print_picklist(struct req *r)
 	if (!pl)
 		return reply_app(r, &e);
 	buf_init(&b, 32u << 20);
-	picklist_html(r, &b, pl);
+	int bad = picklist_html(r, &b, pl);
 	json_decref(pl);
-	int rc = b.p ? reply_raw(r, 200, "text/html; charset=utf-8", b.p, b.n)
-		     : reply_error(r, 500, "internal", NULL, "页面生成失败", "page too large");
+	int rc = !bad && b.p
+	             ? reply_raw(r, 200, "text/html; charset=utf-8", b.p, b.n)
+	             : reply_error(r, 500, "internal", NULL, "页面生成失败", "page too large");
 	buf_release(&b);
 	return rc;
 }
@@ -147,7 +152,7 @@ static bool parse_line_nos(struct req *r, json_t *body, int64_t *out, int *n)
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > ORDER_MAX_LINES) {
 			req_add_error(r, "line_nos", (int64_t)i + 1, "行号须为 1 到 200 的整数",
-				      "line numbers are whole numbers from 1 to 200");
+			              "line numbers are whole numbers from 1 to 200");
 			return false;
 		}
 		out[(*n)++] = json_integer_value(v);
@@ -174,13 +179,13 @@ static int handle_parcel_create(struct req *r)
 	if (parcel_create(r->db, order_id, wh, line_nos, nlines, &parcel_id, code, &e))
 		return reply_app(r, &e);
 	if (audit(r, "parcel.create", "parcel", id_text(r, parcel_id),
-		  arena_printf(r->arena, "{\"order_id\":%lld,\"warehouse_id\":%lld}",
-			       (long long)order_id, (long long)wh)))
+	          arena_printf(r->arena, "{\"order_id\":%lld,\"warehouse_id\":%lld}",
+	                       (long long)order_id, (long long)wh)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	return reply_json(r, 201,
-			  json_pack("{s:I, s:s, s:I, s:I, s:s}", "id", (json_int_t)parcel_id,
-				    "code", code, "order_id", (json_int_t)order_id, "warehouse_id",
-				    (json_int_t)wh, "status", "packed"));
+	                  json_pack("{s:I, s:s, s:I, s:I, s:s}", "id", (json_int_t)parcel_id,
+	                            "code", code, "order_id", (json_int_t)order_id, "warehouse_id",
+	                            (json_int_t)wh, "status", "packed"));
 }
 
 /* The parcel of the path, if it exists and is in the caller's warehouses. */
@@ -224,13 +229,14 @@ static int handle_ship(struct req *r)
 	if (parcel_ship(r->db, id, carrier, tracking, cost, weight, r->user->id, &e))
 		return reply_app(r, &e);
 	if (audit(r, "parcel.ship", "parcel", id_text(r, id),
-		  arena_printf(r->arena, "{\"order_id\":%lld,\"cost_fen\":%lld}",
-			       (long long)order_id, (long long)cost)))
+	          arena_printf(r->arena, "{\"order_id\":%lld,\"cost_fen\":%lld}",
+	                       (long long)order_id, (long long)cost)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	return reply_json(r, 200,
-			  json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
-				    "order_id", (json_int_t)order_id, "status", "shipped", "carrier",
-				    carrier, "tracking_no", tracking, "cost_fen", (json_int_t)cost));
+	                  json_pack("{s:I, s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
+	                            "order_id", (json_int_t)order_id, "status", "shipped",
+	                            "carrier", carrier, "tracking_no", tracking, "cost_fen",
+	                            (json_int_t)cost));
 }
 
 /* ---- deliveries ---- */
@@ -246,7 +252,7 @@ static void add_import_problems(struct req *r, const struct import_report *rep)
 	for (size_t i = 0; i < rep->nproblems && i < rep->capproblems; i++) {
 		const struct import_problem *p = &rep->problems[i];
 		req_add_error(r, p->column[0] ? p->column : NULL, p->line, p->message_zh,
-			      p->message_en);
+		              p->message_en);
 	}
 }
 
@@ -260,9 +266,9 @@ static bool deliveries_table(struct req *r, json_t *list, struct table *t)
 	json_t *d;
 	size_t i;
 	bool ok = true;
-	table_add_row(t, 1, &ioe);
+	int full = table_add_row(t, 1, &ioe);
 	for (int c = 0; c < 3; c++)
-		table_add_cstr(t, cols[c], &ioe);
+		full |= table_add_cstr(t, cols[c], &ioe);
 	json_array_foreach(list, i, d)
 	{
 		int from = r->nerrors;
@@ -272,16 +278,19 @@ static bool deliveries_table(struct req *r, json_t *list, struct table *t)
 		good = good && jget_str(r, d, "tracking_no", true, 64, &v[1]);
 		good = good && jget_str(r, d, "delivered_at", true, 40, &v[2]);
 		for (int k = from; k < r->nerrors; k++) {
-			r->errors[k].field = arena_printf(r->arena, "deliveries[%zu].%s", i,
-							  r->errors[k].field ? r->errors[k].field : "");
+			r->errors[k].field =
+			    arena_printf(r->arena, "deliveries[%zu].%s", i,
+			                 r->errors[k].field ? r->errors[k].field : "");
 			r->errors[k].row = (int64_t)i + 1;
 		}
 		ok = ok && good;
-		table_add_row(t, (long)i + 1, &ioe);
+		full |= table_add_row(t, (long)i + 1, &ioe);
 		for (int c = 0; c < 3; c++)
-			table_add_cstr(t, v[c] ? v[c] : "", &ioe);
+			full |= table_add_cstr(t, v[c] ? v[c] : "", &ioe);
 	}
-	return ok;
+	if (full) /* past the table's limits: cannot happen within DELIVERIES_MAX */
+		req_add_error(r, "deliveries", 0, ioe.message_zh, ioe.message);
+	return ok && !full;
 }
 
 static int apply_deliveries(struct req *r, const struct table *t, const char *action)
@@ -306,11 +315,12 @@ static int apply_deliveries(struct req *r, const struct table *t, const char *ac
 	size_t rows = rep.rows;
 	import_report_release(&rep);
 	if (audit(r, action, "parcel", "deliveries",
-		  arena_printf(r->arena, "{\"rows\":%zu,\"confirmed\":%zu}", rows, confirmed)))
+	          arena_printf(r->arena, "{\"rows\":%zu,\"confirmed\":%zu}", rows, confirmed)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	return reply_json(r, 200,
-			  json_pack("{s:I, s:I, s:I}", "rows", (json_int_t)rows, "confirmed",
-				    (json_int_t)confirmed, "unchanged", (json_int_t)(rows - confirmed)));
+	                  json_pack("{s:I, s:I, s:I}", "rows", (json_int_t)rows, "confirmed",
+	                            (json_int_t)confirmed, "unchanged",
+	                            (json_int_t)(rows - confirmed)));
 }
 
 static const char *const deliveries_fields[] = {"deliveries", NULL};
@@ -328,7 +338,7 @@ static int handle_deliveries(struct req *r)
 	}
 	table_init(&t);
 	int rc = deliveries_table(r, list, &t) ? apply_deliveries(r, &t, "parcel.deliver")
-					       : reply_invalid(r);
+	                                       : reply_invalid(r);
 	table_release(&t);
 	return rc;
 }
@@ -341,7 +351,7 @@ static int handle_import_deliveries(struct req *r)
 	int rc;
 	if (table_read_mem(r->body, r->body_len, &t, &ioe)) {
 		req_add_error(r, ioe.column[0] ? ioe.column : NULL, ioe.line, ioe.message_zh,
-			      ioe.message);
+		              ioe.message);
 		rc = reply_invalid(r);
 	} else {
 		rc = apply_deliveries(r, &t, "parcel.deliver_import");
@@ -354,17 +364,16 @@ static int handle_import_deliveries(struct req *r)
 #define FULFIL_WRITERS (ROLE_ADMIN | ROLE_WAREHOUSE)
 
 const struct route fulfil_routes[] = {
-	{"GET", "/api/v1/picklists", handle_picklist, FULFIL_READERS, 0,
-	 "a warehouse's pick list"},
-	{"GET", "/print/picklist/{warehouse_id}", handle_print_picklist, FULFIL_READERS, 0,
-	 "printable pick list (HTML)"},
-	{"POST", "/api/v1/parcels", handle_parcel_create, FULFIL_WRITERS, 0,
-	 "pack an order's lines into a parcel"},
-	{"POST", "/api/v1/parcels/{id}/ship", handle_ship, FULFIL_WRITERS, 0,
-	 "ship a parcel with carrier and tracking number"},
-	{"POST", "/api/v1/deliveries", handle_deliveries, FULFIL_WRITERS, 0,
-	 "delivery confirmations from the carrier"},
-	{"POST", "/api/v1/imports/deliveries", handle_import_deliveries, FULFIL_WRITERS,
-	 ROUTE_RAW_BODY | ROUTE_LARGE_BODY, "import delivery confirmations (CSV or xlsx)"},
-	{NULL, NULL, NULL, 0, 0, NULL},
+    {"GET", "/api/v1/picklists", handle_picklist, FULFIL_READERS, 0, "a warehouse's pick list"},
+    {"GET", "/print/picklist/{warehouse_id}", handle_print_picklist, FULFIL_READERS, 0,
+     "printable pick list (HTML)"},
+    {"POST", "/api/v1/parcels", handle_parcel_create, FULFIL_WRITERS, 0,
+     "pack an order's lines into a parcel"},
+    {"POST", "/api/v1/parcels/{id}/ship", handle_ship, FULFIL_WRITERS, 0,
+     "ship a parcel with carrier and tracking number"},
+    {"POST", "/api/v1/deliveries", handle_deliveries, FULFIL_WRITERS, 0,
+     "delivery confirmations from the carrier"},
+    {"POST", "/api/v1/imports/deliveries", handle_import_deliveries, FULFIL_WRITERS,
+     ROUTE_RAW_BODY | ROUTE_LARGE_BODY, "import delivery confirmations (CSV or xlsx)"},
+    {NULL, NULL, NULL, 0, 0, NULL},
 };

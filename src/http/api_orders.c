@@ -22,8 +22,8 @@
 
 #define BULK_MAX_ORDERS 50000
 
-static const char *const order_fields[] = {"channel", "order_no", "customer", "ordered_at",
-					   "lines",   NULL};
+static const char *const order_fields[] = {"channel",    "order_no", "customer",
+                                           "ordered_at", "lines",    NULL};
 static const char *const customer_fields[] = {"name", "phone", "address", "division_code", NULL};
 static const char *const line_fields[] = {"sku", "units", "unit_price_fen", NULL};
 
@@ -34,7 +34,7 @@ static int reply_app(struct req *r, const struct app_err *e)
 	if (e->status == 422 && r->nerrors)
 		return reply_invalid(r);
 	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
+	                   e->message_en);
 }
 
 /* Errors added since `from` get `prefix` before their field and `row`. */
@@ -58,8 +58,9 @@ static bool parse_ordered_at(struct req *r, json_t *o, int64_t *ms)
 	if (!s)
 		return true;
 	if (time_parse_iso(s, strlen(s), &unix_s)) {
-		req_add_error(r, "ordered_at", 0, "下单时间须为 ISO-8601（如 2024-10-01T06:30:00Z）",
-			      "ordered_at must be ISO-8601, e.g. 2024-10-01T06:30:00Z");
+		req_add_error(r, "ordered_at", 0,
+		              "下单时间须为 ISO-8601（如 2024-10-01T06:30:00Z）",
+		              "ordered_at must be ISO-8601, e.g. 2024-10-01T06:30:00Z");
 		return false;
 	}
 	*ms = unix_s * 1000;
@@ -78,10 +79,11 @@ static bool parse_lines(struct req *r, json_t *o, struct order_in *in)
 	{
 		int from = r->nerrors;
 		bool good = jcheck_fields(r, l, line_fields) &&
-			    jget_str(r, l, "sku", true, 64, &out[i].sku);
+		            jget_str(r, l, "sku", true, 64, &out[i].sku);
 		good = jget_int(r, l, "units", true, 1, 100000, &out[i].units) && good;
-		good = jget_int(r, l, "unit_price_fen", true, 0, 1000000000, &out[i].unit_price_fen) &&
-		       good;
+		good =
+		    jget_int(r, l, "unit_price_fen", true, 0, 1000000000, &out[i].unit_price_fen) &&
+		    good;
 		relabel(r, from, arena_printf(r->arena, "lines[%zu].", i), 0);
 		ok = ok && good;
 	}
@@ -137,10 +139,10 @@ static const char *customer_field(const char *f)
 static void add_problem(void *ud, int line, const char *field, const char *zh, const char *en)
 {
 	struct problem_sink *s = ud;
-	const char *f = line >= 0
-				? arena_printf(s->r->arena, "%slines[%d].%s", s->prefix, line, field)
-				: arena_printf(s->r->arena, "%s%s%s", s->prefix, customer_field(field),
-					       field);
+	const char *f =
+	    line >= 0
+	        ? arena_printf(s->r->arena, "%slines[%d].%s", s->prefix, line, field)
+	        : arena_printf(s->r->arena, "%s%s%s", s->prefix, customer_field(field), field);
 	req_add_error(s->r, f, s->row, zh, en);
 }
 
@@ -155,19 +157,20 @@ static bool channel_for(struct req *r, const char *code, int64_t *id, int64_t ro
 	struct app_err e;
 	if (channel_by_code(r->db, code, id, &e)) {
 		if (e.status == 404) {
-			req_add_error(r, row ? arena_printf(r->arena, "orders[%lld].channel",
-							    (long long)row - 1)
-					     : "channel",
-				      row, e.message_zh, e.message_en);
+			req_add_error(
+			    r,
+			    row ? arena_printf(r->arena, "orders[%lld].channel", (long long)row - 1)
+			        : "channel",
+			    row, e.message_zh, e.message_en);
 			return false;
 		}
 		reply_app(r, &e);
 		return false;
 	}
 	if (!user_has_channel(r->user, *id)) {
-		reply_error(r, 403, "forbidden", "channel", "您无权为该渠道下单",
-			    arena_printf(r->arena, "you may not post orders for channel '%.64s'",
-					 code));
+		reply_error(
+		    r, 403, "forbidden", "channel", "您无权为该渠道下单",
+		    arena_printf(r->arena, "you may not post orders for channel '%.64s'", code));
 		return false;
 	}
 	return true;
@@ -195,19 +198,19 @@ static int handle_create(struct req *r)
 	if (rc)
 		return reply_app(r, &e);
 	json_t *order = res.outcome == ORDER_CREATED
-				? order_new_json(r->db, res.id, sees_customer(r->user), &cid, &e)
-				: order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
+	                    ? order_new_json(r->db, res.id, sees_customer(r->user), &cid, &e)
+	                    : order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
 	if (!order)
 		return reply_app(r, &e);
 	if (res.outcome == ORDER_CREATED &&
 	    audit(r, "order.create", "order", arena_printf(r->arena, "%lld", (long long)res.id),
-		  arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
-			       (long long)channel_id, res.status)))
+	          arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
+	                       (long long)channel_id, res.status)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	return reply_json(r, res.outcome == ORDER_CREATED ? 201 : 200,
-			  json_pack("{s:s, s:o}", "result",
-				    res.outcome == ORDER_CREATED ? "created" : "unchanged", "order",
-				    order));
+	                  json_pack("{s:s, s:o}", "result",
+	                            res.outcome == ORDER_CREATED ? "created" : "unchanged", "order",
+	                            order));
 }
 
 /* Channels already resolved in this bulk request. */
@@ -218,7 +221,7 @@ struct channel_cache {
 };
 
 static bool bulk_channel(struct req *r, struct channel_cache *cc, const char *code, size_t i,
-			 int64_t *id)
+                         int64_t *id)
 {
 	for (int k = 0; k < cc->n; k++)
 		if (!strcmp(cc->code[k], code)) {
@@ -243,7 +246,7 @@ struct bulk_item {
 /* Parse and check every order; false if anything is wrong (errors added,
  * or a 403/5xx reply already made). */
 static bool bulk_check(struct req *r, json_t *orders, struct bulk_item *items,
-		       struct order_ctx *ctx)
+                       struct order_ctx *ctx)
 {
 	struct channel_cache cc = {.n = 0};
 	json_t *o;
@@ -276,30 +279,31 @@ static bool bulk_check(struct req *r, json_t *orders, struct bulk_item *items,
 	return ok;
 }
 
-static json_t *bulk_submit(struct req *r, struct bulk_item *items, size_t n,
-			   struct order_ctx *ctx, size_t *created)
+static json_t *bulk_submit(struct req *r, struct bulk_item *items, size_t n, struct order_ctx *ctx,
+                           size_t *created)
 {
 	json_t *out = json_array();
 	*created = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct order_result res;
 		struct app_err e;
-		if (order_submit(ctx, items[i].channel_id, &items[i].in, 0, r->user->id, &res, &e)) {
+		if (order_submit(ctx, items[i].channel_id, &items[i].in, 0, r->user->id, &res,
+		                 &e)) {
 			if (e.status >= 500) {
 				reply_app(r, &e);
 				json_decref(out);
 				return NULL;
 			}
 			req_add_error(r, arena_printf(r->arena, "orders[%zu].%s", i, e.field),
-				      (int64_t)i + 1, e.message_zh, e.message_en);
+			              (int64_t)i + 1, e.message_zh, e.message_en);
 			continue;
 		}
 		*created += res.outcome == ORDER_CREATED;
 		json_array_append_new(
-			out, json_pack("{s:I, s:I, s:s, s:s, s:s}", "index", (json_int_t)i, "id",
-				       (json_int_t)res.id, "order_no", items[i].in.order_no, "result",
-				       res.outcome == ORDER_CREATED ? "created" : "unchanged",
-				       "status", res.status));
+		    out, json_pack("{s:I, s:I, s:s, s:s, s:s}", "index", (json_int_t)i, "id",
+		                   (json_int_t)res.id, "order_no", items[i].in.order_no, "result",
+		                   res.outcome == ORDER_CREATED ? "created" : "unchanged", "status",
+		                   res.status));
 	}
 	return out;
 }
@@ -333,11 +337,11 @@ static int handle_bulk(struct req *r)
 		return reply_invalid(r);
 	}
 	if (audit(r, "order.bulk", "order", "bulk",
-		  arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, created)))
+	          arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, created)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	return reply_json(r, created ? 201 : 200,
-			  json_pack("{s:I, s:I, s:o}", "created", (json_int_t)created, "unchanged",
-				    (json_int_t)(n - created), "orders", done));
+	                  json_pack("{s:I, s:I, s:o}", "created", (json_int_t)created, "unchanged",
+	                            (json_int_t)(n - created), "orders", done));
 }
 
 /* ---- reading ---- */
@@ -368,9 +372,9 @@ static bool scoped_by_channel(const struct user *u)
 	return u->role == ROLE_CHANNEL || u->role == ROLE_MACHINE;
 }
 
-static const char *const order_statuses[] = {"allocated", "backorder", "picking", "shipped",
-					     "delivered", "cancelled", "returned",  "partial",
-					     NULL};
+static const char *const order_statuses[] = {"allocated", "backorder", "picking",
+                                             "shipped",   "delivered", "cancelled",
+                                             "returned",  "partial",   NULL};
 
 static bool list_filter(struct req *r, struct order_filter *f)
 {
@@ -436,8 +440,7 @@ static bool order_in_scope(struct req *r, int64_t *id)
 	return true;
 }
 
-static int reply_order(struct req *r, int status, int64_t id, const char *action,
-		       int64_t refund_id)
+static int reply_order(struct req *r, int status, int64_t id, const char *action, int64_t refund_id)
 {
 	int64_t cid;
 	struct app_err e;
@@ -445,7 +448,7 @@ static int reply_order(struct req *r, int status, int64_t id, const char *action
 	if (!o)
 		return reply_app(r, &e);
 	if (audit(r, action, "order", arena_printf(r->arena, "%lld", (long long)id),
-		  arena_printf(r->arena, "{\"refund_id\":%lld}", (long long)refund_id))) {
+	          arena_printf(r->arena, "{\"refund_id\":%lld}", (long long)refund_id))) {
 		json_decref(o);
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	}
@@ -461,11 +464,12 @@ static int handle_cancel(struct req *r)
 	struct app_err e;
 	json_t *body = r->json; /* optional: {"reason": "..."} */
 	if (body && (!jcheck_fields(r, body, cancel_fields) ||
-		     !jget_str(r, body, "reason", false, 200, &reason)))
+	             !jget_str(r, body, "reason", false, 200, &reason)))
 		return reply_invalid(r);
 	if (!order_in_scope(r, &id))
 		return 0;
-	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id, &e))
+	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id,
+	                 &e))
 		return reply_app(r, &e);
 	return reply_order(r, 200, id, "order.cancel", refund_id);
 }
@@ -492,9 +496,8 @@ static int handle_refund(struct req *r)
 	return reply_order(r, 201, id, "order.refund", refund_id);
 }
 
-static const char *const return_fields[] = {"line_no",     "units",  "warehouse_id",
-					    "restockable", "reason", "refund_fen",
-					    NULL};
+static const char *const return_fields[] = {
+    "line_no", "units", "warehouse_id", "restockable", "reason", "refund_fen", NULL};
 
 static int handle_return(struct req *r)
 {
@@ -518,7 +521,7 @@ static int handle_return(struct req *r)
 	if (r->user->role == ROLE_WAREHOUSE && !user_has_warehouse(r->user, wh))
 		return reply_forbidden(r);
 	if (order_return(r->db, id, line_no, units, wh, restockable, reason, refund, r->user->id,
-			 &refund_id, &e))
+	                 &refund_id, &e))
 		return reply_app(r, &e);
 	return reply_order(r, 201, id, "order.return", refund_id);
 }
@@ -530,7 +533,7 @@ static int reply_problems(struct req *r, const struct import_report *rep)
 	for (size_t i = 0; i < rep->nproblems && i < rep->capproblems; i++) {
 		const struct import_problem *p = &rep->problems[i];
 		req_add_error(r, p->column[0] ? p->column : NULL, p->line, p->message_zh,
-			      p->message_en);
+		              p->message_en);
 	}
 	return reply_invalid(r);
 }
@@ -544,7 +547,8 @@ static int handle_import(struct req *r)
 	int64_t channel_id;
 	const char *code = req_query(r, "channel");
 	if (!code || !*code) {
-		req_add_error(r, "channel", 0, "缺少参数 channel", "missing query parameter 'channel'");
+		req_add_error(r, "channel", 0, "缺少参数 channel",
+		              "missing query parameter 'channel'");
 		return reply_invalid(r);
 	}
 	if (!channel_for(r, code, &channel_id, 0))
@@ -553,26 +557,26 @@ static int handle_import(struct req *r)
 	if (table_read_mem(r->body, r->body_len, &t, &ioe)) {
 		table_release(&t);
 		req_add_error(r, ioe.column[0] ? ioe.column : NULL, ioe.line, ioe.message_zh,
-			      ioe.message);
+		              ioe.message);
 		return reply_invalid(r);
 	}
 	import_report_init(&rep);
 	const char *filename = req_query(r, "filename");
-	int rc = order_import_table(r->db, channel_id, &t, filename, r->user->id,
-				    today_shanghai(r), NULL, NULL, &rep, &e);
+	int rc = order_import_table(r->db, channel_id, &t, filename, r->user->id, today_shanghai(r),
+	                            NULL, NULL, &rep, &e);
 	table_release(&t);
 	if (rc) {
 		rc = rep.nproblems ? reply_problems(r, &rep) : reply_app(r, &e);
 		import_report_release(&rep);
 		return rc;
 	}
-	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "import_id",
-				(json_int_t)rep.import_id, "rows", (json_int_t)rep.rows, "orders",
-				(json_int_t)rep.orders, "created", (json_int_t)rep.created,
-				"unchanged", (json_int_t)rep.unchanged, "lines",
-				(json_int_t)rep.lines);
+	json_t *out =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "import_id", (json_int_t)rep.import_id,
+	              "rows", (json_int_t)rep.rows, "orders", (json_int_t)rep.orders, "created",
+	              (json_int_t)rep.created, "unchanged", (json_int_t)rep.unchanged, "lines",
+	              (json_int_t)rep.lines);
 	const char *detail = arena_printf(r->arena, "{\"channel_id\":%lld,\"orders\":%zu}",
-					  (long long)channel_id, rep.orders);
+	                                  (long long)channel_id, rep.orders);
 	const char *oid = arena_printf(r->arena, "%lld", (long long)rep.import_id);
 	import_report_release(&rep);
 	if (audit(r, "order.import", "import", oid, detail)) {
@@ -586,19 +590,18 @@ static int handle_import(struct req *r)
 #define ORDER_WRITERS (ROLE_ADMIN | ROLE_CHANNEL | ROLE_MACHINE)
 
 const struct route orders_routes[] = {
-	{"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, 0, "submit one order"},
-	{"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS, ROUTE_LARGE_BODY,
-	 "submit many orders, all or nothing"},
-	{"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},
-	{"GET", "/api/v1/orders/{id}", handle_get, ORDER_READERS, 0, "one order with its lines"},
-	{"POST", "/api/v1/orders/{id}/cancel", handle_cancel, ORDER_WRITERS, 0,
-	 "cancel an order before shipping"},
-	{"POST", "/api/v1/orders/{id}/refund", handle_refund, ROLE_ADMIN | ROLE_CHANNEL, 0,
-	 "refund money on an order"},
-	{"POST", "/api/v1/orders/{id}/return", handle_return,
-	 ROLE_ADMIN | ROLE_CHANNEL | ROLE_WAREHOUSE, 0, "goods returned after delivery"},
-	{"POST", "/api/v1/imports/orders", handle_import, ORDER_WRITERS,
-	 ROUTE_RAW_BODY | ROUTE_LARGE_BODY,
-	 "import orders from a CSV or xlsx file"},
-	{NULL, NULL, NULL, 0, 0, NULL},
+    {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, 0, "submit one order"},
+    {"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS, ROUTE_LARGE_BODY,
+     "submit many orders, all or nothing"},
+    {"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},
+    {"GET", "/api/v1/orders/{id}", handle_get, ORDER_READERS, 0, "one order with its lines"},
+    {"POST", "/api/v1/orders/{id}/cancel", handle_cancel, ORDER_WRITERS, 0,
+     "cancel an order before shipping"},
+    {"POST", "/api/v1/orders/{id}/refund", handle_refund, ROLE_ADMIN | ROLE_CHANNEL, 0,
+     "refund money on an order"},
+    {"POST", "/api/v1/orders/{id}/return", handle_return,
+     ROLE_ADMIN | ROLE_CHANNEL | ROLE_WAREHOUSE, 0, "goods returned after delivery"},
+    {"POST", "/api/v1/imports/orders", handle_import, ORDER_WRITERS,
+     ROUTE_RAW_BODY | ROUTE_LARGE_BODY, "import orders from a CSV or xlsx file"},
+    {NULL, NULL, NULL, 0, 0, NULL},
 };

@@ -23,12 +23,12 @@
 #define TODAY "2026-11-22"
 
 static const char *const orders_world_sql[] = {
-	"INSERT INTO warehouse_service_areas (warehouse_id, division_prefix) VALUES (2, '3302')",
-	"INSERT INTO channels (code, name, kind) VALUES ('LIVE1', '直播间', 'livestream')",
-	"INSERT INTO channels (code, name, kind) VALUES ('SHOP2', '电商', 'ecommerce')",
-	"INSERT INTO linehauls (code, from_warehouse_id, to_warehouse_id, status, created_at)"
-	" VALUES ('LH1', 1, 2, 'dispatched', 0)",
-	NULL,
+    "INSERT INTO warehouse_service_areas (warehouse_id, division_prefix) VALUES (2, '3302')",
+    "INSERT INTO channels (code, name, kind) VALUES ('LIVE1', '直播间', 'livestream')",
+    "INSERT INTO channels (code, name, kind) VALUES ('SHOP2', '电商', 'ecommerce')",
+    "INSERT INTO linehauls (code, from_warehouse_id, to_warehouse_id, status, created_at)"
+    " VALUES ('LH1', 1, 2, 'dispatched', 0)",
+    NULL,
 };
 
 static int setup(void **state)
@@ -44,7 +44,7 @@ static int setup(void **state)
 /* A packed lot of sku with `units` 5 kg units at warehouse wh (or in transit
  * on line-haul 1 when wh is 0). */
 static int64_t stock_units(struct store *db, const char *code, int64_t sku, int64_t wh,
-			   int64_t units, const char *expires)
+                           int64_t units, const char *expires)
 {
 	int64_t net = sku == FX_SKU ? 5000 : 2500, lot;
 	struct app_err err;
@@ -61,15 +61,15 @@ static struct order_line_in line(const char *sku, int64_t units)
 }
 
 static struct order_in order(const char *no, const char *division, const struct order_line_in *l,
-			     size_t n)
+                             size_t n)
 {
-	return (struct order_in){no, "王小明", "13812345678", "宁波市鄞州区钱湖路 1 号", division,
-				 0, l, n};
+	return (struct order_in){
+	    no, "王小明", "13812345678", "宁波市鄞州区钱湖路 1 号", division, 0, l, n};
 }
 
 /* Submit in for channel 1 with a fresh context; the result's outcome. */
 static int submit(struct store *db, const struct order_in *in, struct order_result *res,
-		  struct app_err *err)
+                  struct app_err *err)
 {
 	struct order_ctx *c = order_ctx_new(db, TODAY);
 	int rc = order_submit(c, 1, in, 0, 0, res, err);
@@ -78,13 +78,14 @@ static int submit(struct store *db, const struct order_in *in, struct order_resu
 }
 
 static void line_alloc(struct store *db, int64_t order_id, int64_t *warehouse_id, char *route,
-		       size_t routesz)
+                       size_t routesz)
 {
 	struct stmt *st;
-	assert_int_equal(store_prepare(db, "SELECT COALESCE(warehouse_id, 0), COALESCE(route, '')"
-					   " FROM order_lines WHERE order_id = ? AND line_no = 1",
-				       &st),
-			 0);
+	assert_int_equal(store_prepare(db,
+	                               "SELECT COALESCE(warehouse_id, 0), COALESCE(route, '')"
+	                               " FROM order_lines WHERE order_id = ? AND line_no = 1",
+	                               &st),
+	                 0);
 	stmt_bind_int(st, 1, order_id);
 	assert_int_equal(stmt_step(st), STORE_ROW);
 	*warehouse_id = stmt_int(st, 0);
@@ -101,8 +102,8 @@ static void test_allocation_by_policy(void **state)
 	int64_t wh;
 	int64_t nb = stock_units(db, "LNB", FX_SKU, FX_SALES, 3, "2099-01-01");
 	stock_units(db, "LYY", FX_SKU, FX_ORIGIN, 50, "2099-01-01");
-	stock_units(db, "LTR", FX_SKU, 0, 20, "2099-01-01");           /* in transit to NB-S */
-	stock_units(db, "LOLD", FX_SKU, FX_SALES, 10, "2026-01-01");   /* expired */
+	stock_units(db, "LTR", FX_SKU, 0, 20, "2099-01-01");         /* in transit to NB-S */
+	stock_units(db, "LOLD", FX_SKU, FX_SALES, 10, "2026-01-01"); /* expired */
 	struct order_line_in two = line("YY-APL-80-5", 2), five = line("YY-APL-80-5", 5);
 
 	struct order_in a = order("A1", "330212", &two, 1);
@@ -120,10 +121,11 @@ static void test_allocation_by_policy(void **state)
 	line_alloc(db, res.id, &wh, route, sizeof(route));
 	assert_int_equal(wh, FX_ORIGIN);
 	assert_string_equal(route, "origin_parcel");
-	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM stock WHERE reserved_g > 0 AND lot_id IN"
-				      " (SELECT id FROM lots WHERE code IN ('LTR', 'LOLD')) AND ? >= 0",
-				  0),
-			 0);
+	assert_int_equal(fx_count(db,
+	                          "SELECT COUNT(*) FROM stock WHERE reserved_g > 0 AND lot_id IN"
+	                          " (SELECT id FROM lots WHERE code IN ('LTR', 'LOLD')) AND ? >= 0",
+	                          0),
+	                 0);
 
 	/* outside every service area: the origin */
 	struct order_in c = order("A3", "510104", &two, 1);
@@ -136,10 +138,11 @@ static void test_allocation_by_policy(void **state)
 	struct order_in d = order("A4", "330212", &small, 1);
 	assert_int_equal(submit(db, &d, &res, &err), 0);
 	assert_string_equal(res.status, "backorder");
-	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM order_lines WHERE order_id = ?"
-				      " AND warehouse_id IS NULL AND alloc_reason <> ''",
-				  res.id),
-			 1);
+	assert_int_equal(fx_count(db,
+	                          "SELECT COUNT(*) FROM order_lines WHERE order_id = ?"
+	                          " AND warehouse_id IS NULL AND alloc_reason <> ''",
+	                          res.id),
+	                 1);
 }
 
 static void test_resend_and_conflict(void **state)
@@ -240,11 +243,13 @@ static void test_batch_mode(void **state)
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations WHERE id > ?", 0), 150);
 	assert_int_equal(fx_stock(db, nb, LOC_WAREHOUSE, FX_SALES, 1), 100 * 5000);
 	assert_int_equal(fx_stock(db, yy, LOC_WAREHOUSE, FX_ORIGIN, 1), 50 * 5000);
-	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations a JOIN order_lines ol"
-				      " ON ol.id = a.order_line_id WHERE ol.status = 'allocated'"
-				      " AND a.warehouse_id = ol.warehouse_id AND a.qty_g = ol.units * ?",
-				  5000),
-			 150);
+	assert_int_equal(
+	    fx_count(db,
+	             "SELECT COUNT(*) FROM allocations a JOIN order_lines ol"
+	             " ON ol.id = a.order_line_id WHERE ol.status = 'allocated'"
+	             " AND a.warehouse_id = ol.warehouse_id AND a.qty_g = ol.units * ?",
+	             5000),
+	    150);
 }
 
 static int problems;
@@ -264,7 +269,8 @@ static void test_check_lists_every_problem(void **state)
 {
 	struct store *db = *state;
 	struct app_err err;
-	struct order_line_in l[3] = {{"NOPE", 1, 100}, {"YY-APL-80-5", 0, 100}, {"YY-APL-80-5", 1, -1}};
+	struct order_line_in l[3] = {
+	    {"NOPE", 1, 100}, {"YY-APL-80-5", 0, 100}, {"YY-APL-80-5", 1, -1}};
 	struct order_in in = order("", "33", l, 3);
 	in.phone = "abc";
 	struct order_ctx *c = order_ctx_new(db, TODAY);
@@ -272,7 +278,7 @@ static void test_check_lists_every_problem(void **state)
 	assert_int_equal(order_check(c, &in, count_problem, NULL, &err), 6);
 	order_ctx_free(c);
 	const char *want[] = {"-1:order_no", "-1:phone", "-1:division_code",
-			      "0:sku",       "1:units",  "2:unit_price_fen"};
+	                      "0:sku",       "1:units",  "2:unit_price_fen"};
 	for (int i = 0; i < 6; i++)
 		assert_string_equal(fields[i], want[i]);
 	struct order_result res;
@@ -294,7 +300,8 @@ static void test_cancel_releases(void **state)
 	assert_int_equal(fx_stock(db, lot, LOC_WAREHOUSE, FX_SALES, 1), 10000);
 	assert_int_equal(order_cancel(db, res.id, "客户取消", 0, &refund_id, &err), 0);
 	assert_int_equal(fx_stock(db, lot, LOC_WAREHOUSE, FX_SALES, 1), 0);
-	assert_int_equal(fx_count(db, "SELECT amount_fen FROM refunds WHERE id = ?", refund_id), 2 * 5990);
+	assert_int_equal(fx_count(db, "SELECT amount_fen FROM refunds WHERE id = ?", refund_id),
+	                 2 * 5990);
 	assert_int_equal(order_cancel(db, res.id, "again", 0, &refund_id, &err), -1);
 	assert_int_equal(err.status, 409);
 }
@@ -312,7 +319,8 @@ static void test_ship_deliver_return(void **state)
 	struct order_in a = order("S1", "330212", &two, 1);
 	assert_int_equal(submit(db, &a, &res, &err), 0);
 	assert_int_equal(parcel_create(db, res.id, FX_SALES, NULL, 0, &parcel, code, &err), 0);
-	assert_int_equal(fx_count(db, "SELECT weight_g FROM parcels WHERE id = ?", parcel), 2 * 5400);
+	assert_int_equal(fx_count(db, "SELECT weight_g FROM parcels WHERE id = ?", parcel),
+	                 2 * 5400);
 	/* not shipped yet: no delivery */
 	assert_int_equal(delivery_confirm(db, "SF", "SF1", time_now_ms(), &changed, &wh, &err), -1);
 	assert_int_equal(parcel_ship(db, parcel, "SF", "SF1", 1800, 0, 0, &err), 0);
@@ -328,26 +336,31 @@ static void test_ship_deliver_return(void **state)
 	assert_false(changed);
 	assert_int_equal(fx_count(db, "SELECT delivered_at FROM parcels WHERE id = ?", parcel), at);
 	/* one unit back on sale, one written off */
-	assert_int_equal(order_return(db, res.id, 1, 1, FX_SALES, true, "拒收", -1, 0, &refund_id, &err), 0);
+	assert_int_equal(
+	    order_return(db, res.id, 1, 1, FX_SALES, true, "拒收", -1, 0, &refund_id, &err), 0);
 	assert_int_equal(fx_stock(db, lot, LOC_WAREHOUSE, FX_SALES, 0), 15000);
-	assert_int_equal(order_return(db, res.id, 1, 1, FX_SALES, false, "破损", -1, 0, &refund_id, &err), 0);
+	assert_int_equal(
+	    order_return(db, res.id, 1, 1, FX_SALES, false, "破损", -1, 0, &refund_id, &err), 0);
 	assert_int_equal(fx_stock(db, lot, LOC_WAREHOUSE, FX_SALES, 0), 15000);
-	assert_int_equal(order_return(db, res.id, 1, 1, FX_SALES, true, "x", -1, 0, &refund_id, &err), -1);
-	assert_int_equal(fx_count(db, "SELECT SUM(amount_fen) FROM refunds WHERE order_id = ?", res.id),
-			 2 * 5990);
+	assert_int_equal(
+	    order_return(db, res.id, 1, 1, FX_SALES, true, "x", -1, 0, &refund_id, &err), -1);
+	assert_int_equal(
+	    fx_count(db, "SELECT SUM(amount_fen) FROM refunds WHERE order_id = ?", res.id),
+	    2 * 5990);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_allocation_by_policy, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_resend_and_conflict, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_last_unit_promised_once, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_stale_context_never_over_promises, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_batch_mode, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_check_lists_every_problem, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_releases, setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_ship_deliver_return, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_allocation_by_policy, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_resend_and_conflict, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_last_unit_promised_once, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_context_never_over_promises, setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_mode, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_check_lists_every_problem, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_releases, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_ship_deliver_return, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
