@@ -136,7 +136,13 @@ static int count_rows(struct store *db, const struct wh_query *q, int64_t *total
 {
 	char sql[sizeof(q->sql) + 64];
 	struct stmt *st;
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM (%s) t", q->sql);
+	/* the outer ORDER BY (always the last clause) does not change the count
+	 * and would make the database sort every row just to count them */
+	const char *order = NULL;
+	for (const char *p = strstr(q->sql, " ORDER BY "); p; p = strstr(p + 1, " ORDER BY "))
+		order = p;
+	int len = order ? (int)(order - q->sql) : (int)q->len;
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM (%.*s) t", len, q->sql);
 	int rc = store_prepare(db, sql, &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
@@ -240,31 +246,33 @@ static bool view_unlimited(const struct wh_view *v)
 	return !v || !v->warehouses.ids || !v->points.ids;
 }
 
-/* AND (the lot in column col is visible to v); see lot_visible(). */
+/* AND (the lot in column col is visible to v); see lot_visible(). Written
+ * as EXISTS probes on the lot's own rows (indexed by lot), so checking one
+ * lot or listing a page never reads a whole warehouse's stock. */
 static void and_lot_visible(struct wh_query *q, const char *col, const struct wh_view *v)
 {
 	const struct wh_scope *w = &v->warehouses, *p = &v->points;
 	if (view_unlimited(v))
 		return;
-	add_cond(q, "(");
+	add_cond(q, "(EXISTS (SELECT 1 FROM stock vs WHERE vs.lot_id = ");
 	wh_query_add(q, col);
-	wh_query_add(q, " IN (SELECT lot_id FROM stock WHERE loc_kind = 'warehouse' AND loc_id IN ");
+	wh_query_add(q, " AND vs.loc_kind = 'warehouse' AND vs.loc_id IN ");
 	wh_query_add_ids(q, w->ids, w->n);
-	wh_query_add(q, ") OR ");
+	wh_query_add(q, ") OR EXISTS (SELECT 1 FROM linehaul_lines vl JOIN linehauls vh"
+			" ON vh.id = vl.linehaul_id WHERE vl.lot_id = ");
 	wh_query_add(q, col);
-	wh_query_add(q, " IN (SELECT ll.lot_id FROM linehaul_lines ll JOIN linehauls h"
-			" ON h.id = ll.linehaul_id WHERE h.from_warehouse_id IN ");
+	wh_query_add(q, " AND (vh.from_warehouse_id IN ");
 	wh_query_add_ids(q, w->ids, w->n);
-	wh_query_add(q, " OR h.to_warehouse_id IN ");
+	wh_query_add(q, " OR vh.to_warehouse_id IN ");
 	wh_query_add_ids(q, w->ids, w->n);
-	wh_query_add(q, ") OR ");
+	wh_query_add(q, ")) OR EXISTS (SELECT 1 FROM transfer_lines vt JOIN transfers vtr"
+			" ON vtr.id = vt.transfer_id WHERE vt.lot_id = ");
 	wh_query_add(q, col);
-	wh_query_add(q, " IN (SELECT tl.lot_id FROM transfer_lines tl JOIN transfers t"
-			" ON t.id = tl.transfer_id WHERE t.warehouse_id IN ");
+	wh_query_add(q, " AND vtr.warehouse_id IN ");
 	wh_query_add_ids(q, w->ids, w->n);
-	wh_query_add(q, ") OR ");
+	wh_query_add(q, ") OR EXISTS (SELECT 1 FROM lots vp WHERE vp.id = ");
 	wh_query_add(q, col);
-	wh_query_add(q, " IN (SELECT id FROM lots WHERE point_id IN ");
+	wh_query_add(q, " AND vp.point_id IN ");
 	wh_query_add_ids(q, p->ids, p->n);
 	wh_query_add(q, "))");
 }
