@@ -121,6 +121,11 @@ test('scope: collectors send only from their points, operators receive only into
   assert.equal(s.status, 201, s.text);
   assert.equal(s.json.warehouse_id, HL);
   assert.equal((await u.whYY.get(`/api/v1/transfers/${s.json.id}`)).status, 403);
+  for (const c of [u.colP3, u.whHL, u.office]) {
+    const one = await c.get(`/api/v1/transfers/${s.json.id}`);
+    assert.equal(one.status, 200, one.text);
+    assert.deepEqual(one.json.lines.map((l) => [l.lot_code, l.sent_g]), [['S4', 8000]]);
+  }
   await refusedUnchanged(u.whYY, `/api/v1/transfers/${s.json.id}/receive`, {}, 403, 'forbidden');
   // the collector itself may not receive (role), nor may office
   assert.equal((await u.colP3.post(`/api/v1/transfers/${s.json.id}/receive`, {})).status, 403);

@@ -140,6 +140,10 @@ test('dispatch: an Idempotency-Key retry is applied once; stock in transit is se
   assert.deepEqual(again.json, first.json);
   assert.deepEqual(stockSnapshot(srv), snap, 'the retry moved stock again');
   assert.equal((await auditRows(admin, 'linehaul.dispatch')).length, 1);
+  // the same key with another body is refused, not replayed
+  const other = await u.whYY.post(`/api/v1/linehauls/${lh1.id}/dispatch`, { cost_fen: 1 }, opts);
+  assert.equal(other.status, 422, other.text);
+  assert.equal(other.json.error.code, 'idempotency_mismatch');
   assert.equal(gramsAt(srv, 'PA', 'transit', lh1.id), 25000);
   assert.equal(gramsAt(srv, 'PA', 'warehouse', YY), 25000);
   assert.equal(reservedOf('PA'), 0);
