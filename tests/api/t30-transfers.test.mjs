@@ -47,6 +47,9 @@ test('a collector sends lots from its point: stock leaves the point and is in tr
     [['S1', 30000, t.code], ['S2', 20000, t.code]]);
   const other = await u.whHL.get('/api/v1/stock?loc_kind=transit');
   assert.equal(other.json.total, 0);
+  const sender = await u.colP1.get('/api/v1/stock?loc_kind=transit');
+  assert.equal(sender.json.total, 2, 'the sending point\'s collector sees its lots on the way');
+  assert.equal((await u.colP3.get('/api/v1/stock?loc_kind=transit')).json.total, 0);
   const audit = await auditRows(admin, 'transfer.send');
   assert.ok(audit.some((a) => a.object_id === String(t.id) && a.username === 'col-p1'));
 });
