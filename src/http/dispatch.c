@@ -238,7 +238,12 @@ static void run_write(struct server *s, struct req *r, const struct route *rt)
 void dispatch(struct server *s, struct req *r)
 {
 	bool path_known, bearer;
-	const char *csrf;
+	const char *csrf, *bad = req_invalid_text(r);
+	if (bad) {
+		reply_error(r, 400, "bad_request", bad, "网址中含有无效的 UTF-8 字符",
+			    "the URL's path or query is not valid UTF-8");
+		return;
+	}
 	const struct route *rt = route_find(r, &path_known);
 	if (!rt) {
 		if (path_known)

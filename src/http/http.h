@@ -148,6 +148,9 @@ json_t *req_body_object(struct req *r);
 
 /* ---- query string ---- */
 const char *req_query(struct req *r, const char *name); /* NULL if absent */
+/* "path" or "query" if that part of the URL (after %-decoding) is not valid
+ * UTF-8, else NULL; the dispatcher refuses such requests before any handler. */
+const char *req_invalid_text(struct req *r);
 /* ?limit=&offset= with defaults and a cap (limit 1..1000, default 100). */
 void req_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* The header value or NULL. */

@@ -30,7 +30,10 @@ int reply_json(struct req *r, int status, json_t *body)
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text)
-		return reply_raw(r, 500, "application/json", "{\"error\":{\"code\":\"internal\"}}", 30);
+	{
+		static const char internal[] = "{\"error\":{\"code\":\"internal\"}}";
+		return reply_raw(r, 500, "application/json", internal, sizeof(internal) - 1);
+	}
 	reply_raw(r, status, "application/json; charset=utf-8", text, strlen(text));
 	free(text);
 	return 0;
@@ -291,6 +294,27 @@ json_t *req_body_object(struct req *r)
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	(void)kind;
+	const char **bad = cls;
+	if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+		*bad = "query";
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+const char *req_invalid_text(struct req *r)
+{
+	const char *bad = NULL;
+	if (!utf8_valid(r->path, strlen(r->path)))
+		return "path";
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &bad);
+	return bad;
 }
 
 const char *req_header(struct req *r, const char *name)

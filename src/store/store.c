@@ -144,7 +144,7 @@ void stmt_finalize(struct stmt *st)
 {
 	if (!st)
 		return;
-	st->db->ops->finalize(st->impl);
+	st->db->ops->finalize(st->db, st->impl);
 	free(st);
 }
 

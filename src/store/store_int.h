@@ -21,7 +21,7 @@ struct store_ops {
 	int (*col_count)(void *impl);
 	const char *(*col_name)(void *impl, int idx);
 	int (*reset)(void *impl);
-	void (*finalize)(void *impl);
+	void (*finalize)(struct store *db, void *impl);
 	int (*exec)(struct store *db, const char *sql); /* may hold several statements */
 	int64_t (*changes)(struct store *db);
 	const char *(*errmsg)(struct store *db);

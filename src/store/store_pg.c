@@ -393,8 +393,9 @@ static int pg_reset(void *impl)
 	return STORE_OK;
 }
 
-static void pg_finalize(void *impl)
+static void pg_finalize(struct store *db, void *impl)
 {
+	(void)db;
 	struct pg_stmt *st = impl;
 	PQclear(st->res);
 	for (int i = 0; i < st->nparams; i++)
