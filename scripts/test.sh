@@ -36,6 +36,7 @@ build() {
     make web || { echo "build: web console failed"; echo "0 passed, 1 failed"; return 1; }
   fi
   make -j"$JOBS" bin && make -j"$JOBS" MODE=asan bin || { echo "0 passed, 1 failed"; return 1; }
+  (cd tests/api && npm ci --no-audit --no-fund >/dev/null) || { echo "build: npm ci in tests/api failed"; echo "0 passed, 1 failed"; return 1; }
   make -j"$JOBS" $(ls tests/unit/test_*.c | sed 's|tests/unit/\(.*\)\.c|build/rel/tests/\1|') &&
   make -j"$JOBS" MODE=asan $(ls tests/unit/test_*.c | sed 's|tests/unit/\(.*\)\.c|build/asan/tests/\1|') ||
     { echo "0 passed, 1 failed"; return 1; }
