@@ -136,7 +136,13 @@ export class Client {
       payload = JSON.stringify(json);
       h['Content-Type'] = 'application/json';
     }
-    const res = await fetch(this.base + p, { method, headers: h, body: payload });
+    // a request the server never answers fails the test instead of hanging it
+    let res;
+    try {
+      res = await fetch(this.base + p, { method, headers: h, body: payload, signal: AbortSignal.timeout(60000) });
+    } catch (e) {
+      throw new Error(`${method} ${p.slice(0, 200)}: ${e.message}`);
+    }
     const buf = Buffer.from(await res.arrayBuffer());
     const text = buf.toString('utf8');
     let parsed = null;

@@ -33,7 +33,10 @@ let srv, admin, ops;
 
 before(async () => {
   srv = await startServer({ demo: true });
-  admin = await srv.login('admin', ADMIN_PASSWORD);
+  // the attacks run as an admin of their own: path ids of 1 reset the
+  // password of (and deactivate) user 1, which must not end this session
+  const first = await srv.login('admin', ADMIN_PASSWORD);
+  admin = await srv.makeUser(first, { username: 'hostile-admin', role: 'admin', password: 'hostile-admin-1' });
   const spec = YAML.parse(fs.readFileSync('docs/openapi.yaml', 'utf8'), { maxAliasCount: -1 });
   ops = [];
   for (const [p, item] of Object.entries(spec.paths || {}))
