@@ -11,6 +11,7 @@
  */
 #include "app/stock.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,13 +40,28 @@ static int check_qty(int64_t qty_g, struct app_err *err)
 	return 0;
 }
 
-static int fail_short(struct app_err *err, int64_t lot_id, struct stock_loc loc, int64_t want,
-		      int64_t have)
+/* The lot's code for messages ("#id" if it cannot be read). */
+static void lot_label(struct store *db, int64_t lot_id, char *out, size_t outsz)
 {
+	struct stmt *st;
+	snprintf(out, outsz, "#%lld", (long long)lot_id);
+	if (store_prepare(db, "SELECT code FROM lots WHERE id = ?", &st))
+		return;
+	stmt_bind_int(st, 1, lot_id);
+	if (stmt_step(st) == STORE_ROW)
+		snprintf(out, outsz, "%s", stmt_text(st, 0));
+	stmt_finalize(st);
+}
+
+static int fail_short(struct store *db, struct app_err *err, int64_t lot_id, struct stock_loc loc,
+		      int64_t want, int64_t have)
+{
+	char code[40];
+	lot_label(db, lot_id, code, sizeof(code));
 	return app_fail(err, 409, "insufficient_stock", "qty_g", "库存不足",
-			"insufficient stock of lot %lld at %s %lld: need %lld g, %lld g available",
-			(long long)lot_id, loc_kind_name(loc.kind), (long long)loc.id,
-			(long long)want, (long long)have);
+			"insufficient stock of lot '%s' at %s %lld: need %lld g, %lld g available",
+			code, loc_kind_name(loc.kind), (long long)loc.id, (long long)want,
+			(long long)have);
 }
 
 /* Run a prepared statement that returns no rows; finalizes it. */
@@ -186,7 +202,7 @@ static int take(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t 
 	if (store_changes(db) != 1) {
 		int64_t have = 0;
 		stock_available(db, lot_id, loc, &have);
-		return fail_short(err, lot_id, loc, qty_g, have);
+		return fail_short(db, err, lot_id, loc, qty_g, have);
 	}
 	return 0;
 }
@@ -299,7 +315,7 @@ int stock_reserve(struct store *db, int64_t lot_id, struct stock_loc loc, int64_
 	if (store_changes(db) != 1) {
 		int64_t have = 0;
 		stock_available(db, lot_id, loc, &have);
-		return fail_short(err, lot_id, loc, qty_g, have);
+		return fail_short(db, err, lot_id, loc, qty_g, have);
 	}
 	return 0;
 }
