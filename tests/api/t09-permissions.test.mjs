@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, ADMIN_PASSWORD, BIN } from './lib.mjs';
+import { startServer, ADMIN_PASSWORD, BIN, Client, execSql } from './lib.mjs';
 
 const ROLES = ['admin', 'collector', 'warehouse', 'channel', 'office', 'machine'];
 const ROLE_REFUSAL = 'your role may not do this';
@@ -79,4 +79,30 @@ test('an unknown route is 404 and a known path with another method 405, for ever
     assert.equal((await clients[who].get('/api/v1/no-such-thing')).status, 404);
     assert.equal((await clients[who].raw('DELETE', '/api/v1/users')).status, 405);
   }
+});
+
+test('every write route refuses a session without its CSRF token', async () => {
+  const admin = await srv.login('admin', ADMIN_PASSWORD);
+  const noToken = new Client(admin.base, admin.cookie, null);
+  const wrongToken = new Client(admin.base, admin.cookie, 'not-the-token');
+  const missing = [];
+  for (const route of routes) {
+    if (route.method === 'GET' || route.public) continue;
+    for (const c of [noToken, wrongToken]) {
+      const r = await call(c, route);
+      if (r.status !== 403 || r.json?.error?.code !== 'csrf') missing.push(`${route.method} ${route.path}: ${r.status}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.equal((await admin.get('/api/v1/auth/me')).status, 200, 'the refusals did not end the session');
+});
+
+test('an expired session is refused, and a new login works', async () => {
+  const u = await srv.login('admin', ADMIN_PASSWORD);
+  assert.equal((await u.get('/api/v1/auth/me')).status, 200);
+  execSql(srv, 'UPDATE sessions SET expires_at = 1;');
+  assert.equal((await u.get('/api/v1/auth/me')).status, 401);
+  assert.equal((await u.post('/api/v1/users', { username: 'after-expiry', role: 'office', password: 'expired-pass-1', display_name: 'x' })).status, 401);
+  const again = await srv.login('admin', ADMIN_PASSWORD);
+  assert.equal((await again.get('/api/v1/auth/me')).status, 200);
 });
