@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, ADMIN_PASSWORD, runCli, scratchDatabase, dropScratch, BIN } from './lib.mjs';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 const PERIOD = 'from=2026-01-01&to=2026-12-31';
@@ -104,4 +104,14 @@ test('backup and restore of a SQLite file give the same figures; a damaged backu
   r = cli(restored, ['restore', damaged, '--force']);
   assert.notEqual(r.status, 0, r.out);
   await sameAsOriginal(restored);
+});
+
+test('postgresql: pg_dump and pg_restore into a new database give the same figures', async (t) => {
+  if (original.kind !== 'postgres') { t.skip('the SQLite store uses shanhai backup'); return; }
+  const target = scratchDatabase();
+  scratch.push(target);
+  const dump = path.join(target.dir, 'shanhai.dump');
+  execFileSync('pg_dump', ['--format=custom', '--no-owner', `--file=${dump}`, original.db]);
+  execFileSync('pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${target.db}`, dump]);
+  await sameAsOriginal(target.db);
 });
