@@ -36,7 +36,7 @@ int cmd_demo(int argc, char **argv)
 		store_close(db);
 		return 1;
 	}
-	printf("演示数据已载入 demo data loaded into %s in %.1f s\n", cli_db_path(),
+	printf("演示数据已载入 demo data loaded into %s in %.1f s\n", cli_db_label(),
 	       (double)(time_mono_ms() - t0) / 1000.0);
 	demo_print_logins(stdout);
 	store_close(db);
