@@ -161,7 +161,7 @@ static int get_place(struct pctx *c, json_t *o, const char *path, struct plan_pl
 static int get_months(struct pctx *c, json_t *o, const char *path, const char *key, int *out)
 {
 	json_t *a;
-	if (get_array(c, o, path, key, 12, &a))
+	if (get_array(c, o, path, key, 0, &a))
 		return -1;
 	if (json_array_size(a) != 12)
 		return fail(c, path, key, "expected 12 monthly weights, January first");

@@ -293,7 +293,8 @@ static void generate_orders(struct sim *s, uint64_t seed)
 				push_order(&s->orders, &s->norders, &cap,
 					   (struct order){sc->fixed[i].day, sc->fixed[i].product,
 							  sc->fixed[i].dest, sc->fixed[i].grams});
-		qsort(s->orders, s->norders, sizeof(*s->orders), by_day);
+		if (s->norders) /* qsort(NULL, 0) is undefined */
+			qsort(s->orders, s->norders, sizeof(*s->orders), by_day);
 		return;
 	}
 	int64_t *dcum = xcalloc(sc->ndests, sizeof(*dcum));

@@ -170,7 +170,7 @@ static void test_shipped_scenario_loads(void **state)
 	/* sized like Yuexi: 3,371 tonnes a year */
 	assert_int_equal(supply, 3371000000LL);
 	assert_string_equal(sc.origin.code, "513401");
-	assert_true(sc.ndests > 40);
+	assert_true(sc.ndests >= 30); /* consumers across Zhejiang and beyond */
 	scenario_release(&sc);
 }
 
