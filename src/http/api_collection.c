@@ -349,6 +349,11 @@ static int handle_payment_create(struct req *r)
 	    !jget_str(r, body, "reference", false, 128, &in.reference) |
 	    !jget_date(r, body, "paid_on", false, &in.paid_on))
 		return reply_invalid(r);
+	if (!strcmp(in.method, "bank") && !in.reference) {
+		req_add_error(r, "reference", 0, "银行转账需要转账流水号",
+			      "a bank transfer needs its reference");
+		return reply_invalid(r);
+	}
 	if (!household_in_scope(r->db, in.household_id, points_of(r->user))) {
 		if (sees_all(r->user)) {
 			req_add_error(r, "household_id", 0, "农户不存在", "no such household");
