@@ -397,7 +397,7 @@ static void test_x_instance_quality(void **state)
 	assert_int_equal(vrp_instance_load("tests/data/route/X-n101-k25.vrp", &inst, err,
 					   sizeof(err)), 0);
 	struct vrp_solution sol;
-	assert_int_equal(solve(inst, 1, 200, &sol, err, sizeof(err)), 0);
+	assert_int_equal(solve(inst, 1, 120, &sol, err, sizeof(err)), 0);
 	struct vrp_check_report rep;
 	assert_true(vrp_check(inst, &sol, &rep));
 	assert_true(rep.cost == sol.cost);
@@ -415,7 +415,7 @@ static void test_solomon_c101(void **state)
 	char err[600];
 	assert_int_equal(vrp_instance_load("tests/data/route/C101.txt", &inst, err, sizeof(err)), 0);
 	struct vrp_solution sol;
-	assert_int_equal(solve(inst, 1, 100, &sol, err, sizeof(err)), 0);
+	assert_int_equal(solve(inst, 1, 60, &sol, err, sizeof(err)), 0);
 	struct vrp_check_report rep;
 	assert_true(vrp_check(inst, &sol, &rep));
 	assert_true(fabs(rep.cost - sol.cost) < 1e-6);
