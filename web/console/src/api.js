@@ -13,10 +13,10 @@ export const API = '/api/v1'
 // lists, the public trace page). Kept in one place so a route move is a
 // one-line change.
 export const pages = {
-  receipt: (code) => `${API}/print/receipt/${encodeURIComponent(code)}`,
-  label: (code) => `${API}/print/label/${encodeURIComponent(code)}`,
-  manifest: (code) => `${API}/print/manifest/${encodeURIComponent(code)}`,
-  picklist: (wid) => `${API}/print/picklist/${encodeURIComponent(wid)}`,
+  receipt: (code) => `/print/receipt/${encodeURIComponent(code)}`,
+  label: (code) => `/print/label/${encodeURIComponent(code)}`,
+  manifest: (code) => `/print/manifest/${encodeURIComponent(code)}`,
+  picklist: (wid) => `/print/picklist/${encodeURIComponent(wid)}`,
   trace: (code) => `/t/${encodeURIComponent(code)}`,
 }
 
