@@ -31,6 +31,7 @@ ORDER_CONNS=${ORDER_CONNS:-4}
 BIN=$ROOT/$BUILD/rel/shanhai
 TMP=${WORK:-$(mktemp -d /tmp/shanhai-load.XXXXXX)}
 mkdir -p "$TMP"
+chmod 755 "$TMP" # a PostgreSQL cluster inside runs as another user
 SRV=
 SAMPLER=
 cleanup() {
@@ -57,7 +58,7 @@ DB=$SQ
 if [ "$STORE" = postgres ]; then
   DB=$(sh "$ROOT/scripts/pg-temp.sh" start "$TMP/pg")
   T0=$(date +%s)
-  "$BIN" --db "$SQ" copy --to "$DB" > "$TMP/copy.out"
+  "$BIN" --db "$SQ" copy --to "$DB" > "$TMP/copy.out" 2>&1
   echo "copied the demo into PostgreSQL in $(($(date +%s) - T0)) s"
 fi
 
@@ -127,7 +128,7 @@ CHECK="SELECT count(*) || ' stock rows, ' || coalesce(sum(CASE WHEN s.reserved_g
   FROM allocations a WHERE a.lot_id = s.lot_id AND a.warehouse_id = s.loc_id AND a.state = 'reserved'), 0)
   THEN 1 ELSE 0 END), 0) || ' with a reservation that does not match the allocations'
   FROM stock s WHERE s.loc_kind = 'warehouse';
-  SELECT 'orders of this run: ' || status || ' ' || count(*) FROM orders WHERE order_no LIKE 'L-%' GROUP BY status;"
+  SELECT 'orders of this run: ' || status || ' ' || count(*) FROM orders WHERE channel_order_no LIKE 'L-%' GROUP BY status;"
 if [ "$STORE" = postgres ]; then psql -qtA "$DB" -c "$CHECK"; else sqlite3 "$DB" "$CHECK"; fi | sed 's/^/load bench: /' | tee "$TMP/check.out"
 grep -q ' 0 with a reservation' "$TMP/check.out" || RC=1
 exit $RC
