@@ -167,6 +167,29 @@ test('origin warehouse operator sees FEFO stock and the line-hauls', async () =>
   }
 });
 
+test('origin warehouse operator loads a line-haul and dispatches it', async () => {
+  const { ctx, page } = await loginAs('wh_xichang');
+  try {
+    await page.goto(`${url}/#/linehaul`);
+    await page.locator('[data-test=lh-lots] .el-table__row').first().waitFor();
+    await page.locator('[data-test=lh-lots] .el-table__row .el-checkbox').first().click();
+    await inputOf(page, 'lh-plate').fill('川W·E2E01');
+    await inputOf(page, 'lh-cost').fill('1800');
+    await page.locator('[data-test=lh-create]').click();
+    const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: '川W·E2E01' });
+    await row.locator('[data-test=lh-dispatch]').click();
+    await row.locator('[data-test=lh-receive]').waitFor();
+    await shot(page, '06-linehaul-dispatched');
+    const lh = sql(`SELECT status, cost_fen, (SELECT COUNT(*) FROM linehaul_lines l WHERE l.linehaul_id = h.id) AS n FROM linehauls h WHERE plate = '川W·E2E01'`);
+    assert.equal(lh.length, 1);
+    assert.equal(lh[0].status, 'dispatched');
+    assert.equal(lh[0].cost_fen, 180000);
+    assert.ok(lh[0].n > 0, 'a lot is on the truck');
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('channel manager imports an order file and sees the orders', async () => {
   // the SKU the demo's orders use most, so the sales warehouse has it in stock
   const code = sql(`SELECT k.code FROM skus k JOIN order_lines l ON l.sku_id = k.id GROUP BY k.id ORDER BY COUNT(*) DESC LIMIT 1`)[0].code;
