@@ -850,6 +850,19 @@ static int one_and_release(struct store *db, struct query *q, const char *what, 
 	return rc;
 }
 
+/* Digits: codes starting with them; else names containing the text. The
+ * caller has refused LIKE wildcards in it; the value is bound, never spliced. */
+static void add_division_search(struct query *q, const char *search)
+{
+	bool digits = *search != '\0';
+	for (const char *p = search; *p; p++)
+		digits = digits && *p >= '0' && *p <= '9';
+	if (digits)
+		query_and_text(q, "code LIKE ? || '%'", search);
+	else
+		query_and_text(q, "name LIKE '%' || ? || '%'", search);
+}
+
 int divisions_list(struct store *db, const struct list_filter *f, json_t **out, struct app_err *err)
 {
 	struct query q;
@@ -859,6 +872,8 @@ int divisions_list(struct store *db, const struct list_filter *f, json_t **out, 
 		query_and_text(&q, "parent_code = ?", f->parent);
 	if (f->level)
 		query_and_int(&q, "level = ?", f->level);
+	if (f->search)
+		add_division_search(&q, f->search);
 	query_add(&q, "ORDER BY code");
 	return list_and_release(db, &q, f, out, err);
 }

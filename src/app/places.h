@@ -102,6 +102,7 @@ struct point_scope {
 /* Filters of listings (NULL / 0 = any). */
 struct list_filter {
 	const char *parent, *village, *county, *kind;
+	const char *search; /* divisions: digits = code prefix, else part of the name */
 	int64_t level, point_id, cooperative_id, warehouse_id, household_id, product_id, grade_id,
 		sku_id;
 	const char *from, *to; /* dates, inclusive */
