@@ -159,7 +159,7 @@ static void mask_rows(struct req *r, json_t *items)
 /* ---- collections ---- */
 
 static const char *const collection_fields[] = {
-    "point_id", "household_id", "product_id", "grade_id", "gross_g", "tare_g", "unit",
+    "point_id", "household_id", "product_id", "grade_id", "gross_g", "tare_g", "price_unit",
     "price_entered_fen", "collected_on", "harvest_date", "note", NULL};
 static const char *const units[] = {"kg", "jin", NULL};
 
@@ -174,7 +174,7 @@ static bool parse_collection(struct req *r, json_t *body, struct collection_in *
 		  jget_int(r, body, "grade_id", true, 1, INT64_MAX, &in->grade_id) &
 		  jget_int(r, body, "gross_g", true, 1, COLLECTION_MAX_GROSS_G, &in->gross_g) &
 		  jget_int(r, body, "tare_g", false, 0, COLLECTION_MAX_GROSS_G, &in->tare_g) &
-		  jget_enum(r, body, "unit", false, units, &unit) &
+		  jget_enum(r, body, "price_unit", false, units, &unit) &
 		  jget_date(r, body, "collected_on", false, &in->collected_on) &
 		  jget_date(r, body, "harvest_date", false, &in->harvest_date) &
 		  jget_str(r, body, "note", false, 500, &in->note);

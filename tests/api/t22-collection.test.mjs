@@ -37,10 +37,10 @@ test('a collector records a delivery at its point: lot, net and amount rounded o
 });
 
 test('a price per jin must be the price in force; another price is refused', async () => {
-  const ok = await yanyuan.post('/api/v1/collections', { ...delivery, gross_g: 1000, tare_g: 0, unit: 'jin', price_entered_fen: 300 });
+  const ok = await yanyuan.post('/api/v1/collections', { ...delivery, gross_g: 1000, tare_g: 0, price_unit: 'jin', price_entered_fen: 300 });
   assert.equal(ok.status, 201, ok.text);
   assert.equal(ok.json.amount_fen, 600);
-  const bad = await yanyuan.post('/api/v1/collections', { ...delivery, unit: 'kg', price_entered_fen: 650 });
+  const bad = await yanyuan.post('/api/v1/collections', { ...delivery, price_unit: 'kg', price_entered_fen: 650 });
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.json.error.errors[0].field, 'price_entered_fen');
 });
@@ -54,7 +54,7 @@ test('bad input answers 422 naming the field; bad JSON 400', async () => {
     [{ ...delivery, grade_id: 999999 }, 'grade_id'],
     [{ ...delivery, household_id: 999999 }, 'household_id'],
     [{ ...delivery, colour: 'red' }, 'colour'],
-    [{ ...delivery, unit: 'lb' }, 'unit'],
+    [{ ...delivery, price_unit: 'lb' }, 'price_unit'],
     [{ ...delivery, harvest_date: '2026-13-01' }, 'harvest_date'],
     [{ ...delivery, price_entered_fen: -1 }, 'price_entered_fen'],
   ];
