@@ -71,6 +71,7 @@ async function pickFirst(page, sel) {
   await page.locator(sel).click();
   const opt = page.locator('.el-select-dropdown__item:visible').first();
   await opt.click();
+  await page.waitForTimeout(400); // let the closing dropdown fade out before the next one opens
 }
 
 before(async () => {
@@ -136,6 +137,7 @@ test('collector records a delivery and gets its receipt', async (t) => {
     await pickFirst(page, '[data-test=household]');
     await pickFirst(page, '[data-test=product]');
     await pickFirst(page, '[data-test=grade]');
+    await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
     await inputOf(page, 'gross').fill('52.4');
     await inputOf(page, 'tare').fill('2.4');
     await page.locator('[data-test=amount]').waitFor();
@@ -144,6 +146,10 @@ test('collector records a delivery and gets its receipt', async (t) => {
     const saved = page.locator('[data-test=saved]');
     await saved.waitFor();
     await shot(page, '03-collect-saved');
+    // 52.4 kg gross less 2.4 kg tare: exactly 50,000 g, recorded once
+    const rows = sql(`SELECT code, net_g, amount_fen FROM collections ORDER BY id DESC LIMIT 1`);
+    assert.equal(rows[0].net_g, 50000);
+    assert.match(await saved.innerText(), new RegExp(rows[0].code));
     const href = await page.locator('[data-test=receipt]').getAttribute('href');
     const r = await page.request.get(url + href);
     assert.equal(r.status(), 200, `receipt ${href}`);
@@ -179,7 +185,7 @@ test('origin warehouse operator loads a line-haul and dispatches it', async () =
     const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: '川W·E2E01' });
     await row.locator('[data-test=lh-dispatch]').click();
     await row.locator('[data-test=lh-receive]').waitFor();
-    await shot(page, '06-linehaul-dispatched');
+    await shot(page, '05b-linehaul-dispatched');
     const lh = sql(`SELECT status, cost_fen, (SELECT COUNT(*) FROM linehaul_lines l WHERE l.linehaul_id = h.id) AS n FROM linehauls h WHERE plate = '川W·E2E01'`);
     assert.equal(lh.length, 1);
     assert.equal(lh[0].status, 'dispatched');
@@ -220,17 +226,43 @@ test('channel manager imports an order file and sees the orders', async () => {
   }
 });
 
-test('sales warehouse sees its pick list to fulfil', async (t) => {
+test('sales warehouse packs the imported order and ships it with a tracking number', async (t) => {
   const { ctx, page } = await loginAs('wh_ningbo');
   try {
     await page.goto(`${url}/#/fulfil`);
-    if (!(await served(page, '/api/v1/warehouses'))) { await shot(page, '08-fulfil'); t.skip('server has no GET /api/v1/warehouses yet'); return; }
-    await pickFirst(page, '[data-test=ff-warehouse]');
-    await page.locator('[data-test=pick-order]').first().waitFor();
-    await shot(page, '08-fulfil');
+    if (!(await served(page, '/api/v1/warehouses'))) { await shot(page, '09-fulfil'); t.skip('server has no GET /api/v1/warehouses yet'); return; }
+    await page.locator('[data-test=ff-warehouse]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '宁波' }).first().click();
+    const card = page.locator('[data-test=pick-order]', { hasText: 'E2E-1' });
+    await card.waitFor();
+    await shot(page, '09-fulfil-picklist');
+    await card.locator('[data-test=pack]').click();
+    await page.waitForTimeout(1500);
+    await shot(page, '09b-fulfil-packed');
+    const parcel = page.locator('[data-test=parcel]', { hasText: 'E2E-1' });
+    await parcel.waitFor();
+    await inputOf(parcel, 'ship-carrier').fill('SF');
+    await inputOf(parcel, 'ship-tracking').fill('SFE2E0001');
+    await inputOf(parcel, 'ship-cost').fill('12.5');
+    await parcel.locator('[data-test=ship]').click();
+    await parcel.waitFor({ state: 'detached' });
+    await shot(page, '10-fulfil-shipped');
+    const p = sql(`SELECT p.code, p.status, p.cost_fen FROM parcels p JOIN orders o ON o.id = p.order_id WHERE o.channel_order_no = 'E2E-1'`);
+    assert.equal(p.length, 1);
+    assert.equal(p[0].status, 'shipped');
+    assert.equal(p[0].cost_fen, 1250);
   } finally {
     await ctx.close();
   }
+  // the customer's view of that parcel: the public page names where it came from
+  const anon = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  const pub = await anon.newPage();
+  const code = sql(`SELECT p.code FROM parcels p JOIN orders o ON o.id = p.order_id WHERE o.channel_order_no = 'E2E-1'`)[0].code;
+  const r = await pub.goto(`${url}/t/${code}`);
+  assert.equal(r.status(), 200);
+  assert.match(await pub.locator('body').innerText(), /村/);
+  await shot(pub, '11-public-trace-e2e-parcel');
+  await anon.close();
 });
 
 test('trace: the office finds a delivered parcel, the public page names its village', async () => {
@@ -242,7 +274,7 @@ test('trace: the office finds a delivered parcel, the public page names its vill
     await inputOf(page, 'trace-code').fill(parcel);
     await page.locator('[data-test=trace-go]').click();
     await page.locator('[data-test=trace-timeline]').waitFor();
-    await shot(page, '09-trace');
+    await shot(page, '12-trace');
     // the villages the chain goes back to, as the API names them
     villages = await page.evaluate(async (c) => {
       const r = await (await fetch(`/api/v1/trace/${c}`)).json();
@@ -258,6 +290,6 @@ test('trace: the office finds a delivered parcel, the public page names its vill
   const text = await pub.locator('body').innerText();
   assert.ok(villages.length > 0, 'the trace names the source villages');
   assert.ok(villages.some((v) => text.includes(v)), 'the public trace page names a village');
-  await shot(pub, '10-public-trace');
+  await shot(pub, '13-public-trace');
   await anon.close();
 });
