@@ -293,3 +293,23 @@ test('trace: the office finds a delivered parcel, the public page names its vill
   await shot(pub, '13-public-trace');
   await anon.close();
 });
+
+test('the cooperation office reads the figures dashboard and its Excel export', async () => {
+  const { ctx, page } = await loginAs('office');
+  try {
+    await page.goto(`${url}/#/figures`);
+    await page.locator('[data-test=kpis] .kpi').first().waitFor();
+    await page.waitForTimeout(1000); // charts draw after the numbers arrive
+    assert.match(await page.locator('[data-test=kpis]').innerText(), /销售额/);
+    // the demo season has sales and paid households: the cards show numbers, not '—'
+    assert.match(await page.locator('[data-metric=sales] .value').innerText(), /¥\s*[1-9]/);
+    assert.match(await page.locator('[data-metric=on_time] .value').innerText(), /^\d+\.\d%$/);
+    await shot(page, '14-figures');
+    const href = await page.locator('[data-test=figures-xlsx]').getAttribute('href');
+    const r = await page.request.get(url + href);
+    assert.equal(r.status(), 200, href);
+    assert.match(r.headers()['content-type'], /spreadsheetml/);
+  } finally {
+    await ctx.close();
+  }
+});
