@@ -75,6 +75,23 @@ static void test_load_divisions(void **state)
 	assert_int_equal(divisions_list(db, &f, &list, &err), 0);
 	assert_true(json_integer_value(json_object_get(list, "total")) > 10);
 	json_decref(list);
+
+	/* search: digits are a code prefix, anything else part of the name */
+	struct list_filter by_code = {.search = "513423", .level = 3};
+	assert_int_equal(divisions_list(db, &by_code, &list, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(list, "items"), 0), "name")),
+			    "盐源县");
+	json_decref(list);
+	struct list_filter by_name = {.search = "盐源", .level = 3};
+	assert_int_equal(divisions_list(db, &by_name, &list, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+	json_decref(list);
+	struct list_filter none = {.search = "no such place"};
+	assert_int_equal(divisions_list(db, &none, &list, &err), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 0);
+	json_decref(list);
 }
 
 static void test_load_bad_file(void **state)
