@@ -166,15 +166,15 @@ static int read_response(int fd, char *buf, size_t cap)
 	}
 	size_t want = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 17, NULL, 10) : 0);
 	while (have < want) {
+		if (have >= cap - 1) { /* large answer: keep reading, discard */
+			want -= have;
+			have = 0;
+		}
 		size_t room = cap - have - 1 < want - have ? cap - have - 1 : want - have;
 		ssize_t r = recv(fd, buf + have, room, 0);
 		if (r <= 0)
 			return -1;
 		have += (size_t)r;
-		if (have >= cap - 1) { /* large answer: keep reading, discard */
-			want -= have;
-			have = 0;
-		}
 	}
 	buf[have < cap ? have : cap - 1] = '\0';
 	return status;
