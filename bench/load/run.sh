@@ -20,7 +20,8 @@
 # Environment: BUILD (build folder holding rel/shanhai, default build-bench),
 # DURATION (seconds, default 600), STORE (sqlite or postgres), WORK (scratch
 # folder, default a fresh /tmp/shanhai-load.XXXXXX, removed at the end unless
-# KEEP=1), ORDER_CONNS (default 4).
+# KEEP=1), ORDER_CONNS (default 4), SKIP (kinds to leave out, a grep -E
+# pattern on the kind name, e.g. SKIP=picklist).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -101,6 +102,10 @@ picklist${TAB}1${TAB}200${TAB}GET${TAB}/api/v1/picklists?warehouse_id=2${TAB}200
 figures${TAB}1${TAB}500${TAB}GET${TAB}/api/v1/figures?from=2026-09-01&to=2026-11-30${TAB}200${TAB}$OFFICE${TAB}-
 trace${TAB}4${TAB}10${TAB}GET${TAB}@$TMP/trace.paths${TAB}200${TAB}-${TAB}-
 EOF
+if [ -n "${SKIP:-}" ]; then
+  grep -vE "^(${SKIP})${TAB}" "$TMP/spec" > "$TMP/spec.kept"
+  mv "$TMP/spec.kept" "$TMP/spec"
+fi
 
 # the server's resident memory every 10 s while the load runs
 rss() { sed -n 's/^VmRSS:\s*\([0-9]*\) kB/\1/p' /proc/$SRV/status; }
