@@ -2,7 +2,8 @@
 // against a real `shanhai serve --demo` on a fresh SQLite file. One season's
 // flow, each role in its own browser context (its own cookie and CSRF token):
 // a collector records a delivery; the origin warehouse operator sees the lot
-// and the line-hauls; the channel manager imports an order file; the sales
+// and the line-hauls, records a packing run through the packing form and
+// loads and dispatches a line-haul; the channel manager imports an order file; the sales
 // warehouse fulfils; the public trace page of a parcel names its village.
 // Steps that need an endpoint the server does not serve yet are skipped with
 // the missing route named (checked first with a plain GET), so the suite says
@@ -168,6 +169,38 @@ test('origin warehouse operator sees FEFO stock and the line-hauls', async () =>
     await page.goto(`${url}/#/linehaul`);
     await page.locator('[data-test=linehauls] .el-table__row').first().waitFor();
     await shot(page, '05-linehaul');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('origin warehouse operator records a packing run that balances', async () => {
+  const { ctx, page } = await loginAs('wh_xichang');
+  try {
+    await page.waitForURL(/#\/stock/);
+    await page.locator('[data-test=stock] .el-table__row').first().waitFor();
+    await page.locator('.el-tabs__item', { hasText: '包装' }).click();
+    await pickFirst(page, '[data-test=pk-in-lot]');
+    // the chosen source lot's product decides the SKU: one unit, input exactly its net weight
+    const lotCode = (await page.locator('[data-test=pk-in-lot]').innerText()).trim()
+      || await page.locator('[data-test=pk-in-lot] .el-select__selected-item').first().innerText();
+    const code = lotCode.split('·')[0].trim();
+    const sku = sql(`SELECT k.name, k.net_g FROM skus k JOIN lots l ON l.product_id = k.product_id WHERE l.code = '${code.replace(/'/g, "''")}' ORDER BY k.id LIMIT 1`);
+    assert.equal(sku.length, 1, `a SKU for lot '${code}'`);
+    const n = sku[0].net_g;
+    await inputOf(page, 'pk-in-kg').fill(`${Math.floor(n / 1000)}.${String(n % 1000).padStart(3, '0')}`);
+    await page.locator('[data-test=pk-out-sku]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: sku[0].name }).first().click();
+    await page.waitForTimeout(400);
+    await inputOf(page, 'pk-out-units').fill('1');
+    await shot(page, '04b-packing-filled');
+    const before = sql(`SELECT COUNT(*) AS n FROM packings`)[0].n;
+    await page.locator('[data-test=pk-save]').click();
+    await Promise.race([page.locator('[data-test=pk-saved]').waitFor(), page.locator('.el-alert--error').first().waitFor().then(async () => {
+      throw new Error(`packing refused: ${await page.locator('.el-alert--error').first().innerText()}`);
+    })]);
+    await shot(page, '04c-packing-saved');
+    assert.equal(sql(`SELECT COUNT(*) AS n FROM packings`)[0].n, before + 1);
   } finally {
     await ctx.close();
   }
