@@ -3,7 +3,8 @@
 // flow, each role in its own browser context (its own cookie and CSRF token):
 // a collector records a delivery; the origin warehouse operator sees the lot
 // and the line-hauls, records a packing run through the packing form and
-// loads and dispatches a line-haul; the channel manager imports an order file; the sales
+// loads and dispatches a line-haul, which the sales warehouse receives; the
+// channel manager imports an order file; the sales
 // warehouse fulfils; the public trace page of a parcel names its village.
 // Steps that need an endpoint the server does not serve yet are skipped with
 // the missing route named (checked first with a plain GET), so the suite says
@@ -224,6 +225,21 @@ test('origin warehouse operator loads a line-haul and dispatches it', async () =
     assert.equal(lh[0].status, 'dispatched');
     assert.equal(lh[0].cost_fen, 180000);
     assert.ok(lh[0].n > 0, 'a lot is on the truck');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('sales warehouse receives the dispatched line-haul in full', async () => {
+  const { ctx, page } = await loginAs('wh_ningbo');
+  try {
+    await page.goto(`${url}/#/linehaul`);
+    const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: '川W·E2E01' });
+    await row.locator('[data-test=lh-receive]').click();
+    await page.locator('[data-test=lh-receive-save]').click();
+    await row.locator('[data-test=lh-receive]').waitFor({ state: 'detached' });
+    await shot(page, '05c-linehaul-received');
+    assert.equal(sql(`SELECT status FROM linehauls WHERE plate = '川W·E2E01'`)[0].status, 'received');
   } finally {
     await ctx.close();
   }
