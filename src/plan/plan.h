@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PLAN_MAX_TRUCK_TYPES 8
-#define PLAN_MAX_PRODUCTS 32
+#define PLAN_MAX_TRUCK_TYPES    8
+#define PLAN_MAX_PRODUCTS       32
 #define PLAN_MAX_TRUCKS_PER_DAY 4
 
 struct plan_place {
@@ -119,8 +119,8 @@ struct scenario {
 	struct plan_fixed_order *fixed;
 	size_t nfixed;
 	bool has_fixed;
-	int spikes_per_year;  /* live-stream spikes starting a year, on average */
-	int spike_percent;                 /* demand multiplier during a spike, in % */
+	int spikes_per_year; /* live-stream spikes starting a year, on average */
+	int spike_percent;   /* demand multiplier during a spike, in % */
 	int spike_days;
 	int weekly_truck;   /* index into trucks */
 	int weekly_weekday; /* 0 = Monday */
@@ -139,7 +139,7 @@ void scenario_release(struct scenario *sc);
 
 /* Road distance in whole km between two places (great circle x road factor). */
 int64_t plan_road_km(const struct scenario *sc, const struct plan_place *a,
-		     const struct plan_place *b);
+                     const struct plan_place *b);
 /* Parcel price in fen for grams over road_km (first kg + each further started
  * kg, chilled surcharge). -1 if no zone covers the distance. */
 int64_t plan_parcel_fen(const struct scenario *sc, int64_t road_km, int64_t grams, bool chilled);
@@ -154,11 +154,12 @@ int64_t plan_trip_fen(const struct scenario *sc, size_t t);
 
 /* What the planner sees of one product when deciding today's trucks. */
 struct plan_product_view {
-	int64_t sales_g;    /* usable stock at the sales warehouse */
-	int64_t transit_g;  /* on trucks towards it */
-	int64_t waiting_g;  /* orders waiting at the sales warehouse for stock */
-	int64_t origin_g;   /* at the origin, fresh enough to be sent */
-	int64_t forecast_g; /* expected grams a day ordered for the sales warehouse */
+	int64_t sales_g;           /* usable stock at the sales warehouse */
+	int64_t transit_g;         /* on trucks towards it */
+	int64_t waiting_g;         /* orders waiting at the sales warehouse for stock */
+	int64_t origin_g;          /* at the origin, fresh enough to be sent */
+	int64_t forecast_g;        /* expected grams a day ordered for the sales warehouse */
+	int64_t saving_fen_per_kg; /* parcel cost a kg served from the sales warehouse saves */
 	int shelf_life_days;
 	bool chilled;
 };
@@ -174,7 +175,7 @@ struct plan_params {
 
 struct plan_dispatch {
 	size_t ntrucks;
-	int truck[PLAN_MAX_TRUCKS_PER_DAY];                  /* truck type of each */
+	int truck[PLAN_MAX_TRUCKS_PER_DAY];                         /* truck type of each */
 	int64_t load_g[PLAN_MAX_TRUCKS_PER_DAY][PLAN_MAX_PRODUCTS]; /* per product */
 };
 
@@ -183,18 +184,23 @@ struct plan_dispatch {
  * or a product would run out before a later truck could arrive, fill spare
  * room up to the maximum cover its shelf life allows, pick the truck type with
  * the lowest cost per kg carried, and never one whose trip costs more per kg
- * than pp->max_fen_per_kg (what direct parcels would cost more). Never loads more than origin_g of a product
- * nor more than a truck's capacity. Returns the number of trucks. */
+ * than pp->max_fen_per_kg (what direct parcels would cost more). Never loads more than origin_g of
+ * a product nor more than a truck's capacity. Returns the number of trucks. */
 size_t plan_dispatch(const struct plan_params *pp, const struct plan_truck *trucks,
-		     const int64_t *trip_fen, size_t ntrucks, const struct plan_product_view *v,
-		     size_t nproducts, struct plan_dispatch *out);
+                     const int64_t *trip_fen, size_t ntrucks, const struct plan_product_view *v,
+                     size_t nproducts, struct plan_dispatch *out);
+
+/* The most days of forecast demand the planner keeps at the sales warehouse
+ * for a product: max_cover_days, shortened so that a lot sent on its harvest
+ * day is still fresh when the last of that cover is sold. */
+int plan_cover_limit(int max_cover_days, int truck_days, int shelf_life_days);
 
 enum plan_source {
-	SOURCE_NONE = 0,    /* nothing can serve it today: it waits */
-	SOURCE_SALES,       /* picked at the sales warehouse today */
-	SOURCE_ORIGIN,      /* direct parcel from the origin today */
-	SOURCE_WAIT_TRUCK,  /* reserved on a truck, picked at the sales warehouse on arrival */
-	SOURCE_NEXT_TRUCK,  /* waits for a truck not yet sent (the planner counts it as demand) */
+	SOURCE_NONE = 0,   /* nothing can serve it today: it waits */
+	SOURCE_SALES,      /* picked at the sales warehouse today */
+	SOURCE_ORIGIN,     /* direct parcel from the origin today */
+	SOURCE_WAIT_TRUCK, /* reserved on a truck, picked at the sales warehouse on arrival */
+	SOURCE_NEXT_TRUCK, /* waits for a truck not yet sent (the planner counts it as demand) */
 	SOURCE_COUNT
 };
 
@@ -209,7 +215,7 @@ struct plan_option {
  * meets the promise (order_day + promise_days), else the earliest delivery
  * (then the cheapest). SOURCE_NONE if none is available. */
 enum plan_source plan_choose_source(const struct plan_option opts[SOURCE_COUNT], int order_day,
-				    int promise_days);
+                                    int promise_days);
 
 /* ---- the simulation ---- */
 
@@ -238,14 +244,15 @@ struct sim_result {
 	/* sum over delivered orders of everything charged to them */
 	int64_t order_costs_fen;
 	int64_t subsidy_fen;
-	int64_t days_hist[SIM_MAX_DAYS_HIST]; /* delivered orders by whole days taken; last = more */
+	int64_t
+	    days_hist[SIM_MAX_DAYS_HIST]; /* delivered orders by whole days taken; last = more */
 	int median_days, p95_days;
 };
 
 /* Run the scenario for `days` days (<= 0: the scenario's horizon) with demand
  * drawn from seed, under one policy. 0, or -1 with a message in err. */
 int sim_run(const struct scenario *sc, enum sim_policy policy, uint64_t seed, int days,
-	    struct sim_result *out, char *err, size_t errsz);
+            struct sim_result *out, char *err, size_t errsz);
 
 /* Cost per kg delivered in fen (rounded), of total_fen - subtract_fen. */
 int64_t sim_fen_per_kg(const struct sim_result *r, int64_t subtract_fen);

@@ -26,8 +26,8 @@
 #include "lib/timeutil.h"
 
 struct lot {
-	int made;    /* day harvested or produced */
-	int arrive;  /* day it reaches the sales warehouse (in transit only) */
+	int made;   /* day harvested or produced */
+	int arrive; /* day it reaches the sales warehouse (in transit only) */
 	int64_t g;
 	int64_t freight_fen;
 };
@@ -66,13 +66,15 @@ struct sim {
 	struct dest_info *dinfo;
 	struct lotq origin[PLAN_MAX_PRODUCTS], sales[PLAN_MAX_PRODUCTS], transit[PLAN_MAX_PRODUCTS];
 	int64_t reserved[PLAN_MAX_PRODUCTS]; /* transit grams promised to waiting orders */
-	double ewma[PLAN_MAX_PRODUCTS];      /* observed grams a day for the sales warehouse */
-	double prefer_sales_share;           /* share of demand weight best served from sales */
+	int min_life[PLAN_MAX_PRODUCTS]; /* days of shelf life a lot must have left on arrival */
+	double ewma[PLAN_MAX_PRODUCTS];  /* observed grams a day for the sales warehouse */
+	double prefer_sales_share;       /* share of demand weight best served from sales */
 	struct idlist backlog, waiting;
 	int truck_days;
 	int64_t trip_fen[PLAN_MAX_TRUCK_TYPES];
 	int64_t est_freight_fen_per_kg;
 	int64_t breakeven_fen_per_kg; /* parcel cost saved per kg by serving from sales */
+	int64_t saving_fen_per_kg[PLAN_MAX_PRODUCTS]; /* the same, per product */
 	struct sim_result *r;
 };
 
@@ -291,8 +293,8 @@ static void generate_orders(struct sim *s, uint64_t seed)
 		for (size_t i = 0; i < sc->nfixed; i++)
 			if (sc->fixed[i].day < s->days)
 				push_order(&s->orders, &s->norders, &cap,
-					   (struct order){sc->fixed[i].day, sc->fixed[i].product,
-							  sc->fixed[i].dest, sc->fixed[i].grams});
+				           (struct order){sc->fixed[i].day, sc->fixed[i].product,
+				                          sc->fixed[i].dest, sc->fixed[i].grams});
 		if (s->norders) /* qsort(NULL, 0) is undefined */
 			qsort(s->orders, s->norders, sizeof(*s->orders), by_day);
 		return;
@@ -308,7 +310,7 @@ static void generate_orders(struct sim *s, uint64_t seed)
 	/* spikes add demand on top of the base; scale the base so that a year's
 	 * expected demand is still demand_kg_year */
 	double base = 365.0 / (365.0 + sc->spikes_per_year * sc->spike_days *
-					       (sc->spike_percent - 100) / 100.0);
+	                                   (sc->spike_percent - 100) / 100.0);
 	int spike_left = 0;
 	for (int day = 0; day < s->days; day++) {
 		if (spike_left == 0 && rng_unit(&rng) * 365.0 < sc->spikes_per_year)
@@ -318,14 +320,15 @@ static void generate_orders(struct sim *s, uint64_t seed)
 			spike_left--;
 		for (size_t p = 0; p < sc->nproducts; p++) {
 			const struct plan_product *pr = &sc->products[p];
-			double lambda = (double)per_day_g(sc, pr->demand_g_year, pr->demand_by_month,
-							  day) / mean_g * mult;
+			double lambda =
+			    (double)per_day_g(sc, pr->demand_g_year, pr->demand_by_month, day) /
+			    mean_g * mult;
 			int64_t k = dcum[sc->ndests - 1] > 0 ? rng_poisson(&rng, lambda) : 0;
 			for (int64_t i = 0; i < k; i++) {
 				size_t d = rng_pick(&rng, dcum, sc->ndests);
 				size_t z = rng_pick(&rng, scum, sc->nsizes);
 				push_order(&s->orders, &s->norders, &cap,
-					   (struct order){day, (int)p, (int)d, sc->sizes[z].grams});
+				           (struct order){day, (int)p, (int)d, sc->sizes[z].grams});
 			}
 		}
 	}
@@ -357,7 +360,7 @@ static int last_mile_days(const struct sim *s, const struct order *o)
 static int64_t origin_parcel_fen(const struct sim *s, const struct order *o)
 {
 	return plan_parcel_fen(s->sc, s->dinfo[o->dest].km_origin, o->g,
-			       s->sc->products[o->product].chilled);
+	                       s->sc->products[o->product].chilled);
 }
 
 static int64_t est_freight(const struct sim *s, int64_t g)
@@ -369,7 +372,7 @@ static int64_t est_freight(const struct sim *s, int64_t g)
 }
 
 static void record_delivery(struct sim *s, const struct order *o, int delivered_day,
-			    int64_t cost_fen)
+                            int64_t cost_fen)
 {
 	struct sim_result *r = s->r;
 	int took = delivered_day - o->day;
@@ -386,7 +389,7 @@ static void serve_from_sales(struct sim *s, const struct order *o, int day)
 	const struct scenario *sc = s->sc;
 	int deliver = day + last_mile_days(s, o);
 	int64_t freight = lotq_take(&s->sales[o->product], o->g, deliver,
-				    sc->products[o->product].shelf_life_days);
+	                            sc->products[o->product].shelf_life_days);
 	int64_t lm = last_mile_fen(s, o);
 	if (s->dinfo[o->dest].in_city)
 		s->r->city_fen += lm;
@@ -403,7 +406,7 @@ static void serve_from_origin(struct sim *s, const struct order *o, int day)
 	const struct scenario *sc = s->sc;
 	int deliver = day + s->dinfo[o->dest].days_origin;
 	(void)lotq_take(&s->origin[o->product], o->g, deliver,
-			sc->products[o->product].shelf_life_days);
+	                sc->products[o->product].shelf_life_days);
 	int64_t fen = origin_parcel_fen(s, o);
 	s->r->parcel_fen += fen;
 	s->r->pack_fen += sc->origin_pack_fen_per_order;
@@ -423,7 +426,7 @@ static bool origin_can_serve(const struct sim *s, const struct order *o, int day
 	int shelf = s->sc->products[o->product].shelf_life_days;
 	return origin_parcel_fen(s, o) >= 0 &&
 	       lotq_usable(&s->origin[o->product], day + s->dinfo[o->dest].days_origin, shelf) >=
-		       o->g;
+	           o->g;
 }
 
 /* The earliest arrival day of transit stock not yet promised that covers
@@ -441,8 +444,7 @@ static int transit_arrival(const struct sim *s, const struct order *o)
 }
 
 /* Planner: weigh sales stock, a direct parcel and waiting for a truck. */
-static enum plan_source planner_source(struct sim *s, const struct order *o, int day,
-				       int *arrive)
+static enum plan_source planner_source(struct sim *s, const struct order *o, int day, int *arrive)
 {
 	const struct scenario *sc = s->sc;
 	struct plan_option opts[SOURCE_COUNT] = {{0}};
@@ -450,21 +452,21 @@ static enum plan_source planner_source(struct sim *s, const struct order *o, int
 	if (lm >= 0)
 		sales_cost = lm + sc->sales_pack_fen_per_order + est_freight(s, o->g);
 	if (sales_cost >= 0 && sales_can_serve(s, o, day))
-		opts[SOURCE_SALES] = (struct plan_option){true, day + last_mile_days(s, o),
-							  sales_cost};
+		opts[SOURCE_SALES] =
+		    (struct plan_option){true, day + last_mile_days(s, o), sales_cost};
 	if (origin_can_serve(s, o, day))
-		opts[SOURCE_ORIGIN] = (struct plan_option){
-			true, day + s->dinfo[o->dest].days_origin,
-			origin_parcel_fen(s, o) + sc->origin_pack_fen_per_order};
+		opts[SOURCE_ORIGIN] =
+		    (struct plan_option){true, day + s->dinfo[o->dest].days_origin,
+		                         origin_parcel_fen(s, o) + sc->origin_pack_fen_per_order};
 	*arrive = sales_cost >= 0 ? transit_arrival(s, o) : -1;
 	if (*arrive >= 0)
-		opts[SOURCE_WAIT_TRUCK] = (struct plan_option){
-			true, *arrive + last_mile_days(s, o), sales_cost};
+		opts[SOURCE_WAIT_TRUCK] =
+		    (struct plan_option){true, *arrive + last_mile_days(s, o), sales_cost};
 	else if (s->dinfo[o->dest].prefer_sales &&
-		 lotq_usable(&s->origin[o->product], day + s->truck_days + 1,
-			     sc->products[o->product].shelf_life_days) >= o->g)
+	         lotq_usable(&s->origin[o->product], day + s->truck_days + s->min_life[o->product],
+	                     sc->products[o->product].shelf_life_days) >= o->g)
 		opts[SOURCE_NEXT_TRUCK] = (struct plan_option){
-			true, day + s->truck_days + last_mile_days(s, o), sales_cost};
+		    true, day + s->truck_days + last_mile_days(s, o), sales_cost};
 	return plan_choose_source(opts, o->day, sc->promise_days);
 }
 
@@ -536,19 +538,39 @@ static void serve_waiting(struct sim *s, int day)
 			s->reserved[p] = 0;
 }
 
+/* Whether an order served today by its fastest way would still arrive within
+ * the promise. */
+static bool still_on_time(const struct sim *s, const struct order *o, int day)
+{
+	const struct dest_info *di = &s->dinfo[o->dest];
+	int fastest = di->days_origin;
+	if (s->policy != POLICY_DIRECT && last_mile_fen(s, o) >= 0 &&
+	    last_mile_days(s, o) < fastest)
+		fastest = last_mile_days(s, o);
+	return day + fastest - o->day <= s->sc->promise_days;
+}
+
+/* Serve the open orders, oldest first, in two passes: first those that can
+ * still arrive within the promise, then those that cannot any more (they take
+ * what is left). Serving hopeless orders first when stock is short would make
+ * the orders behind them late too (the rule that minimises the number of late
+ * orders, Moore-Hodgson). Orders open too long are cancelled. */
 static void serve_backlog(struct sim *s, int day)
 {
-	size_t keep = 0;
-	for (size_t i = 0; i < s->backlog.n; i++) {
-		size_t id = s->backlog.v[i];
-		if (try_serve(s, id, day))
-			continue;
-		if (day - s->orders[id].day >= s->sc->cancel_after_days)
-			s->r->cancelled++;
-		else
-			s->backlog.v[keep++] = id;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t keep = 0;
+		for (size_t i = 0; i < s->backlog.n; i++) {
+			size_t id = s->backlog.v[i];
+			const struct order *o = &s->orders[id];
+			if (still_on_time(s, o, day) == (pass == 0) && try_serve(s, id, day))
+				continue;
+			if (pass == 1 && day - o->day >= s->sc->cancel_after_days)
+				s->r->cancelled++;
+			else
+				s->backlog.v[keep++] = id;
+		}
+		s->backlog.n = keep;
 	}
-	s->backlog.n = keep;
 }
 
 /* ---- stock movements ---- */
@@ -584,7 +606,8 @@ static void spoil_and_store(struct sim *s, int day)
 		int64_t none = 0;
 		lotq_spoil(&s->origin[p], day, shelf, &s->r->spoiled_origin_g, &none);
 		lotq_spoil(&s->sales[p], day, shelf, &s->r->spoiled_sales_g,
-			   &s->r->freight_spoiled_fen);
+		           &s->r->freight_spoiled_fen);
+
 		held += lotq_total(&s->sales[p], NULL);
 	}
 	int64_t fen = 0;
@@ -608,7 +631,8 @@ static void send_truck(struct sim *s, int day, int t, const int64_t *load_g)
 		int64_t want = load_g[p];
 		for (size_t i = q->head; i < q->n && want > 0; i++) {
 			struct lot *l = &q->v[i];
-			if (l->g == 0 || !lot_fresh(l, arrive, sc->products[p].shelf_life_days))
+			if (l->g == 0 ||
+			    !lot_fresh(l, arrive + s->min_life[p], sc->products[p].shelf_life_days))
 				continue;
 			if (n == sizeof(segs) / sizeof(segs[0]))
 				break;
@@ -666,14 +690,16 @@ static void fill_views(struct sim *s, int day, bool use_orders, struct plan_prod
 		int shelf = sc->products[p].shelf_life_days;
 		int64_t prior = prior_g(s, p, day, span);
 		v[p] = (struct plan_product_view){
-			.sales_g = lotq_usable(&s->sales[p], day + 1, shelf),
-			.transit_g = lotq_total(&s->transit[p], NULL),
-			.waiting_g = s->reserved[p] + backlog_g[p],
-			.origin_g = lotq_usable(&s->origin[p], day + s->truck_days + 1, shelf),
-			.forecast_g = use_orders ? (int64_t)llround((s->ewma[p] + (double)prior) / 2)
-						 : prior,
-			.shelf_life_days = shelf,
-			.chilled = sc->products[p].chilled,
+		    .sales_g = lotq_usable(&s->sales[p], day + 1, shelf),
+		    .transit_g = lotq_total(&s->transit[p], NULL),
+		    .waiting_g = s->reserved[p] + backlog_g[p],
+		    .origin_g =
+		        lotq_usable(&s->origin[p], day + s->truck_days + s->min_life[p], shelf),
+		    .forecast_g =
+		        use_orders ? (int64_t)llround((s->ewma[p] + (double)prior) / 2) : prior,
+		    .shelf_life_days = shelf,
+		    .chilled = sc->products[p].chilled,
+		    .saving_fen_per_kg = s->saving_fen_per_kg[p],
 		};
 	}
 }
@@ -683,9 +709,9 @@ static void plan_trucks(struct sim *s, int day)
 	const struct scenario *sc = s->sc;
 	struct plan_product_view v[PLAN_MAX_PRODUCTS];
 	struct plan_dispatch d;
-	struct plan_params pp = {s->truck_days,		   sc->target_cover_days,
-				 sc->max_cover_days,	   sc->min_fill_percent,
-				 sc->truck_handling_fen_per_kg, s->breakeven_fen_per_kg};
+	struct plan_params pp = {
+	    s->truck_days,        sc->target_cover_days,         sc->max_cover_days,
+	    sc->min_fill_percent, sc->truck_handling_fen_per_kg, s->breakeven_fen_per_kg};
 	fill_views(s, day, true, v);
 	plan_dispatch(&pp, sc->trucks, s->trip_fen, sc->ntrucks, v, sc->nproducts, &d);
 	for (size_t i = 0; i < d.ntrucks; i++)
@@ -735,6 +761,49 @@ static void observe_demand(struct sim *s, size_t first, size_t end)
 
 /* ---- set-up and the day loop ---- */
 
+/* Days a lot must still keep on arrival to go on a truck: the longest the
+ * policy means to hold it at the sales warehouse plus the last mile, but at
+ * most what a lot harvested on the day of loading has left. Sending the
+ * oldest lots instead (plain FIFO) ships goods that spoil in Ningbo once the
+ * origin holds a surplus. */
+static void init_min_life(struct sim *s)
+{
+	const struct scenario *sc = s->sc;
+	for (size_t p = 0; p < sc->nproducts; p++) {
+		int shelf = sc->products[p].shelf_life_days;
+		int hold = s->policy == POLICY_WEEKLY
+		               ? 7 + s->truck_days + sc->target_cover_days
+		               : plan_cover_limit(sc->max_cover_days, s->truck_days, shelf);
+		int most = shelf - s->truck_days;
+		int need = hold + 2;
+		s->min_life[p] = need < most ? need : (most > 0 ? most : 0);
+	}
+}
+
+/* Per product, the parcel money a kg saves when it is served from the sales
+ * warehouse instead of by direct parcel (a typical order, destinations best
+ * served from there, weighted by their share of demand). */
+static void init_savings(struct sim *s)
+{
+	const struct scenario *sc = s->sc;
+	int64_t mean_g = mean_order_g(sc);
+	for (size_t p = 0; p < sc->nproducts; p++) {
+		__int128 saved = 0;
+		int64_t w = 0;
+		for (size_t i = 0; i < sc->ndests; i++) {
+			if (!s->dinfo[i].prefer_sales)
+				continue;
+			struct order typical = {0, (int)p, (int)i, mean_g};
+			saved += (__int128)sc->dests[i].weight *
+			         (origin_parcel_fen(s, &typical) + sc->origin_pack_fen_per_order -
+			          last_mile_fen(s, &typical) - sc->sales_pack_fen_per_order);
+			w += sc->dests[i].weight;
+		}
+		s->saving_fen_per_kg[p] =
+		    w ? (int64_t)(saved * GRAMS_PER_KG / ((__int128)w * mean_g)) : 0;
+	}
+}
+
 static void init_places(struct sim *s)
 {
 	const struct scenario *sc = s->sc;
@@ -744,14 +813,14 @@ static void init_places(struct sim *s)
 	for (size_t t = 0; t < sc->ntrucks; t++) {
 		s->trip_fen[t] = plan_trip_fen(sc, t);
 		if (best_trip < 0 || (__int128)s->trip_fen[t] * best_cap <
-					     (__int128)best_trip * sc->trucks[t].capacity_g) {
+		                         (__int128)best_trip * sc->trucks[t].capacity_g) {
 			best_trip = s->trip_fen[t];
 			best_cap = sc->trucks[t].capacity_g;
 		}
 	}
 	/* a well-filled truck of the cheapest type per kg, plus its handling */
 	s->est_freight_fen_per_kg = best_trip * 1000 * 100 / (best_cap * sc->min_fill_percent) +
-				    sc->truck_handling_fen_per_kg;
+	                            sc->truck_handling_fen_per_kg;
 	s->truck_days = plan_truck_days(sc);
 	s->dinfo = xcalloc(sc->ndests, sizeof(*s->dinfo));
 	for (size_t i = 0; i < sc->ndests; i++) {
@@ -765,21 +834,23 @@ static void init_places(struct sim *s)
 		struct order typical = {0, 0, (int)i, mean_g};
 		int64_t via_sales = last_mile_fen(s, &typical);
 		int64_t direct = origin_parcel_fen(s, &typical);
-		di->prefer_sales = via_sales >= 0 &&
-				   (direct < 0 || via_sales + sc->sales_pack_fen_per_order +
-							  est_freight(s, mean_g) <
-						  direct + sc->origin_pack_fen_per_order);
+		di->prefer_sales =
+		    via_sales >= 0 && (direct < 0 || via_sales + sc->sales_pack_fen_per_order +
+		                                             est_freight(s, mean_g) <
+		                                         direct + sc->origin_pack_fen_per_order);
 		total_w += sc->dests[i].weight;
 		if (di->prefer_sales) {
 			sales_w += sc->dests[i].weight;
 			saved += (__int128)sc->dests[i].weight *
-				 (direct + sc->origin_pack_fen_per_order - via_sales -
-				  sc->sales_pack_fen_per_order);
+			         (direct + sc->origin_pack_fen_per_order - via_sales -
+			          sc->sales_pack_fen_per_order);
 		}
 	}
 	s->prefer_sales_share = total_w ? (double)sales_w / (double)total_w : 0;
+	init_min_life(s);
+	init_savings(s);
 	s->breakeven_fen_per_kg =
-		sales_w ? (int64_t)(saved * GRAMS_PER_KG / ((__int128)sales_w * mean_g)) : 0;
+	    sales_w ? (int64_t)(saved * GRAMS_PER_KG / ((__int128)sales_w * mean_g)) : 0;
 }
 
 static void summarise(struct sim *s)
@@ -791,7 +862,7 @@ static void summarise(struct sim *s)
 		lotq_total(&s->transit[p], &r->freight_left_fen);
 	}
 	r->total_fen = r->linehaul_fen + r->truck_handling_fen + r->parcel_fen + r->city_fen +
-		       r->pack_fen + r->storage_fen;
+	               r->pack_fen + r->storage_fen;
 	int64_t sub = 0;
 	if (muldiv_round(r->linehaul_fen, sc->subsidy_linehaul_permille, 1000, &sub))
 		sub = 0;
@@ -835,14 +906,14 @@ const char *sim_policy_name(enum sim_policy p)
 }
 
 int sim_run(const struct scenario *sc, enum sim_policy policy, uint64_t seed, int days,
-	    struct sim_result *out, char *err, size_t errsz)
+            struct sim_result *out, char *err, size_t errsz)
 {
 	if ((int)policy < 0 || (int)policy >= (int)POLICY_COUNT) {
 		snprintf(err, errsz, "unknown policy %d", (int)policy);
 		return -1;
 	}
-	struct sim s = {.sc = sc, .policy = policy, .days = days > 0 ? days : sc->horizon_days,
-			.r = out};
+	struct sim s = {
+	    .sc = sc, .policy = policy, .days = days > 0 ? days : sc->horizon_days, .r = out};
 	memset(out, 0, sizeof(*out));
 	out->policy = policy;
 	out->days = s.days;
@@ -856,14 +927,13 @@ int sim_run(const struct scenario *sc, enum sim_policy policy, uint64_t seed, in
 		harvest(&s, day);
 		spoil_and_store(&s, day);
 		serve_waiting(&s, day);
-		serve_backlog(&s, day);
 		size_t first = next;
 		for (; next < s.norders && s.orders[next].day == day; next++) {
 			out->orders++;
 			out->ordered_g += s.orders[next].g;
-			if (!try_serve(&s, next, day))
-				idlist_push(&s.backlog, next);
+			idlist_push(&s.backlog, next);
 		}
+		serve_backlog(&s, day);
 		observe_demand(&s, first, next);
 		if (policy == POLICY_PLANNER)
 			plan_trucks(&s, day);
