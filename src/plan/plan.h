@@ -170,7 +170,7 @@ struct plan_params {
 	int max_cover_days;
 	int min_fill_percent;
 	int64_t handling_fen_per_kg; /* loading and unloading, per kg carried */
-	int64_t max_fen_per_kg;      /* a trip dearer per kg than this saves nothing over parcels */
+	int64_t max_fen_per_kg;      /* parcel saving per kg for products that give none */
 };
 
 struct plan_dispatch {
@@ -179,13 +179,18 @@ struct plan_dispatch {
 	int64_t load_g[PLAN_MAX_TRUCKS_PER_DAY][PLAN_MAX_PRODUCTS]; /* per product */
 };
 
-/* Decide which trucks leave the origin today and what each carries: top up
- * every product to its target cover, send only when a truck is well filled
- * or a product would run out before a later truck could arrive, fill spare
- * room up to the maximum cover its shelf life allows, pick the truck type with
- * the lowest cost per kg carried, and never one whose trip costs more per kg
- * than pp->max_fen_per_kg (what direct parcels would cost more). Never loads more than origin_g of
- * a product nor more than a truck's capacity. Returns the number of trucks. */
+/* Decide which trucks leave the origin today and what each carries. A
+ * product is urgent when its position (sales + transit - waiting) would not
+ * last until a truck sent today arrives; then the truck type that carries it
+ * at the lowest cost per kg goes, filled with every product's room up to its
+ * maximum cover (plan_cover_limit). Otherwise only a well-filled truck
+ * (min_fill_percent) of the type cheapest per kg goes, and no dry truck while
+ * a chilled product will need a refrigerated one within a few days. A trip
+ * whose cost (trip + handling) exceeds the parcel money its load saves
+ * (saving_fen_per_kg per product, else pp->max_fen_per_kg a kg) is never
+ * sent. Never loads more than origin_g of a product nor more than a truck's
+ * capacity, nor chilled goods on an ordinary truck. Returns the number of
+ * trucks. */
 size_t plan_dispatch(const struct plan_params *pp, const struct plan_truck *trucks,
                      const int64_t *trip_fen, size_t ntrucks, const struct plan_product_view *v,
                      size_t nproducts, struct plan_dispatch *out);

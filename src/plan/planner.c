@@ -2,12 +2,13 @@
  * Shanhai's consolidation planner and the tariff arithmetic it rests on.
  *
  * plan_dispatch() decides the line-haul: it keeps the sales warehouse's stock
- * of each product between a target and a maximum cover (days of forecast
- * demand), the maximum shortened so nothing sits there past its shelf life;
- * it only sends a truck when it is well filled or when some product would run
- * out before a truck sent tomorrow could arrive (订单统筹: the day's order pool
- * drives the forecast), and it picks the truck type with the lowest cost per
- * kg actually carried (环节优化). plan_choose_source() picks where one order
+ * of each product up to a maximum cover (days of forecast demand) that it
+ * derives from the shelf life; it sends a truck when some product would run
+ * out before it could arrive, or when a truck is well filled (订单统筹: the
+ * day's order pool drives the forecast), dry goods waiting for a refrigerated
+ * truck that is due anyway, and it picks the truck type with the lowest cost
+ * per kg actually carried (环节优化) among those that cost less than the
+ * parcels their load replaces. plan_choose_source() picks where one order
  * is served from. Both are pure: no I/O, no globals, plain structs in and out.
  */
 #include "plan/plan.h"

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "plan/plan.h"
@@ -23,37 +24,37 @@
  * truck's day. Three fixed orders: day 0 5 kg to A, day 0 3 kg to B, day 4
  * 2.5 kg to A.
  */
-#define HAND_SCENARIO(SHELF, ORDERS)                                                        \
-	"{\"name\":\"hand\",\"start_date\":\"2024-01-01\",\"horizon_days\":5,"                  \
-	"\"promise_days\":3,\"cancel_after_days\":14,\"road_factor\":1.0,"                      \
-	"\"origin\":{\"code\":\"O\",\"name\":\"o\",\"lon\":0,\"lat\":0},"                        \
-	"\"sales_warehouse\":{\"code\":\"S\",\"name\":\"s\",\"lon\":9,\"lat\":0,"                \
-	"\"service_radius_km\":2000,\"target_cover_days\":4,\"max_cover_days\":10,"             \
-	"\"storage_fen_per_tonne_day\":1000},"                                                  \
-	"\"handling\":{\"origin_pack_fen_per_order\":100,\"sales_pack_fen_per_order\":50,"      \
-	"\"truck_handling_fen_per_kg\":10},"                                                    \
-	"\"linehaul\":{\"km_per_day\":500,\"trucks\":[{\"name\":\"T\",\"capacity_kg\":1000,"    \
-	"\"fen_per_km\":200}]},"                                                                \
-	"\"parcel\":{\"pickup_days\":1,\"km_per_day\":600,\"chilled_permille\":1500,\"zones\":[" \
-	"{\"max_km\":100,\"first_kg_fen\":500,\"extra_kg_fen\":100},"                           \
-	"{\"max_km\":2000,\"first_kg_fen\":1000,\"extra_kg_fen\":600}]},"                       \
-	"\"city_delivery\":{\"radius_km\":10,\"fen_per_order\":300,\"fen_per_kg\":20,"          \
-	"\"days\":1},"                                                                          \
-	"\"products\":[{\"code\":\"P\",\"name\":\"p\",\"shelf_life_days\":" SHELF ","           \
-	"\"supply_kg_year\":0,\"demand_kg_year\":3650000,\"initial_origin_kg\":2000,"           \
-	"\"supply_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1],"                                        \
-	"\"demand_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1]}],"                                      \
-	"\"order_sizes\":[{\"grams\":5000,\"share\":1}],"                                       \
-	"\"destinations\":[{\"code\":\"A\",\"name\":\"a\",\"lon\":9,\"lat\":0,\"weight\":1},"   \
-	"{\"code\":\"B\",\"name\":\"b\",\"lon\":0.5,\"lat\":0,\"weight\":1}],"                  \
-	"\"fixed_orders\":" ORDERS ","                                                          \
-	"\"spikes\":{\"per_year\":0,\"multiplier_percent\":100,\"days\":1},"                    \
-	"\"weekly_truck\":{\"truck\":\"T\",\"weekday\":0},"                                     \
+#define HAND_SCENARIO(SHELF, ORDERS)                                                               \
+	"{\"name\":\"hand\",\"start_date\":\"2024-01-01\",\"horizon_days\":5,"                     \
+	"\"promise_days\":3,\"cancel_after_days\":14,\"road_factor\":1.0,"                         \
+	"\"origin\":{\"code\":\"O\",\"name\":\"o\",\"lon\":0,\"lat\":0},"                          \
+	"\"sales_warehouse\":{\"code\":\"S\",\"name\":\"s\",\"lon\":9,\"lat\":0,"                  \
+	"\"service_radius_km\":2000,\"target_cover_days\":4,\"max_cover_days\":10,"                \
+	"\"storage_fen_per_tonne_day\":1000},"                                                     \
+	"\"handling\":{\"origin_pack_fen_per_order\":100,\"sales_pack_fen_per_order\":50,"         \
+	"\"truck_handling_fen_per_kg\":10},"                                                       \
+	"\"linehaul\":{\"km_per_day\":500,\"trucks\":[{\"name\":\"T\",\"capacity_kg\":1000,"       \
+	"\"fen_per_km\":200}]},"                                                                   \
+	"\"parcel\":{\"pickup_days\":1,\"km_per_day\":600,\"chilled_permille\":1500,\"zones\":["   \
+	"{\"max_km\":100,\"first_kg_fen\":500,\"extra_kg_fen\":100},"                              \
+	"{\"max_km\":2000,\"first_kg_fen\":1000,\"extra_kg_fen\":600}]},"                          \
+	"\"city_delivery\":{\"radius_km\":10,\"fen_per_order\":300,\"fen_per_kg\":20,"             \
+	"\"days\":1},"                                                                             \
+	"\"products\":[{\"code\":\"P\",\"name\":\"p\",\"shelf_life_days\":" SHELF ","              \
+	"\"supply_kg_year\":0,\"demand_kg_year\":3650000,\"initial_origin_kg\":2000,"              \
+	"\"supply_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1],"                                           \
+	"\"demand_by_month\":[1,1,1,1,1,1,1,1,1,1,1,1]}],"                                         \
+	"\"order_sizes\":[{\"grams\":5000,\"share\":1}],"                                          \
+	"\"destinations\":[{\"code\":\"A\",\"name\":\"a\",\"lon\":9,\"lat\":0,\"weight\":1},"      \
+	"{\"code\":\"B\",\"name\":\"b\",\"lon\":0.5,\"lat\":0,\"weight\":1}],"                     \
+	"\"fixed_orders\":" ORDERS ","                                                             \
+	"\"spikes\":{\"per_year\":0,\"multiplier_percent\":100,\"days\":1},"                       \
+	"\"weekly_truck\":{\"truck\":\"T\",\"weekday\":0},"                                        \
 	"\"subsidy\":{\"linehaul_permille\":300,\"parcel_fen_per_order\":0}}"
 
-#define THREE_ORDERS                                                                        \
-	"[{\"day\":0,\"product\":\"P\",\"destination\":\"A\",\"grams\":5000},"                  \
-	"{\"day\":0,\"product\":\"P\",\"destination\":\"B\",\"grams\":3000},"                   \
+#define THREE_ORDERS                                                                               \
+	"[{\"day\":0,\"product\":\"P\",\"destination\":\"A\",\"grams\":5000},"                     \
+	"{\"day\":0,\"product\":\"P\",\"destination\":\"B\",\"grams\":3000},"                      \
 	"{\"day\":4,\"product\":\"P\",\"destination\":\"A\",\"grams\":2500}]"
 
 static void load(const char *json, struct scenario *sc)
@@ -64,7 +65,7 @@ static void load(const char *json, struct scenario *sc)
 }
 
 static void run(const struct scenario *sc, enum sim_policy p, uint64_t seed, int days,
-		struct sim_result *r)
+                struct sim_result *r)
 {
 	char err[256];
 	if (sim_run(sc, p, seed, days, r, err, sizeof(err)))
@@ -74,14 +75,14 @@ static void run(const struct scenario *sc, enum sim_policy p, uint64_t seed, int
 static void assert_adds_up(const struct sim_result *r)
 {
 	assert_int_equal(r->total_fen, r->linehaul_fen + r->truck_handling_fen + r->parcel_fen +
-					       r->city_fen + r->pack_fen + r->storage_fen);
+	                                   r->city_fen + r->pack_fen + r->storage_fen);
 	/* every fen of line-haul and handling went to an order, spoiled goods or stock */
 	assert_int_equal(r->freight_orders_fen + r->freight_spoiled_fen + r->freight_left_fen,
-			 r->linehaul_fen + r->truck_handling_fen);
+	                 r->linehaul_fen + r->truck_handling_fen);
 	/* what the orders carry + what they don't = the total */
 	assert_int_equal(r->order_costs_fen + r->freight_spoiled_fen + r->freight_left_fen +
-				 r->storage_fen,
-			 r->total_fen);
+	                     r->storage_fen,
+	                 r->total_fen);
 	int64_t hist = 0;
 	for (int d = 0; d < SIM_MAX_DAYS_HIST; d++)
 		hist += r->days_hist[d];
@@ -184,7 +185,8 @@ static void test_shipped_scenario_adds_up(void **state)
 		assert_true(r[p].orders > 10000);
 		/* never more goods sent or delivered than were harvested */
 		assert_true(r[p].trucked_g <= supply);
-		assert_true(r[p].delivered_g + r[p].spoiled_origin_g + r[p].spoiled_sales_g <= supply);
+		assert_true(r[p].delivered_g + r[p].spoiled_origin_g + r[p].spoiled_sales_g <=
+		            supply);
 	}
 	/* the same demand for every policy */
 	assert_int_equal(r[POLICY_DIRECT].ordered_g, r[POLICY_PLANNER].ordered_g);
@@ -214,16 +216,19 @@ static void test_dispatch_within_stock(void **state)
 {
 	(void)state;
 	struct plan_truck trucks[2] = {
-		{"big", 30000000, 1000, 0, false},
-		{"cold", 10000000, 1400, 0, true},
+	    {"big", 30000000, 1000, 0, false},
+	    {"cold", 10000000, 1400, 0, true},
 	};
 	int64_t trip[2] = {2400000, 3360000};
 	struct plan_product_view v[2] = {
-		/* huge demand, little at the origin: can ship 3 kg only */
-		{.sales_g = 0, .origin_g = 3000, .forecast_g = 5000000, .shelf_life_days = 90},
-		/* chilled: must not go on the ordinary truck */
-		{.sales_g = 0, .origin_g = 700000, .forecast_g = 100000, .shelf_life_days = 10,
-		 .chilled = true},
+	    /* huge demand, little at the origin: can ship 3 kg only */
+	    {.sales_g = 0, .origin_g = 3000, .forecast_g = 5000000, .shelf_life_days = 90},
+	    /* chilled: must not go on the ordinary truck */
+	    {.sales_g = 0,
+	     .origin_g = 700000,
+	     .forecast_g = 100000,
+	     .shelf_life_days = 10,
+	     .chilled = true},
 	};
 	struct plan_params pp = {3, 4, 10, 85, 8, 0};
 	struct plan_dispatch d;
@@ -245,20 +250,146 @@ static void test_dispatch_within_stock(void **state)
 	assert_true(sent[1] > 0); /* urgent: the chilled product has nothing in Ningbo */
 
 	/* nothing urgent and no truck nearly full: wait */
-	v[0] = (struct plan_product_view){.sales_g = 900000, .origin_g = 100000,
-					  .forecast_g = 100000, .shelf_life_days = 90};
+	v[0] = (struct plan_product_view){
+	    .sales_g = 900000, .origin_g = 100000, .forecast_g = 100000, .shelf_life_days = 90};
 	v[1].origin_g = 0;
 	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
 
 	/* a trip dearer per kg than the parcels it replaces is never sent */
-	v[0] = (struct plan_product_view){.origin_g = 100000000, .forecast_g = 5000000,
-					  .shelf_life_days = 90};
+	v[0] = (struct plan_product_view){
+	    .origin_g = 100000000, .forecast_g = 5000000, .shelf_life_days = 90};
 	pp.max_fen_per_kg = 50; /* big truck full: 24000.00 / 30 t = 0.80 yuan/kg > 0.50 */
 	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
 	pp.max_fen_per_kg = 500;
 	assert_true(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d) >= 1);
 	assert_int_equal(d.truck[0], 0);
 	assert_int_equal(d.load_g[0][0], 30000000);
+}
+
+/* json with its first `from` replaced by `to` (e.g. a field's value), in out. */
+static void edit(const char *json, const char *from, const char *to, char *out, size_t outsz)
+{
+	const char *at = strstr(json, from);
+	if (!at)
+		fail_msg("'%s' not in the scenario", from);
+	snprintf(out, outsz, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+}
+
+static void load_edited(const char *json, const char *from, const char *to, struct scenario *sc)
+{
+	char buf[8192];
+	edit(json, from, to, buf, sizeof(buf));
+	load(buf, sc);
+}
+
+static void test_truck_takes_lots_fresh_enough(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	/* shelf life 18 days: the weekly truck holds its goods 7 + 3 + 4 days in
+	 * Ningbo plus 2 of last mile, so a lot must keep 16 days on arrival, at
+	 * most what a lot of the day has after the 3-day line-haul (15). On day 0
+	 * (Monday) the initial 2000 kg qualify: 3 + 15 = 18 days old at most. */
+	load(HAND_SCENARIO("18", "[]"), &sc);
+	run(&sc, POLICY_WEEKLY, 1, 0, &r);
+	assert_int_equal(r.trips[0], 1);
+	assert_int_equal(r.trucked_g, 1000000);
+	scenario_release(&sc);
+	/* on Tuesday (day 1) the same lot would be 19 days old when its last kg
+	 * is sold: it stays at the origin instead of spoiling in Ningbo */
+	load_edited(HAND_SCENARIO("18", "[]"), "\"weekday\":0", "\"weekday\":1", &sc);
+	run(&sc, POLICY_WEEKLY, 1, 0, &r);
+	assert_int_equal(r.trips[0], 0);
+	assert_int_equal(r.trucked_g, 0);
+	assert_adds_up(&r);
+	scenario_release(&sc);
+}
+
+static void test_on_time_orders_first(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	/* no initial stock, 3,650 kg a year harvested: 9,812 g a day in January.
+	 * Day 0: 30 kg to A (3 days by parcel) cannot be served before day 3, so
+	 * it is late whatever happens. Day 3: 10 kg to A, on time if sent today.
+	 * With 39,248 g at the origin on day 3 the late order must not take the
+	 * stock first: the 10 kg go on day 3 (3 days), the 30 kg on day 4 (7). */
+	const char *json = HAND_SCENARIO(
+	    "100", "[{\"day\":0,\"product\":\"P\",\"destination\":\"A\",\"grams\":30000},"
+	           "{\"day\":3,\"product\":\"P\",\"destination\":\"A\",\"grams\":10000}]");
+	char buf[8192];
+	edit(json, "\"supply_kg_year\":0,", "\"supply_kg_year\":3650,", buf, sizeof(buf));
+	load_edited(buf, "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":0,", &sc);
+	run(&sc, POLICY_DIRECT, 1, 6, &r);
+	assert_int_equal(r.delivered, 2);
+	assert_int_equal(r.within_promise, 1);
+	assert_int_equal(r.days_hist[3], 1);
+	assert_int_equal(r.days_hist[7], 1);
+	assert_adds_up(&r);
+	scenario_release(&sc);
+}
+
+static void test_dispatch_chilled_saving(void **state)
+{
+	(void)state;
+	struct plan_truck cold = {"cold", 2000000, 500, 0, true};
+	int64_t trip = 1000000; /* 10,000.00 a trip */
+	struct plan_product_view v = {
+	    .origin_g = 5000000, .forecast_g = 400000, .shelf_life_days = 10, .chilled = true};
+	struct plan_params pp = {3, 4, 10, 85, 8, 400};
+	struct plan_dispatch d;
+	/* 2 t at 4.00 a kg of parcels saved is 8,000.00: less than the trip */
+	assert_int_equal(plan_dispatch(&pp, &cold, &trip, 1, &v, 1, &d), 0);
+	/* the chilled product's own saving (chilled parcels cost more): 11.00 a
+	 * kg, 22,000.00 for the load, more than 10,000.00 + 160.00 handling */
+	v.saving_fen_per_kg = 1100;
+	assert_int_equal(plan_dispatch(&pp, &cold, &trip, 1, &v, 1, &d), 1);
+	assert_int_equal(d.load_g[0][0], 2000000);
+	/* and just below the trip's cost it stays */
+	v.saving_fen_per_kg = 505; /* 10,100.00 < 10,160.00 */
+	assert_int_equal(plan_dispatch(&pp, &cold, &trip, 1, &v, 1, &d), 0);
+}
+
+static void test_dispatch_dry_waits_for_reefer(void **state)
+{
+	(void)state;
+	struct plan_truck trucks[2] = {
+	    {"dry", 10000000, 1000, 0, false},
+	    {"cold", 10000000, 1400, 0, true},
+	};
+	int64_t trip[2] = {1000000, 1400000};
+	struct plan_product_view v[2] = {
+	    /* dry, 4 days of stock (not urgent), room for 9 t: would go 90 % full */
+	    {.sales_g = 4000000,
+	     .origin_g = 50000000,
+	     .forecast_g = 1000000,
+	     .shelf_life_days = 365},
+	    /* chilled: 5 days of stock, not urgent (3 days of line-haul), but a
+	     * refrigerated truck is due within 4 days */
+	    {.sales_g = 250000,
+	     .origin_g = 1000000,
+	     .forecast_g = 50000,
+	     .shelf_life_days = 30,
+	     .chilled = true},
+	};
+	struct plan_params pp = {3, 4, 10, 85, 8, 0};
+	struct plan_dispatch d;
+	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
+	/* no chilled demand: the dry truck goes, full */
+	v[1].forecast_g = 0;
+	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 1);
+	assert_int_equal(d.truck[0], 0);
+	assert_int_equal(d.load_g[0][0], 9000000);
+	/* chilled urgent (less than 3 days left): the refrigerated truck goes and
+	 * takes the dry goods' room too */
+	v[1].forecast_g = 100000;
+	assert_true(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d) >= 1);
+	assert_int_equal(d.truck[0], 1);
+	assert_true(d.load_g[0][1] > 0);
+	assert_true(d.load_g[0][0] > 0);
+	assert_int_equal(d.load_g[0][0] + d.load_g[0][1], 10000000);
 }
 
 static void test_choose_source(void **state)
@@ -283,13 +414,17 @@ static void test_choose_source(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hand_direct),
-		cmocka_unit_test(test_hand_weekly_truck),
-		cmocka_unit_test(test_spoilage),
-		cmocka_unit_test(test_shipped_scenario_adds_up),
-		cmocka_unit_test(test_seeds),
-		cmocka_unit_test(test_dispatch_within_stock),
-		cmocka_unit_test(test_choose_source),
+	    cmocka_unit_test(test_hand_direct),
+	    cmocka_unit_test(test_hand_weekly_truck),
+	    cmocka_unit_test(test_spoilage),
+	    cmocka_unit_test(test_shipped_scenario_adds_up),
+	    cmocka_unit_test(test_seeds),
+	    cmocka_unit_test(test_dispatch_within_stock),
+	    cmocka_unit_test(test_truck_takes_lots_fresh_enough),
+	    cmocka_unit_test(test_on_time_orders_first),
+	    cmocka_unit_test(test_dispatch_chilled_saving),
+	    cmocka_unit_test(test_dispatch_dry_waits_for_reefer),
+	    cmocka_unit_test(test_choose_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
