@@ -171,6 +171,8 @@ struct plan_params {
 	int min_fill_percent;
 	int64_t handling_fen_per_kg; /* loading and unloading, per kg carried */
 	int64_t max_fen_per_kg;      /* parcel saving per kg for products that give none */
+	int slack_days; /* days an order may wait at the sales warehouse for a truck and
+	                   still arrive within the promise (promise - longest last mile) */
 };
 
 struct plan_dispatch {
@@ -181,7 +183,7 @@ struct plan_dispatch {
 
 /* Decide which trucks leave the origin today and what each carries. A
  * product is urgent when its position (sales + transit - waiting) would not
- * last until a truck sent today arrives; then the truck type that carries it
+ * last until a truck sent today arrives, less pp->slack_days; then the truck type that carries it
  * at the lowest cost per kg goes, filled with every product's room up to its
  * maximum cover (plan_cover_limit). Otherwise only a well-filled truck
  * (min_fill_percent) of the type cheapest per kg goes, and no dry truck while

@@ -88,6 +88,15 @@ static int cover_limit(const struct plan_params *pp, const struct plan_product_v
 	return plan_cover_limit(pp->max_cover_days, pp->truck_days, v->shelf_life_days);
 }
 
+/* Days of demand the position must cover for a truck sent today to come in
+ * time: the line-haul, less the days an order can wait at the sales warehouse
+ * for the truck and still arrive within the promise. */
+static int lead_days(const struct plan_params *pp)
+{
+	int d = pp->truck_days - (pp->slack_days > 0 ? pp->slack_days : 0);
+	return d > 0 ? d : 0;
+}
+
 static int64_t clamp_g(int64_t want, int64_t position, int64_t origin_left)
 {
 	int64_t g = want > position ? want - position : 0;
@@ -100,7 +109,7 @@ static void compute_want(const struct plan_params *pp, const struct plan_product
 	w->forecast = v->forecast_g > 0 ? v->forecast_g : 0;
 	w->position = v->sales_g + v->transit_g - v->waiting_g + loaded;
 	/* what must be there when a truck sent tomorrow arrives */
-	int64_t reorder = w->forecast * pp->truck_days;
+	int64_t reorder = w->forecast * lead_days(pp);
 	w->need = clamp_g(reorder + w->forecast, w->position, origin_left);
 	w->room =
 	    clamp_g(w->forecast * (pp->truck_days + cover_limit(pp, v)), w->position, origin_left);

@@ -27,7 +27,7 @@ struct pctx {
 };
 
 static int fail(struct pctx *c, const char *path, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static int fail(struct pctx *c, const char *path, const char *key, const char *fmt, ...)
 {
@@ -37,7 +37,7 @@ static int fail(struct pctx *c, const char *path, const char *key, const char *f
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	snprintf(c->err, c->errsz, "%s%s%s: %s", path, *path && key ? "." : "", key ? key : "",
-		 what);
+	         what);
 	return -1;
 }
 
@@ -50,7 +50,7 @@ static void join(char *out, size_t outsz, const char *path, const char *key, lon
 }
 
 static int get_object(struct pctx *c, json_t *parent, const char *path, const char *key,
-		      json_t **out)
+                      json_t **out)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v)
@@ -62,7 +62,7 @@ static int get_object(struct pctx *c, json_t *parent, const char *path, const ch
 }
 
 static int get_array(struct pctx *c, json_t *parent, const char *path, const char *key,
-		     size_t min_len, json_t **out)
+                     size_t min_len, json_t **out)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v)
@@ -75,21 +75,21 @@ static int get_array(struct pctx *c, json_t *parent, const char *path, const cha
 	return 0;
 }
 
-static int get_int(struct pctx *c, json_t *parent, const char *path, const char *key,
-		   int64_t min, int64_t max, int64_t *out)
+static int get_int(struct pctx *c, json_t *parent, const char *path, const char *key, int64_t min,
+                   int64_t max, int64_t *out)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v)
 		return fail(c, path, key, "missing");
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
 		return fail(c, path, key, "expected an integer from %lld to %lld", (long long)min,
-			    (long long)max);
+		            (long long)max);
 	*out = (int64_t)json_integer_value(v);
 	return 0;
 }
 
 static int get_int_or(struct pctx *c, json_t *parent, const char *path, const char *key,
-		      int64_t min, int64_t max, int64_t dflt, int64_t *out)
+                      int64_t min, int64_t max, int64_t dflt, int64_t *out)
 {
 	if (!json_object_get(parent, key)) {
 		*out = dflt;
@@ -98,8 +98,8 @@ static int get_int_or(struct pctx *c, json_t *parent, const char *path, const ch
 	return get_int(c, parent, path, key, min, max, out);
 }
 
-static int get_small(struct pctx *c, json_t *parent, const char *path, const char *key,
-		     int min, int max, int *out)
+static int get_small(struct pctx *c, json_t *parent, const char *path, const char *key, int min,
+                     int max, int *out)
 {
 	int64_t v;
 	if (get_int(c, parent, path, key, min, max, &v))
@@ -108,8 +108,8 @@ static int get_small(struct pctx *c, json_t *parent, const char *path, const cha
 	return 0;
 }
 
-static int get_real(struct pctx *c, json_t *parent, const char *path, const char *key,
-		    double min, double max, double *out)
+static int get_real(struct pctx *c, json_t *parent, const char *path, const char *key, double min,
+                    double max, double *out)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v)
@@ -120,8 +120,8 @@ static int get_real(struct pctx *c, json_t *parent, const char *path, const char
 	return 0;
 }
 
-static int get_string(struct pctx *c, json_t *parent, const char *path, const char *key,
-		      char *out, size_t outsz)
+static int get_string(struct pctx *c, json_t *parent, const char *path, const char *key, char *out,
+                      size_t outsz)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v)
@@ -134,8 +134,7 @@ static int get_string(struct pctx *c, json_t *parent, const char *path, const ch
 	return 0;
 }
 
-static int get_bool_or(struct pctx *c, json_t *parent, const char *path, const char *key,
-		       bool *out)
+static int get_bool_or(struct pctx *c, json_t *parent, const char *path, const char *key, bool *out)
 {
 	json_t *v = json_object_get(parent, key);
 	if (!v) {
@@ -210,16 +209,16 @@ static int parse_warehouses(struct pctx *c, json_t *root, struct scenario *sc)
 	if (get_object(c, root, "", "sales_warehouse", &s) ||
 	    get_place(c, s, "sales_warehouse", &sc->sales) ||
 	    get_int(c, s, "sales_warehouse", "service_radius_km", 0, 5000,
-		    &sc->service_radius_km) ||
+	            &sc->service_radius_km) ||
 	    get_small(c, s, "sales_warehouse", "target_cover_days", 0, 365,
-		      &sc->target_cover_days) ||
+	              &sc->target_cover_days) ||
 	    get_small(c, s, "sales_warehouse", "max_cover_days", 0, 365, &sc->max_cover_days) ||
 	    get_int(c, s, "sales_warehouse", "storage_fen_per_tonne_day", 0, 10000000,
-		    &sc->storage_fen_per_tonne_day))
+	            &sc->storage_fen_per_tonne_day))
 		return -1;
 	if (sc->max_cover_days < sc->target_cover_days)
 		return fail(c, "sales_warehouse", "max_cover_days",
-			    "less than target_cover_days (%d)", sc->target_cover_days);
+		            "less than target_cover_days (%d)", sc->target_cover_days);
 	return 0;
 }
 
@@ -228,11 +227,11 @@ static int parse_handling(struct pctx *c, json_t *root, struct scenario *sc)
 	json_t *h;
 	if (get_object(c, root, "", "handling", &h) ||
 	    get_int(c, h, "handling", "origin_pack_fen_per_order", 0, 1000000,
-		    &sc->origin_pack_fen_per_order) ||
+	            &sc->origin_pack_fen_per_order) ||
 	    get_int(c, h, "handling", "sales_pack_fen_per_order", 0, 1000000,
-		    &sc->sales_pack_fen_per_order) ||
+	            &sc->sales_pack_fen_per_order) ||
 	    get_int(c, h, "handling", "truck_handling_fen_per_kg", 0, 100000,
-		    &sc->truck_handling_fen_per_kg))
+	            &sc->truck_handling_fen_per_kg))
 		return -1;
 	return 0;
 }
@@ -261,7 +260,7 @@ static int parse_linehaul(struct pctx *c, json_t *root, struct scenario *sc)
 		return -1;
 	if (json_array_size(a) > PLAN_MAX_TRUCK_TYPES)
 		return fail(c, "linehaul", "trucks", "more than %d truck types",
-			    PLAN_MAX_TRUCK_TYPES);
+		            PLAN_MAX_TRUCK_TYPES);
 	sc->ntrucks = json_array_size(a);
 	for (size_t i = 0; i < sc->ntrucks; i++) {
 		char p[64];
@@ -271,7 +270,7 @@ static int parse_linehaul(struct pctx *c, json_t *root, struct scenario *sc)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(sc->trucks[j].name, sc->trucks[i].name))
 				return fail(c, p, "name", "duplicate truck name '%s'",
-					    sc->trucks[i].name);
+				            sc->trucks[i].name);
 	}
 	return 0;
 }
@@ -306,7 +305,8 @@ static int parse_parcel_and_city(struct pctx *c, json_t *root, struct scenario *
 	if (get_object(c, root, "", "parcel", &p) ||
 	    get_small(c, p, "parcel", "pickup_days", 0, 30, &sc->parcel_pickup_days) ||
 	    get_small(c, p, "parcel", "km_per_day", 50, 3000, &sc->parcel_km_per_day) ||
-	    get_int(c, p, "parcel", "chilled_permille", 1000, 10000, &sc->chilled_parcel_permille) ||
+	    get_int(c, p, "parcel", "chilled_permille", 1000, 10000,
+	            &sc->chilled_parcel_permille) ||
 	    parse_zones(c, p, sc))
 		return -1;
 	if (get_object(c, root, "", "city_delivery", &cd) ||
@@ -359,7 +359,7 @@ static int parse_products(struct pctx *c, json_t *root, struct scenario *sc)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(sc->products[j].code, sc->products[i].code))
 				return fail(c, p, "code", "duplicate product code '%s'",
-					    sc->products[i].code);
+				            sc->products[i].code);
 	}
 	return 0;
 }
@@ -421,7 +421,7 @@ static int find_dest(const struct scenario *sc, const char *code)
 }
 
 static int parse_fixed_order(struct pctx *c, json_t *o, const char *p, struct scenario *sc,
-			     struct plan_fixed_order *fo)
+                             struct plan_fixed_order *fo)
 {
 	char code[32];
 	if (!json_is_object(o))
@@ -483,9 +483,9 @@ static int parse_policies(struct pctx *c, json_t *root, struct scenario *sc)
 		return fail(c, "weekly_truck", "truck", "unknown truck '%s'", name);
 	if (get_object(c, root, "", "subsidy", &sub) ||
 	    get_int(c, sub, "subsidy", "linehaul_permille", 0, 1000,
-		    &sc->subsidy_linehaul_permille) ||
+	            &sc->subsidy_linehaul_permille) ||
 	    get_int(c, sub, "subsidy", "parcel_fen_per_order", 0, 1000000,
-		    &sc->subsidy_parcel_fen_per_order))
+	            &sc->subsidy_parcel_fen_per_order))
 		return -1;
 	return 0;
 }
@@ -535,7 +535,7 @@ int scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz
 		if (n == cap) {
 			if (cap >= MAX_SCENARIO_BYTES) {
 				snprintf(err, errsz, "scenario '%s' is larger than %u bytes", path,
-					 MAX_SCENARIO_BYTES);
+				         MAX_SCENARIO_BYTES);
 				goto out_free_text;
 			}
 			cap *= 2;

@@ -75,6 +75,7 @@ struct sim {
 	int64_t est_freight_fen_per_kg;
 	int64_t breakeven_fen_per_kg; /* parcel cost saved per kg by serving from sales */
 	int64_t saving_fen_per_kg[PLAN_MAX_PRODUCTS]; /* the same, per product */
+	int slack_days; /* promise less the longest last mile from the sales warehouse */
 	struct sim_result *r;
 };
 
@@ -494,6 +495,10 @@ static bool try_serve(struct sim *s, size_t id, int day)
 			serve_from_origin(s, o, day);
 			return true;
 		case SOURCE_WAIT_TRUCK:
+			/* a late order does not claim stock on its way that could
+			 * keep a later order on time; it takes what is left */
+			if (arrive + last_mile_days(s, o) - o->day > s->sc->promise_days)
+				return false;
 			s->reserved[o->product] += o->g;
 			idlist_push(&s->waiting, id);
 			s->r->served_waited++;
@@ -525,7 +530,7 @@ static void serve_waiting(struct sim *s, int day)
 		if (sales_can_serve(s, o, day)) {
 			s->reserved[o->product] -= o->g;
 			serve_from_sales(s, o, day);
-		} else if (day - o->day > s->sc->cancel_after_days) {
+		} else if (day - o->day >= s->sc->cancel_after_days) {
 			s->reserved[o->product] -= o->g;
 			s->r->cancelled++;
 		} else {
@@ -711,7 +716,8 @@ static void plan_trucks(struct sim *s, int day)
 	struct plan_dispatch d;
 	struct plan_params pp = {
 	    s->truck_days,        sc->target_cover_days,         sc->max_cover_days,
-	    sc->min_fill_percent, sc->truck_handling_fen_per_kg, s->breakeven_fen_per_kg};
+	    sc->min_fill_percent, sc->truck_handling_fen_per_kg, s->breakeven_fen_per_kg,
+	    s->slack_days};
 	fill_views(s, day, true, v);
 	plan_dispatch(&pp, sc->trucks, s->trip_fen, sc->ntrucks, v, sc->nproducts, &d);
 	for (size_t i = 0; i < d.ntrucks; i++)
@@ -804,6 +810,20 @@ static void init_savings(struct sim *s)
 	}
 }
 
+/* Days an order served from the sales warehouse may wait there for a truck
+ * and still arrive within the promise, for the slowest destination it serves. */
+static void init_slack(struct sim *s)
+{
+	int longest = 0;
+	for (size_t i = 0; i < s->sc->ndests; i++) {
+		const struct dest_info *di = &s->dinfo[i];
+		int d = di->in_city ? s->sc->city_days : di->days_sales;
+		if (di->prefer_sales && d > longest)
+			longest = d;
+	}
+	s->slack_days = s->sc->promise_days > longest ? s->sc->promise_days - longest : 0;
+}
+
 static void init_places(struct sim *s)
 {
 	const struct scenario *sc = s->sc;
@@ -849,6 +869,7 @@ static void init_places(struct sim *s)
 	s->prefer_sales_share = total_w ? (double)sales_w / (double)total_w : 0;
 	init_min_life(s);
 	init_savings(s);
+	init_slack(s);
 	s->breakeven_fen_per_kg =
 	    sales_w ? (int64_t)(saved * GRAMS_PER_KG / ((__int128)sales_w * mean_g)) : 0;
 }

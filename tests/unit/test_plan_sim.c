@@ -230,7 +230,7 @@ static void test_dispatch_within_stock(void **state)
 	     .shelf_life_days = 10,
 	     .chilled = true},
 	};
-	struct plan_params pp = {3, 4, 10, 85, 8, 0};
+	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
 	struct plan_dispatch d;
 	size_t n = plan_dispatch(&pp, trucks, trip, 2, v, 2, &d);
 	assert_true(n >= 1);
@@ -338,7 +338,7 @@ static void test_dispatch_chilled_saving(void **state)
 	int64_t trip = 1000000; /* 10,000.00 a trip */
 	struct plan_product_view v = {
 	    .origin_g = 5000000, .forecast_g = 400000, .shelf_life_days = 10, .chilled = true};
-	struct plan_params pp = {3, 4, 10, 85, 8, 400};
+	struct plan_params pp = {3, 4, 10, 85, 8, 400, 0};
 	struct plan_dispatch d;
 	/* 2 t at 4.00 a kg of parcels saved is 8,000.00: less than the trip */
 	assert_int_equal(plan_dispatch(&pp, &cold, &trip, 1, &v, 1, &d), 0);
@@ -374,7 +374,7 @@ static void test_dispatch_dry_waits_for_reefer(void **state)
 	     .shelf_life_days = 30,
 	     .chilled = true},
 	};
-	struct plan_params pp = {3, 4, 10, 85, 8, 0};
+	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
 	struct plan_dispatch d;
 	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
 	/* no chilled demand: the dry truck goes, full */
@@ -390,6 +390,54 @@ static void test_dispatch_dry_waits_for_reefer(void **state)
 	assert_true(d.load_g[0][1] > 0);
 	assert_true(d.load_g[0][0] > 0);
 	assert_int_equal(d.load_g[0][0] + d.load_g[0][1], 10000000);
+}
+
+static void test_late_order_leaves_transit_stock(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result r;
+	/* promise 2 days, 1000 kg at the origin, no harvest: the planner's day-0
+	 * truck takes all of it to Ningbo (day 3). X (day 1, 600 kg to A) can only
+	 * have it on day 3 + 1: late. Y (day 2, 600 kg to A) would be on time with
+	 * it. X must not claim 600 of the 1000 kg on the way: Y gets them (2
+	 * days), X waits for what is left (400 kg: not enough). */
+	const char *json = HAND_SCENARIO(
+	    "100", "[{\"day\":1,\"product\":\"P\",\"destination\":\"A\",\"grams\":600000},"
+	           "{\"day\":2,\"product\":\"P\",\"destination\":\"A\",\"grams\":600000}]");
+	char buf[8192];
+	edit(json, "\"promise_days\":3,", "\"promise_days\":2,", buf, sizeof(buf));
+	load_edited(buf, "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":1000,", &sc);
+	run(&sc, POLICY_PLANNER, 1, 0, &r);
+	assert_int_equal(r.trips[0], 1);
+	assert_int_equal(r.trucked_g, 1000000);
+	assert_int_equal(r.served_waited, 1);
+	assert_int_equal(r.delivered, 1);
+	assert_int_equal(r.within_promise, 1);
+	assert_int_equal(r.days_hist[2], 1);
+	assert_adds_up(&r);
+	scenario_release(&sc);
+}
+
+static void test_dispatch_promise_slack(void **state)
+{
+	(void)state;
+	struct plan_truck big = {"big", 30000000, 1000, 0, false};
+	int64_t trip = 2400000;
+	/* 2.5 days of stock, 3 days of line-haul: without slack it runs out
+	 * before a truck sent today arrives, so one goes (though far from full) */
+	struct plan_product_view v = {
+	    .sales_g = 250000, .origin_g = 10000000, .forecast_g = 100000, .shelf_life_days = 365};
+	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
+	struct plan_dispatch d;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
+	/* orders may wait a day for the truck and still be on time: the stock
+	 * must last 2 days only, so today it waits for a fuller truck */
+	pp.slack_days = 1;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 0);
+	/* and goes once the stock would not last those 2 days */
+	v.sales_g = 190000;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
 }
 
 static void test_choose_source(void **state)
@@ -424,6 +472,8 @@ int main(void)
 	    cmocka_unit_test(test_on_time_orders_first),
 	    cmocka_unit_test(test_dispatch_chilled_saving),
 	    cmocka_unit_test(test_dispatch_dry_waits_for_reefer),
+	    cmocka_unit_test(test_late_order_leaves_transit_stock),
+	    cmocka_unit_test(test_dispatch_promise_slack),
 	    cmocka_unit_test(test_choose_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
