@@ -724,35 +724,53 @@ static void plan_trucks(struct sim *s, int day)
 		send_truck(s, day, d.truck[i], d.load_g[i]);
 }
 
-/* The fixed weekly truck: one truck of the given type every week on the same
- * weekday, loaded to the scenario's expected demand (no order pool). */
-static void weekly_truck(struct sim *s, int day)
+/* Grams of each product the weekly departure wants: the week, the
+ * line-haul and target_cover_days of expected demand (no order pool), less
+ * what is in Ningbo or on the way, within what the origin can send. */
+static void weekly_wants(struct sim *s, int day, int64_t *want)
 {
 	const struct scenario *sc = s->sc;
-	if (weekday_of(sc, day) != sc->weekly_weekday)
-		return;
-	struct plan_product_view v[PLAN_MAX_PRODUCTS];
-	int64_t load[PLAN_MAX_PRODUCTS] = {0};
 	const struct plan_truck *t = &sc->trucks[sc->weekly_truck];
-	int64_t left = t->capacity_g;
+	struct plan_product_view v[PLAN_MAX_PRODUCTS];
 	fill_views(s, day, false, v);
-	for (size_t p = 0; p < sc->nproducts && left > 0; p++) {
+	for (size_t p = 0; p < sc->nproducts; p++) {
+		want[p] = 0;
 		if (v[p].chilled && !t->refrigerated)
 			continue;
 		int cover = 7 + s->truck_days + sc->target_cover_days;
 		int shelf_cover = v[p].shelf_life_days - s->truck_days - 1;
 		if (cover > shelf_cover)
 			cover = shelf_cover > 0 ? shelf_cover : 0;
-		int64_t want = v[p].forecast_g * cover - v[p].sales_g - v[p].transit_g;
-		if (want > v[p].origin_g)
-			want = v[p].origin_g;
-		if (want <= 0)
-			continue;
-		load[p] = want < left ? want : left;
-		left -= load[p];
+		int64_t g = v[p].forecast_g * cover - v[p].sales_g - v[p].transit_g;
+		want[p] = g < v[p].origin_g ? (g > 0 ? g : 0) : v[p].origin_g;
 	}
-	if (left < t->capacity_g)
+}
+
+/* The fixed weekly departure: on the same weekday every week, trucks of the
+ * given type loaded to the expected demand, as many as that needs (up to
+ * PLAN_MAX_TRUCKS_PER_DAY; after the first, only well-filled ones), so that a
+ * week of harvest-season volume is not squeezed into one truck. */
+static void weekly_truck(struct sim *s, int day)
+{
+	const struct scenario *sc = s->sc;
+	if (weekday_of(sc, day) != sc->weekly_weekday)
+		return;
+	int64_t want[PLAN_MAX_PRODUCTS];
+	const struct plan_truck *t = &sc->trucks[sc->weekly_truck];
+	weekly_wants(s, day, want);
+	for (int n = 0; n < PLAN_MAX_TRUCKS_PER_DAY; n++) {
+		int64_t load[PLAN_MAX_PRODUCTS] = {0}, left = t->capacity_g;
+		for (size_t p = 0; p < sc->nproducts && left > 0; p++) {
+			load[p] = want[p] < left ? want[p] : left;
+			left -= load[p];
+			want[p] -= load[p];
+		}
+		int64_t total = t->capacity_g - left;
+		if (total == 0 ||
+		    (n > 0 && total * 100 < t->capacity_g * (int64_t)sc->min_fill_percent))
+			break;
 		send_truck(s, day, sc->weekly_truck, load);
+	}
 }
 
 static void observe_demand(struct sim *s, size_t first, size_t end)

@@ -123,27 +123,29 @@ static void test_hand_weekly_truck(void **state)
 	load(HAND_SCENARIO("100", THREE_ORDERS), &sc);
 	run(&sc, POLICY_WEEKLY, 1, 0, &r);
 	/* day 0: no stock in Ningbo yet, both orders go by parcel (34.00 + 1.00,
-	 * 7.00 + 1.00); then the Monday truck leaves full: 1000 kg, trip 1001 km x
-	 * 2.00 = 2002.00, handling 1000 kg x 0.10 = 100.00; it arrives on day 3.
-	 * Storage 1 t x 10.00 on days 3 and 4. Day 4: 2.5 kg from the sales
-	 * warehouse: city 3.00 + 2.5 x 0.20 = 3.50, packing 0.50, freight share
-	 * 2102.00 x 2.5/1000 = 5.255 -> 5.26. */
-	assert_int_equal(r.trips[0], 1);
-	assert_int_equal(r.trucked_g, 1000000);
-	assert_int_equal(r.linehaul_fen, 200200);
-	assert_int_equal(r.truck_handling_fen, 10000);
+	 * 7.00 + 1.00); then the Monday departure loads the week's expected
+	 * demand, more than the 1992 kg left: two trucks, 1000 kg and 992 kg
+	 * (99 %, well filled), each trip 1001 km x 2.00 = 2002.00, handling
+	 * 100.00 and 99.20; they arrive on day 3. Storage 1.992 t x 10.00 on days
+	 * 3 and 4. Day 4: 2.5 kg from the sales warehouse (the first truck's lot):
+	 * city 3.00 + 2.5 x 0.20 = 3.50, packing 0.50, freight share 2102.00 x
+	 * 2.5/1000 = 5.255 -> 5.26. */
+	assert_int_equal(r.trips[0], 2);
+	assert_int_equal(r.trucked_g, 1992000);
+	assert_int_equal(r.linehaul_fen, 2 * 200200);
+	assert_int_equal(r.truck_handling_fen, 10000 + 9920);
 	assert_int_equal(r.parcel_fen, 3400 + 700);
 	assert_int_equal(r.city_fen, 350);
 	assert_int_equal(r.pack_fen, 100 + 100 + 50);
-	assert_int_equal(r.storage_fen, 2000);
-	assert_int_equal(r.total_fen, 200200 + 10000 + 4100 + 350 + 250 + 2000);
+	assert_int_equal(r.storage_fen, 2 * 1992);
+	assert_int_equal(r.total_fen, 400400 + 19920 + 4100 + 350 + 250 + 3984);
 	assert_int_equal(r.freight_orders_fen, 526);
 	assert_int_equal(r.order_costs_fen, 3500 + 800 + (350 + 50 + 526));
-	assert_int_equal(r.freight_left_fen, 210200 - 526);
+	assert_int_equal(r.freight_left_fen, 420320 - 526);
 	assert_int_equal(r.served_sales, 1);
 	assert_int_equal(r.days_hist[1], 1);
 	/* the subsidy is 30% of the line-haul, reported apart */
-	assert_int_equal(r.subsidy_fen, 60060);
+	assert_int_equal(r.subsidy_fen, 120120);
 	assert_adds_up(&r);
 	scenario_release(&sc);
 }
@@ -290,11 +292,12 @@ static void test_truck_takes_lots_fresh_enough(void **state)
 	/* shelf life 18 days: the weekly truck holds its goods 7 + 3 + 4 days in
 	 * Ningbo plus 2 of last mile, so a lot must keep 16 days on arrival, at
 	 * most what a lot of the day has after the 3-day line-haul (15). On day 0
-	 * (Monday) the initial 2000 kg qualify: 3 + 15 = 18 days old at most. */
+	 * (Monday) the initial 2000 kg qualify: 3 + 15 = 18 days old at most, and
+	 * go on two trucks. */
 	load(HAND_SCENARIO("18", "[]"), &sc);
 	run(&sc, POLICY_WEEKLY, 1, 0, &r);
-	assert_int_equal(r.trips[0], 1);
-	assert_int_equal(r.trucked_g, 1000000);
+	assert_int_equal(r.trips[0], 2);
+	assert_int_equal(r.trucked_g, 2000000);
 	scenario_release(&sc);
 	/* on Tuesday (day 1) the same lot would be 19 days old when its last kg
 	 * is sold: it stays at the origin instead of spoiling in Ningbo */
