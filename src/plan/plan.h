@@ -166,8 +166,7 @@ struct plan_product_view {
 
 struct plan_params {
 	int truck_days;
-	int target_cover_days;
-	int max_cover_days;
+	int max_cover_days; /* the sales warehouse holds at most this many days of a product */
 	int min_fill_percent;
 	int64_t handling_fen_per_kg; /* loading and unloading, per kg carried */
 	int64_t max_fen_per_kg;      /* parcel saving per kg for products that give none */
@@ -198,8 +197,9 @@ size_t plan_dispatch(const struct plan_params *pp, const struct plan_truck *truc
                      size_t nproducts, struct plan_dispatch *out);
 
 /* The most days of forecast demand the planner keeps at the sales warehouse
- * for a product: max_cover_days, shortened so that a lot sent on its harvest
- * day is still fresh when the last of that cover is sold. */
+ * for a product: half the life a lot harvested on the day of loading still has
+ * after the line-haul and a day of last mile (so that lots a few days old
+ * still qualify for a truck), at most max_cover_days, at least 1. */
 int plan_cover_limit(int max_cover_days, int truck_days, int shelf_life_days);
 
 enum plan_source {

@@ -714,10 +714,9 @@ static void plan_trucks(struct sim *s, int day)
 	const struct scenario *sc = s->sc;
 	struct plan_product_view v[PLAN_MAX_PRODUCTS];
 	struct plan_dispatch d;
-	struct plan_params pp = {
-	    s->truck_days,        sc->target_cover_days,         sc->max_cover_days,
-	    sc->min_fill_percent, sc->truck_handling_fen_per_kg, s->breakeven_fen_per_kg,
-	    s->slack_days};
+	struct plan_params pp = {s->truck_days,           sc->max_cover_days,
+	                         sc->min_fill_percent,    sc->truck_handling_fen_per_kg,
+	                         s->breakeven_fen_per_kg, s->slack_days};
 	fill_views(s, day, true, v);
 	plan_dispatch(&pp, sc->trucks, s->trip_fen, sc->ntrucks, v, sc->nproducts, &d);
 	for (size_t i = 0; i < d.ntrucks; i++)

@@ -232,7 +232,7 @@ static void test_dispatch_within_stock(void **state)
 	     .shelf_life_days = 10,
 	     .chilled = true},
 	};
-	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
+	struct plan_params pp = {3, 10, 85, 8, 0, 0};
 	struct plan_dispatch d;
 	size_t n = plan_dispatch(&pp, trucks, trip, 2, v, 2, &d);
 	assert_true(n >= 1);
@@ -341,7 +341,7 @@ static void test_dispatch_chilled_saving(void **state)
 	int64_t trip = 1000000; /* 10,000.00 a trip */
 	struct plan_product_view v = {
 	    .origin_g = 5000000, .forecast_g = 400000, .shelf_life_days = 10, .chilled = true};
-	struct plan_params pp = {3, 4, 10, 85, 8, 400, 0};
+	struct plan_params pp = {3, 10, 85, 8, 400, 0};
 	struct plan_dispatch d;
 	/* 2 t at 4.00 a kg of parcels saved is 8,000.00: less than the trip */
 	assert_int_equal(plan_dispatch(&pp, &cold, &trip, 1, &v, 1, &d), 0);
@@ -377,7 +377,7 @@ static void test_dispatch_dry_waits_for_reefer(void **state)
 	     .shelf_life_days = 30,
 	     .chilled = true},
 	};
-	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
+	struct plan_params pp = {3, 10, 85, 8, 0, 0};
 	struct plan_dispatch d;
 	assert_int_equal(plan_dispatch(&pp, trucks, trip, 2, v, 2, &d), 0);
 	/* no chilled demand: the dry truck goes, full */
@@ -431,7 +431,7 @@ static void test_dispatch_promise_slack(void **state)
 	 * before a truck sent today arrives, so one goes (though far from full) */
 	struct plan_product_view v = {
 	    .sales_g = 250000, .origin_g = 10000000, .forecast_g = 100000, .shelf_life_days = 365};
-	struct plan_params pp = {3, 4, 10, 85, 8, 0, 0};
+	struct plan_params pp = {3, 10, 85, 8, 0, 0};
 	struct plan_dispatch d;
 	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
 	/* orders may wait a day for the truck and still be on time: the stock
