@@ -160,6 +160,9 @@ struct plan_product_view {
 	int64_t origin_g;          /* at the origin, fresh enough to be sent */
 	int64_t forecast_g;        /* expected grams a day ordered for the sales warehouse */
 	int64_t saving_fen_per_kg; /* parcel cost a kg served from the sales warehouse saves */
+	int64_t season_g; /* expected grams ordered for the sales warehouse from tomorrow over
+	                     the line-haul, the maximum cover and a margin, from the seasonal
+	                     profile: room is capped by it (0: not known, no cap) */
 	int shelf_life_days;
 	bool chilled;
 };
@@ -184,7 +187,8 @@ struct plan_dispatch {
  * product is urgent when its position (sales + transit - waiting) would not
  * last until a truck sent today arrives, less pp->slack_days; then the truck type that carries it
  * at the lowest cost per kg goes, filled with every product's room up to its
- * maximum cover (plan_cover_limit). Otherwise only a well-filled truck
+ * maximum cover (plan_cover_limit), and at a season's end no more than the
+ * season profile expects to sell (season_g). Otherwise only a well-filled truck
  * (min_fill_percent) of the type cheapest per kg goes, and no dry truck while
  * a chilled product will need a refrigerated one within a few days. A trip
  * whose cost (trip + handling) exceeds the parcel money its load saves

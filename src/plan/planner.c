@@ -111,8 +111,10 @@ static void compute_want(const struct plan_params *pp, const struct plan_product
 	/* what must be there when a truck sent tomorrow arrives */
 	int64_t reorder = w->forecast * lead_days(pp);
 	w->need = clamp_g(reorder + w->forecast, w->position, origin_left);
-	w->room =
-	    clamp_g(w->forecast * (pp->truck_days + cover_limit(pp, v)), w->position, origin_left);
+	int64_t top = w->forecast * (pp->truck_days + cover_limit(pp, v));
+	if (v->season_g > 0 && v->season_g < top)
+		top = v->season_g; /* the season ends before that cover would be sold */
+	w->room = clamp_g(top, w->position, origin_left);
 	if (w->room < w->need)
 		w->room = w->need;
 	w->urgent = w->need > 0 && w->position < reorder;

@@ -681,6 +681,23 @@ static int64_t prior_g(const struct sim *s, size_t p, int day, int span)
 	return (int64_t)llround((double)sum / span * s->prefer_sales_share);
 }
 
+/* Days beyond the line-haul and the maximum cover over which the planner
+ * counts on its seasonal profile to sell what it sends. */
+#define SEASON_MARGIN_DAYS 7
+
+/* Grams of product p the demand profile expects to be ordered for the sales
+ * warehouse from tomorrow through the line-haul, the maximum cover and a
+ * week: at a season's end the planner sends no more than that (at least 1 g,
+ * since 0 means "not known"). */
+static int64_t season_g(const struct sim *s, size_t p, int day)
+{
+	int cover = plan_cover_limit(s->sc->max_cover_days, s->truck_days,
+	                             s->sc->products[p].shelf_life_days);
+	int days = s->truck_days + cover + SEASON_MARGIN_DAYS;
+	int64_t g = prior_g(s, p, day + 1, days) * days;
+	return g > 0 ? g : 1;
+}
+
 static void fill_views(struct sim *s, int day, bool use_orders, struct plan_product_view *v)
 {
 	const struct scenario *sc = s->sc;
@@ -706,6 +723,8 @@ static void fill_views(struct sim *s, int day, bool use_orders, struct plan_prod
 		    .chilled = sc->products[p].chilled,
 		    .saving_fen_per_kg = s->saving_fen_per_kg[p],
 		};
+		if (use_orders)
+			v[p].season_g = season_g(s, p, day);
 	}
 }
 

@@ -443,6 +443,31 @@ static void test_dispatch_promise_slack(void **state)
 	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
 }
 
+static void test_dispatch_season_end(void **state)
+{
+	(void)state;
+	struct plan_truck big = {"big", 30000000, 1000, 0, false};
+	int64_t trip = 2400000;
+	/* nothing in Ningbo, 1 t a day forecast, 3 days of line-haul: it needs
+	 * 4 t (the line-haul and a day) and has room for 13 t (line-haul + 10
+	 * days' cover) */
+	struct plan_product_view v = {
+	    .origin_g = 50000000, .forecast_g = 1000000, .shelf_life_days = 365};
+	struct plan_params pp = {3, 10, 85, 8, 0, 0};
+	struct plan_dispatch d;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
+	assert_int_equal(d.load_g[0][0], 13000000);
+	/* the season profile expects only 6 t to be ordered before the season
+	 * ends: no more than that goes */
+	v.season_g = 6000000;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
+	assert_int_equal(d.load_g[0][0], 6000000);
+	/* but never less than what the orders in the pool need */
+	v.season_g = 1;
+	assert_int_equal(plan_dispatch(&pp, &big, &trip, 1, &v, 1, &d), 1);
+	assert_int_equal(d.load_g[0][0], 4000000);
+}
+
 static void test_choose_source(void **state)
 {
 	(void)state;
@@ -477,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_dispatch_dry_waits_for_reefer),
 	    cmocka_unit_test(test_late_order_leaves_transit_stock),
 	    cmocka_unit_test(test_dispatch_promise_slack),
+	    cmocka_unit_test(test_dispatch_season_end),
 	    cmocka_unit_test(test_choose_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
