@@ -1,8 +1,8 @@
 /*
  * `shanhai route simulate SCENARIO [--seed N] [--days N] [--json]`: runs the
  * logistics simulation (src/plan/) on a scenario file under the three
- * policies — every order a direct parcel from the origin county, a fixed
- * weekly truck, Shanhai's planner — on the same seeded demand, and prints for
+ * policies — every order a direct parcel from the origin county, fixed
+ * weekly trucks, Shanhai's planner — on the same seeded demand, and prints for
  * each the total cost, cost per kg, share within the delivery promise,
  * median and 95th-percentile days and spoiled kg, first without any subsidy
  * and then, on a separate line, with the scenario's subsidy.
@@ -31,7 +31,7 @@ struct sim_args {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: shanhai route simulate SCENARIO [--seed N] [--days N] [--json]\n"
-		     "  compare direct parcels, a fixed weekly truck and the planner on one\n"
+		     "  compare direct parcels, fixed weekly trucks and the planner on one\n"
 		     "  seeded demand (scenarios/README.md describes the file)\n");
 }
 

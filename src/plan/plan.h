@@ -10,7 +10,7 @@
  *
  * sim_run() plays a horizon day by day on one seeded demand and one policy:
  * every order a direct parcel from the origin (the situation before the two
- * warehouses), a fixed weekly truck, or Shanhai's planner. It measures each
+ * warehouses), fixed weekly trucks (one departure a week), or Shanhai's planner. It measures each
  * order's cost and delivery days, so the totals, cost per kg, the share within
  * the delivery promise, median/p95 days and spoiled kg are measurements of
  * simulated orders, not formulas.
