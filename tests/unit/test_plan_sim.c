@@ -284,6 +284,15 @@ static void load_edited(const char *json, const char *from, const char *to, stru
 	load(buf, sc);
 }
 
+/* The same with two fields changed. */
+static void load_edited2(const char *json, const char *from1, const char *to1, const char *from2,
+                         const char *to2, struct scenario *sc)
+{
+	char buf[8192];
+	edit(json, from1, to1, buf, sizeof(buf));
+	load_edited(buf, from2, to2, sc);
+}
+
 static void test_truck_takes_lots_fresh_enough(void **state)
 {
 	(void)state;
@@ -322,9 +331,8 @@ static void test_on_time_orders_first(void **state)
 	const char *json = HAND_SCENARIO(
 	    "100", "[{\"day\":0,\"product\":\"P\",\"destination\":\"A\",\"grams\":30000},"
 	           "{\"day\":3,\"product\":\"P\",\"destination\":\"A\",\"grams\":10000}]");
-	char buf[8192];
-	edit(json, "\"supply_kg_year\":0,", "\"supply_kg_year\":3650,", buf, sizeof(buf));
-	load_edited(buf, "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":0,", &sc);
+	load_edited2(json, "\"supply_kg_year\":0,", "\"supply_kg_year\":3650,",
+	             "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":0,", &sc);
 	run(&sc, POLICY_DIRECT, 1, 6, &r);
 	assert_int_equal(r.delivered, 2);
 	assert_int_equal(r.within_promise, 1);
@@ -408,9 +416,8 @@ static void test_late_order_leaves_transit_stock(void **state)
 	const char *json = HAND_SCENARIO(
 	    "100", "[{\"day\":1,\"product\":\"P\",\"destination\":\"A\",\"grams\":600000},"
 	           "{\"day\":2,\"product\":\"P\",\"destination\":\"A\",\"grams\":600000}]");
-	char buf[8192];
-	edit(json, "\"promise_days\":3,", "\"promise_days\":2,", buf, sizeof(buf));
-	load_edited(buf, "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":1000,", &sc);
+	load_edited2(json, "\"promise_days\":3,", "\"promise_days\":2,",
+	             "\"initial_origin_kg\":2000,", "\"initial_origin_kg\":1000,", &sc);
 	run(&sc, POLICY_PLANNER, 1, 0, &r);
 	assert_int_equal(r.trips[0], 1);
 	assert_int_equal(r.trucked_g, 1000000);
