@@ -122,8 +122,9 @@ struct scenario {
 	int spikes_per_year; /* live-stream spikes starting a year, on average */
 	int spike_percent;   /* demand multiplier during a spike, in % */
 	int spike_days;
-	int weekly_truck;   /* index into trucks */
-	int weekly_weekday; /* 0 = Monday */
+	int spike_announced_days; /* a spike is known this many days before it starts (0: not) */
+	int weekly_truck;         /* index into trucks */
+	int weekly_weekday;       /* 0 = Monday */
 	int min_fill_percent;
 	int64_t subsidy_linehaul_permille;
 	int64_t subsidy_parcel_fen_per_order;

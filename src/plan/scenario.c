@@ -470,11 +470,14 @@ static int parse_policies(struct pctx *c, json_t *root, struct scenario *sc)
 {
 	json_t *sp, *w, *sub;
 	char name[32];
+	int64_t announced;
 	if (get_object(c, root, "", "spikes", &sp) ||
 	    get_small(c, sp, "spikes", "per_year", 0, 365, &sc->spikes_per_year) ||
 	    get_small(c, sp, "spikes", "multiplier_percent", 100, 10000, &sc->spike_percent) ||
-	    get_small(c, sp, "spikes", "days", 1, 30, &sc->spike_days))
+	    get_small(c, sp, "spikes", "days", 1, 30, &sc->spike_days) ||
+	    get_int_or(c, sp, "spikes", "announced_days", 0, 60, 0, &announced))
 		return -1;
+	sc->spike_announced_days = (int)announced;
 	if (get_object(c, root, "", "weekly_truck", &w) ||
 	    get_string(c, w, "weekly_truck", "truck", name, sizeof(name)) ||
 	    get_small(c, w, "weekly_truck", "weekday", 0, 6, &sc->weekly_weekday))

@@ -63,6 +63,8 @@ struct sim {
 	int days;
 	struct order *orders;
 	size_t norders;
+	unsigned char *spike; /* per day: 1 if a live-stream spike raises demand */
+	double base_mult;     /* demand multiplier of a day without a spike */
 	struct dest_info *dinfo;
 	struct lotq origin[PLAN_MAX_PRODUCTS], sales[PLAN_MAX_PRODUCTS], transit[PLAN_MAX_PRODUCTS];
 	int64_t reserved[PLAN_MAX_PRODUCTS]; /* transit grams promised to waiting orders */
@@ -313,10 +315,12 @@ static void generate_orders(struct sim *s, uint64_t seed)
 	double base = 365.0 / (365.0 + sc->spikes_per_year * sc->spike_days *
 	                                   (sc->spike_percent - 100) / 100.0);
 	int spike_left = 0;
+	s->base_mult = base;
 	for (int day = 0; day < s->days; day++) {
 		if (spike_left == 0 && rng_unit(&rng) * 365.0 < sc->spikes_per_year)
 			spike_left = sc->spike_days;
 		double mult = base * (spike_left > 0 ? sc->spike_percent / 100.0 : 1.0);
+		s->spike[day] = spike_left > 0;
 		if (spike_left > 0)
 			spike_left--;
 		for (size_t p = 0; p < sc->nproducts; p++) {
@@ -671,14 +675,28 @@ static void send_truck(struct sim *s, int day, int t, const int64_t *load_g)
 }
 
 /* Expected grams a day of product p for the sales warehouse, averaged over
- * the next `span` days of the scenario's demand profile. */
-static int64_t prior_g(const struct sim *s, size_t p, int day, int span)
+ * the next `span` days of the scenario's demand profile. Through day `known`
+ * the spike calendar is known (announced live-streams): those days carry the
+ * spike multiplier or the base one instead of the average. */
+static int64_t prior_g(const struct sim *s, size_t p, int day, int span, int known)
 {
 	const struct plan_product *pr = &s->sc->products[p];
-	int64_t sum = 0;
-	for (int d = day; d < day + span; d++)
-		sum += per_day_g(s->sc, pr->demand_g_year, pr->demand_by_month, d);
-	return (int64_t)llround((double)sum / span * s->prefer_sales_share);
+	double sum = 0;
+	for (int d = day; d < day + span; d++) {
+		double g = (double)per_day_g(s->sc, pr->demand_g_year, pr->demand_by_month, d);
+		if (d <= known && d < s->days)
+			g *= s->base_mult * (s->spike[d] ? s->sc->spike_percent / 100.0 : 1.0);
+		sum += g;
+	}
+	return (int64_t)llround(sum / span * s->prefer_sales_share);
+}
+
+/* The last day whose spikes the planner knows on `day`, or -1. */
+static int known_until(const struct sim *s, int day)
+{
+	if (s->sc->has_fixed || s->sc->spike_announced_days <= 0)
+		return -1;
+	return day + s->sc->spike_announced_days;
 }
 
 /* Days beyond the line-haul and the maximum cover over which the planner
@@ -694,7 +712,7 @@ static int64_t season_g(const struct sim *s, size_t p, int day)
 	int cover = plan_cover_limit(s->sc->max_cover_days, s->truck_days,
 	                             s->sc->products[p].shelf_life_days);
 	int days = s->truck_days + cover + SEASON_MARGIN_DAYS;
-	int64_t g = prior_g(s, p, day + 1, days) * days;
+	int64_t g = prior_g(s, p, day + 1, days, known_until(s, day)) * days;
 	return g > 0 ? g : 1;
 }
 
@@ -710,7 +728,7 @@ static void fill_views(struct sim *s, int day, bool use_orders, struct plan_prod
 	}
 	for (size_t p = 0; p < sc->nproducts; p++) {
 		int shelf = sc->products[p].shelf_life_days;
-		int64_t prior = prior_g(s, p, day, span);
+		int64_t prior = prior_g(s, p, day, span, use_orders ? known_until(s, day) : -1);
 		v[p] = (struct plan_product_view){
 		    .sales_g = lotq_usable(&s->sales[p], day + 1, shelf),
 		    .transit_g = lotq_total(&s->transit[p], NULL),
@@ -946,6 +964,7 @@ static void release(struct sim *s)
 	free(s->waiting.v);
 	free(s->dinfo);
 	free(s->orders);
+	free(s->spike);
 }
 
 const char *sim_policy_name(enum sim_policy p)
@@ -975,9 +994,10 @@ int sim_run(const struct scenario *sc, enum sim_policy policy, uint64_t seed, in
 	out->policy = policy;
 	out->days = s.days;
 	init_places(&s);
+	s.spike = xcalloc((size_t)s.days, 1);
 	generate_orders(&s, seed);
 	for (size_t p = 0; p < sc->nproducts; p++)
-		s.ewma[p] = (double)prior_g(&s, p, 0, 1);
+		s.ewma[p] = (double)prior_g(&s, p, 0, 1, -1);
 	size_t next = 0;
 	for (int day = 0; day < s.days; day++) {
 		arrive_trucks(&s, day);

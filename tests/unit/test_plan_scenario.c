@@ -141,6 +141,7 @@ static void test_errors_name_the_field(void **state)
 	expect_error("origin.lat", "91", "origin.lat");
 	expect_error("city_delivery", "[]", "city_delivery: expected an object");
 	expect_error("subsidy.linehaul_permille", "1001", "subsidy.linehaul_permille");
+	expect_error("spikes.announced_days", "61", "spikes.announced_days: expected an integer");
 }
 
 static void test_invalid_json(void **state)

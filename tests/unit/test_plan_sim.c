@@ -226,6 +226,33 @@ static void test_shipped_scenario_target(void **state)
 	scenario_release(&sc);
 }
 
+/* Announced live-streams: the same orders (announcing changes no demand),
+ * while the planner, knowing the spike calendar 7 days ahead, plans on it and
+ * sends different trucks; direct parcels know nothing of it. */
+static void test_spikes_announced(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct sim_result a[POLICY_COUNT], b[POLICY_COUNT];
+	char err[512];
+	if (scenario_load("scenarios/liangshan_ningbo.json", &sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(sc.spike_announced_days, 0);
+	for (int p = 0; p < POLICY_COUNT; p++)
+		run(&sc, (enum sim_policy)p, 3, 120, &a[p]);
+	sc.spike_announced_days = 7;
+	for (int p = 0; p < POLICY_COUNT; p++) {
+		run(&sc, (enum sim_policy)p, 3, 120, &b[p]);
+		assert_int_equal(a[p].orders, b[p].orders);
+		assert_int_equal(a[p].ordered_g, b[p].ordered_g);
+		assert_adds_up(&b[p]);
+	}
+	assert_memory_equal(&a[POLICY_DIRECT], &b[POLICY_DIRECT], sizeof(a[0]));
+	assert_true(a[POLICY_PLANNER].trucked_g != b[POLICY_PLANNER].trucked_g ||
+	            a[POLICY_PLANNER].linehaul_fen != b[POLICY_PLANNER].linehaul_fen);
+	scenario_release(&sc);
+}
+
 static void test_seeds(void **state)
 {
 	(void)state;
@@ -531,6 +558,7 @@ int main(void)
 	    cmocka_unit_test(test_spoilage),
 	    cmocka_unit_test(test_shipped_scenario_adds_up),
 	    cmocka_unit_test(test_shipped_scenario_target),
+	    cmocka_unit_test(test_spikes_announced),
 	    cmocka_unit_test(test_seeds),
 	    cmocka_unit_test(test_dispatch_within_stock),
 	    cmocka_unit_test(test_truck_takes_lots_fresh_enough),
