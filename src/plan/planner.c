@@ -65,10 +65,10 @@ int64_t plan_trip_fen(const struct scenario *sc, size_t t)
 	return sc->trucks[t].fen_per_trip + km * sc->trucks[t].fen_per_km;
 }
 
-/* Per product, what the sales warehouse should receive: `need` to last until
- * a truck sent tomorrow could arrive, `room` up to the maximum cover, both
- * within origin stock; `urgent` when the position would not last until a
- * truck sent today arrives. */
+/* Per product, what the sales warehouse should receive: `need` to last one
+ * day longer than lead_days(), `room` up to the maximum cover (and no more
+ * than the season still sells), both within origin stock; `urgent` when the
+ * position does not last lead_days(), i.e. a truck must leave today. */
 struct want {
 	int64_t need, room, position, forecast;
 	bool urgent;
@@ -108,7 +108,7 @@ static void compute_want(const struct plan_params *pp, const struct plan_product
 {
 	w->forecast = v->forecast_g > 0 ? v->forecast_g : 0;
 	w->position = v->sales_g + v->transit_g - v->waiting_g + loaded;
-	/* what must be there when a truck sent tomorrow arrives */
+	/* what the position must cover for a truck sent today to come in time */
 	int64_t reorder = w->forecast * lead_days(pp);
 	w->need = clamp_g(reorder + w->forecast, w->position, origin_left);
 	int64_t top = w->forecast * (pp->truck_days + cover_limit(pp, v));

@@ -5,8 +5,10 @@
  * monthly profiles, Poisson counts, random live-stream spikes) is generated
  * per run, or taken from the scenario's fixed_orders. Each day: trucks arrive,
  * the origin receives its harvest, stock past its shelf life is written off,
- * the sales warehouse pays storage, waiting orders and then today's orders are
- * served under the policy, and the policy decides today's trucks.
+ * the sales warehouse pays storage, orders waiting for a truck that has come
+ * are picked, then the open orders are served under the policy (first those
+ * that can still arrive within the promise), and the policy decides today's
+ * trucks, which carry only lots fresh enough to be sold in time.
  *
  * Stock is kept in lots (harvest day, grams, line-haul money carried). A
  * truck's trip and handling cost is split over the lots it carries by the
