@@ -194,7 +194,10 @@ int collect_plan_get(struct store *db, int64_t id, struct point_scope scope, jso
 	json_decref(stops);
 	size_t i;
 	json_t *u;
-	json_array_foreach(unserved, i, u) degrees(u);
+	json_array_foreach(unserved, i, u)
+	{
+		degrees(u);
+	}
 	if (scope.ids)
 		limit_to_scope(runs, unserved, scope);
 	json_object_set_new(*out, "runs", runs);
@@ -253,7 +256,10 @@ int collect_plans_list(struct store *db, const char *date, int64_t warehouse_id,
 		return rc;
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(*out, "items"), i, row) km_of(row);
+	json_array_foreach(json_object_get(*out, "items"), i, row)
+	{
+		km_of(row);
+	}
 	return 0;
 }
 

@@ -17,6 +17,15 @@
 
 #define SHANGHAI_OFFSET_MIN (8 * 60)
 
+/* The acting user, or NULL for the system (0). */
+static void bind_user(struct stmt *st, int idx, int64_t user_id)
+{
+	if (user_id)
+		stmt_bind_int(st, idx, user_id);
+	else
+		stmt_bind_null(st, idx);
+}
+
 /* ---- the forecast ---- */
 
 static int override_of(struct store *db, int64_t point_id, const char *date, int64_t *g)
@@ -122,10 +131,7 @@ int collect_forecast_override(struct store *db, int64_t point_id, const char *da
 	stmt_bind_text(st, 2, date);
 	stmt_bind_int(st, 3, expected_g);
 	stmt_bind_text(st, 4, note ? note : "");
-	if (user_id)
-		stmt_bind_int(st, 5, user_id);
-	else
-		stmt_bind_null(st, 5);
+	bind_user(st, 5, user_id);
 	stmt_bind_int(st, 6, now_ms);
 	rc = stmt_step(st);
 	stmt_finalize(st);
@@ -232,21 +238,27 @@ static void add_point(struct gathered *g, struct stmt *st)
 	p->closes_min = clock_minutes(stmt_text(st, 6));
 }
 
-static int points_of(struct store *db, int64_t warehouse_id, struct gathered *g)
+/* Run sql (one parameter: the warehouse) and hand each row to add. */
+static int each_row(struct store *db, const char *sql, int64_t warehouse_id, struct gathered *g,
+                    void (*add)(struct gathered *g, struct stmt *st))
 {
 	struct stmt *st;
-	int rc =
-	    store_prepare(db,
-	                  "SELECT id, code, name, lon_e6, lat_e6, opens, closes FROM "
-	                  "collection_points WHERE warehouse_id = ? AND active = 1 ORDER BY id",
-	                  &st);
+	int rc = store_prepare(db, sql, &st);
 	if (rc)
 		return rc;
 	stmt_bind_int(st, 1, warehouse_id);
 	while ((rc = stmt_step(st)) == STORE_ROW)
-		add_point(g, st);
+		add(g, st);
 	stmt_finalize(st);
 	return rc == STORE_DONE ? 0 : rc;
+}
+
+static int points_of(struct store *db, int64_t warehouse_id, struct gathered *g)
+{
+	return each_row(db,
+	                "SELECT id, code, name, lon_e6, lat_e6, opens, closes FROM "
+	                "collection_points WHERE warehouse_id = ? AND active = 1 ORDER BY id",
+	                warehouse_id, g, add_point);
 }
 
 static void add_vehicle(struct gathered *g, struct stmt *st)
@@ -270,19 +282,11 @@ static void add_vehicle(struct gathered *g, struct stmt *st)
 
 static int vehicles_of(struct store *db, int64_t warehouse_id, struct gathered *g)
 {
-	struct stmt *st;
-	int rc = store_prepare(db,
-	                       "SELECT id, name, capacity_g, refrigerated, fixed_fen, fen_per_km, "
-	                       "fen_per_hour, available, max_minutes FROM vehicles WHERE "
-	                       "warehouse_id = ? AND active = 1 AND available > 0 ORDER BY id",
-	                       &st);
-	if (rc)
-		return rc;
-	stmt_bind_int(st, 1, warehouse_id);
-	while ((rc = stmt_step(st)) == STORE_ROW)
-		add_vehicle(g, st);
-	stmt_finalize(st);
-	return rc == STORE_DONE ? 0 : rc;
+	return each_row(db,
+	                "SELECT id, name, capacity_g, refrigerated, fixed_fen, fen_per_km, "
+	                "fen_per_hour, available, max_minutes FROM vehicles WHERE "
+	                "warehouse_id = ? AND active = 1 AND available > 0 ORDER BY id",
+	                warehouse_id, g, add_vehicle);
 }
 
 static int loads_of(struct store *db, const char *date, struct gathered *g, struct app_err *err)
@@ -361,10 +365,7 @@ static int insert_plan(struct store *db, const struct collect_plan *p, const str
 	stmt_bind_int(st, 9, p->load_g);
 	stmt_bind_int(st, 10, p->distance_m);
 	stmt_bind_int(st, 11, p->cost_fen);
-	if (user_id)
-		stmt_bind_int(st, 12, user_id);
-	else
-		stmt_bind_null(st, 12);
+	bind_user(st, 12, user_id);
 	stmt_bind_int(st, 13, now);
 	rc = stmt_step(st);
 	if (rc == STORE_ROW)

@@ -173,7 +173,10 @@ int vehicles_list(struct store *db, int64_t warehouse_id, struct wh_scope scope,
 		return rc;
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(*out, "items"), i, row) refrigerated_flag(row);
+	json_array_foreach(json_object_get(*out, "items"), i, row)
+	{
+		refrigerated_flag(row);
+	}
 	return 0;
 }
 

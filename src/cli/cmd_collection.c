@@ -180,7 +180,10 @@ static void print_plan(json_t *p)
 	json_t *x;
 	printf("集货计划 collection plan %s  %s  %s %s  %s\n", jtext(p, "code"), jtext(p, "date"),
 	       jtext(p, "warehouse_code"), jtext(p, "warehouse_name"), jtext(p, "status"));
-	json_array_foreach(json_object_get(p, "runs"), i, x) print_run(x);
+	json_array_foreach(json_object_get(p, "runs"), i, x)
+	{
+		print_run(x);
+	}
 	if (json_array_size(json_object_get(p, "unserved")))
 		printf("未安排 not served:\n");
 	json_array_foreach(json_object_get(p, "unserved"), i, x)
