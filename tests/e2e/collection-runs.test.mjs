@@ -133,6 +133,12 @@ test('the origin operator plans a day: runs in the table, points and runs on the
   assert.equal(sql(`SELECT COUNT(*) AS n FROM collection_plan_stops s JOIN collection_plan_runs r ON r.id = s.run_id JOIN collection_points p ON p.id = s.point_id WHERE r.plan_id = ${latest} AND p.code = '${idle}' AND s.load_g = 500000 AND s.forecast_source = 'override'`)[0].n, 1);
   assert.match(await page.locator('[data-test=cr-runs]').innerText(), /500 kg/);
   await shot(page, 'collection-runs-override');
+  // the same screen in English
+  await page.locator('.el-radio-button', { hasText: 'EN' }).click();
+  await page.locator('h2', { hasText: 'Collection runs' }).waitFor();
+  assert.match(await page.locator('[data-test=cr-runs]').innerText(), /Vehicle/);
+  assert.match(await page.locator('.cr-note').innerText(), /approximate/);
+  await shot(page, 'collection-runs-en');
   assert.deepEqual(outside, [], 'the map fetched something from outside the server');
   await ctx.close();
 });
