@@ -51,6 +51,22 @@ static void km_of(json_t *o)
 	json_object_set_new(o, "km", json_real((double)((m + 50) / 100) / 10.0));
 }
 
+int collect_list_shaped(struct store *db, struct query *q, int64_t limit, int64_t offset,
+                        void (*shape)(json_t *row), json_t **out, struct app_err *err)
+{
+	int rc = query_list(db, q, limit, offset, out, err);
+	query_release(q);
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(*out, "items"), i, row)
+	{
+		shape(row);
+	}
+	return 0;
+}
+
 static bool in_scope(struct point_scope scope, int64_t point_id)
 {
 	if (!scope.ids)
@@ -250,17 +266,7 @@ int collect_plans_list(struct store *db, const char *date, int64_t warehouse_id,
 	if (pts.ids)
 		and_visits_points(&q, pts);
 	query_add(&q, " ORDER BY p.id DESC");
-	int rc = query_list(db, &q, limit, offset, out, err);
-	query_release(&q);
-	if (rc)
-		return rc;
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(*out, "items"), i, row)
-	{
-		km_of(row);
-	}
-	return 0;
+	return collect_list_shaped(db, &q, limit, offset, km_of, out, err);
 }
 
 static int add_forecast(struct store *db, json_t *row, const char *date, struct app_err *err)

@@ -97,4 +97,9 @@ int collect_plans_list(struct store *db, const char *date, int64_t warehouse_id,
                        struct wh_scope whs, struct point_scope pts, int64_t limit, int64_t offset,
                        json_t **out, struct app_err *err);
 
+/* For the listings of collect_read.c and vehicles.c: run q (released here)
+ * with query_list() and apply shape() to every item. */
+int collect_list_shaped(struct store *db, struct query *q, int64_t limit, int64_t offset,
+                        void (*shape)(json_t *row), json_t **out, struct app_err *err);
+
 #endif

@@ -167,17 +167,7 @@ int vehicles_list(struct store *db, int64_t warehouse_id, struct wh_scope scope,
 	if (scope.ids)
 		query_and_in(&q, "v.warehouse_id", scope.ids, scope.n);
 	query_add(&q, " ORDER BY v.warehouse_id, v.id");
-	int rc = query_list(db, &q, 0, 0, out, err);
-	query_release(&q);
-	if (rc)
-		return rc;
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(*out, "items"), i, row)
-	{
-		refrigerated_flag(row);
-	}
-	return 0;
+	return collect_list_shaped(db, &q, 0, 0, refrigerated_flag, out, err);
 }
 
 int vehicle_get(struct store *db, int64_t id, json_t **out, struct app_err *err)
