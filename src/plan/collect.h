@@ -23,7 +23,13 @@
  * as unserved with the reason; the rest is planned. Every plan is verified
  * by the independent checker (vrp_check) before it is returned. Same inputs
  * and seed give the same plan (the search stops after a fixed number of
- * iterations; the time limit is only a safety cap).
+ * iterations; the time limit is only a safety cap, and a search it stops
+ * may differ from run to run: bench/README.md, "Collection runs").
+ *
+ * Not modelled: a vehicle's refrigeration is carried and shown but is not a
+ * constraint (no point's produce is marked as needing it, and the engine has
+ * no vehicle-to-customer compatibility); one run per vehicle a day; the
+ * same detour factor and speed on every road.
  */
 #ifndef SHANHAI_PLAN_COLLECT_H
 #define SHANHAI_PLAN_COLLECT_H
