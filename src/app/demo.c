@@ -39,6 +39,7 @@
 
 #include "app/adjustments.h"
 #include "app/catalogue.h"
+#include "app/collect_runs.h"
 #include "app/collection.h"
 #include "app/fulfil.h"
 #include "app/linehaul.h"
@@ -510,13 +511,19 @@ static int create_parties(struct demo *d)
 	return 0;
 }
 
+/* Opening hours of the points (the farther mountain points open shorter). */
+static const char *const point_hours[NPOINTS][2] = {
+	{"08:00", "18:00"}, {"08:00", "18:00"}, {"08:30", "17:30"}, {"09:00", "16:30"},
+	{"08:30", "17:00"}, {"08:00", "17:30"}, {"09:00", "17:00"},
+};
+
 static int create_points(struct demo *d)
 {
 	for (int p = 0; p < NPOINTS; p++) {
 		struct point_in in = {.code = points[p].code, .name = points[p].name,
 				      .village_code = points[p].village,
-				      .warehouse_id = d->origin_wh, .opens = "08:00",
-				      .closes = "18:00"};
+				      .warehouse_id = d->origin_wh, .opens = point_hours[p][0],
+				      .closes = point_hours[p][1]};
 		if (point_create(d->db, &in, &d->point_id[p], d->err))
 			return -1;
 	}
@@ -571,10 +578,27 @@ static int create_channels(struct demo *d)
 	return 0;
 }
 
+/* The origin warehouse's trucks for the village collection runs. */
+static int create_vehicles(struct demo *d)
+{
+	const struct vehicle_in v[] = {
+		{d->origin_wh, "XC-V42", "4.2米厢式货车", 2000000, false, 30000, 350, 4000, 3, 840,
+		 true},
+		{d->origin_wh, "XC-V76", "7.6米厢式货车", 8000000, false, 60000, 600, 5000, 1, 840,
+		 true},
+		{d->origin_wh, "XC-C42", "4.2米冷藏车", 1500000, true, 50000, 500, 4500, 1, 840, true},
+	};
+	int64_t id;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (vehicle_create(d->db, &v[i], &id, d->err))
+			return -1;
+	return 0;
+}
+
 static int load_places(struct demo *d)
 {
 	if (create_pairings(d) || create_warehouses(d) || create_parties(d) || create_points(d) ||
-	    create_households(d) || create_channels(d))
+	    create_vehicles(d) || create_households(d) || create_channels(d))
 		return -1;
 	progress(d, "  地点 places: 6 结对 pairings, 2 仓 warehouses, %d 收购点 points, %d 户 "
 		    "households, %d 渠道 channels", NPOINTS, d->nhh, NCHANNELS);

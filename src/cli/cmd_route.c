@@ -20,6 +20,8 @@
 
 /* Defined in src/cli/cmd_simulate.c (declared in src/plan/plan.h). */
 int cmd_route_simulate(int argc, char **argv);
+/* Defined in src/cli/cmd_collection.c. */
+int cmd_route_collection(int argc, char **argv);
 
 static void usage(FILE *out)
 {
@@ -33,6 +35,8 @@ static void usage(FILE *out)
 		"  solve FILE [options]   solve an instance, print cost, routes and time\n"
 		"  check FILE SOL         verify a CVRPLIB .sol against an instance\n"
 		"  simulate ...           logistics simulation ('shanhai route simulate --help')\n"
+		"  collection ...         plan and store a day's village collection runs\n"
+		"                         ('shanhai route collection --help')\n"
 		"\n"
 		"FILE is VRPLIB/CVRPLIB (.vrp: EUC_2D, EXACT_2D, EXPLICIT matrices, and\n"
 		"WGS84 longitude/latitude with terrain classes) or Solomon VRPTW (.txt);\n"
@@ -299,6 +303,8 @@ int cmd_route(int argc, char **argv)
 	const char *sub = argv[1];
 	if (!strcmp(sub, "simulate"))
 		return cmd_route_simulate(argc - 1, argv + 1);
+	if (!strcmp(sub, "collection"))
+		return cmd_route_collection(argc - 1, argv + 1);
 	if (cli_wants_help(argc - 1, argv + 1)) {
 		usage(stdout);
 		return 0;
@@ -307,10 +313,6 @@ int cmd_route(int argc, char **argv)
 		return route_solve(argc - 1, argv + 1);
 	if (!strcmp(sub, "check"))
 		return route_check(argc - 1, argv + 1);
-	if (!strcmp(sub, "collection")) {
-		fprintf(stderr, "shanhai route: 'collection' is not available yet\n");
-		return 1;
-	}
 	fprintf(stderr, "shanhai route: unknown subcommand '%s' (see 'shanhai route --help')\n",
 		sub);
 	return 2;

@@ -14,6 +14,7 @@ const struct route *const route_tables[] = {
 	places_routes,
 	catalogue_routes,
 	collection_routes,
+	collection_runs_routes,
 	warehouse_routes,
 	linehaul_routes,
 	orders_routes,

@@ -14,6 +14,7 @@ extern const struct route health_routes[];
 extern const struct route places_routes[];
 extern const struct route catalogue_routes[];
 extern const struct route collection_routes[];
+extern const struct route collection_runs_routes[];
 extern const struct route warehouse_routes[];
 extern const struct route linehaul_routes[];
 extern const struct route orders_routes[];

@@ -10,6 +10,7 @@ export const screens = [
   { path: '/collect', name: 'collect', zh: '集货', en: 'Collection', roles: ['collector', 'admin'], component: () => import('./views/Collect.vue') },
   { path: '/households', name: 'households', zh: '农户与付款', en: 'Households', roles: ['collector', 'admin', 'office'], component: () => import('./views/Households.vue') },
   { path: '/stock', name: 'stock', zh: '批次与库存', en: 'Lots & stock', roles: ['warehouse', 'admin', 'office'], component: () => import('./views/Stock.vue') },
+  { path: '/collection-runs', name: 'collection-runs', zh: '集货线路', en: 'Collection runs', roles: ['warehouse', 'admin', 'office', 'collector'], component: () => import('./views/CollectionRuns.vue') },
   { path: '/linehaul', name: 'linehaul', zh: '干线', en: 'Line-haul', roles: ['warehouse', 'admin', 'office'], component: () => import('./views/Linehaul.vue') },
   { path: '/orders', name: 'orders', zh: '订单', en: 'Orders', roles: ['channel', 'admin', 'office', 'warehouse'], component: () => import('./views/Orders.vue') },
   { path: '/fulfil', name: 'fulfil', zh: '发货', en: 'Fulfilment', roles: ['warehouse', 'admin'], component: () => import('./views/Fulfil.vue') },
