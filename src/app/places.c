@@ -1131,8 +1131,15 @@ int household_ledger_list(struct store *db, int64_t household_id, const struct l
 				 household_id, &balance);
 	if (rc)
 		return app_store_fail(err, db, rc);
+	/* reason: why a reversal was made (a collection reversal keeps it in its
+	 * note, a payment reversal in its reason); '' for other entries */
 	query_init(&q, "SELECT l.id, l.at AS recorded_at, l.on_date, l.kind, l.ref_id, l.amount_fen, "
-		       "COALESCE(c.code, p.code) AS ref_code FROM household_ledger l "
+		       "COALESCE(c.code, p.code) AS ref_code, "
+		       "COALESCE(c.reverses_id, p.reverses_id) AS reverses_id, "
+		       "COALESCE(c.reversed, p.reversed, 0) AS reversed, "
+		       "CASE WHEN c.reverses_id IS NOT NULL THEN c.note "
+		       "WHEN p.reverses_id IS NOT NULL THEN p.reason ELSE '' END AS reason "
+		       "FROM household_ledger l "
 		       "LEFT JOIN collections c ON l.kind = 'collection' AND c.id = l.ref_id "
 		       "LEFT JOIN payments p ON l.kind = 'payment' AND p.id = l.ref_id");
 	query_and_int(&q, "l.household_id = ?", household_id);
