@@ -362,3 +362,288 @@ test('the cooperation office reads the figures dashboard and its Excel export', 
     await ctx.close();
   }
 });
+
+// ---- one physical batch, end to end ----------------------------------------
+// A product and SKU that exist nowhere else in the demo season, so every gram
+// of it on the shelves is the batch this test collects: the collector records
+// a household's delivery, the origin warehouse receives it from the point,
+// packs exactly that lot, loads the packed lot on a line-haul and dispatches
+// it, Ningbo receives it, the channel manager imports an order for it (which
+// can only be served from that lot at Ningbo), Ningbo picks, packs and ships
+// it, the carrier's delivery file is imported, the public trace page of the
+// parcel names the household's village and no person, and the household's
+// ledger shows what it is owed, a payment and its reversal with the reason.
+
+const B = { product: 'E2E-TRACE', sku: 'E2E-TRACE-5KG', plate: '川W·E2E77', order: 'E2E-BATCH-1', tracking: 'SFE2EB0001' };
+
+// The admin's API session (setting up the catalogue is not what this follows).
+async function adminApi() {
+  const r = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  assert.equal(r.status, 200);
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  const csrf = (await r.json()).csrf_token;
+  return async (method, p, body) => {
+    const res = await fetch(url + p, {
+      method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : null };
+  };
+}
+
+// Open an Element Plus select and choose the option containing text.
+async function pick(page, sel, text) {
+  await page.locator(sel).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await page.waitForTimeout(400);
+}
+
+// Wait for success, or fail with the console's own error message.
+async function settle(page, okLocator, what) {
+  const err = page.locator('.el-alert--error:visible').first();
+  await Promise.race([okLocator.waitFor(), err.waitFor().then(async () => {
+    throw new Error(`${what} refused: ${await err.innerText()}`);
+  })]);
+}
+
+const batch = {}; // what each step hands on: household, lots, parcel
+
+test('batch: admin adds a product and SKU nobody else stocks', async () => {
+  const api = await adminApi();
+  const p = await api('POST', '/api/v1/products', {
+    code: B.product, name: '盐源苹果（追溯样箱）', name_en: 'Yanyuan apple (trace sample)', category: '水果',
+    shelf_life_days: 60, origin_code: '513423', grades: [{ code: 'T80', name: '80mm 一级' }],
+  });
+  assert.equal(p.status, 201, p.text);
+  batch.grade = p.json.grades[0].id;
+  const pr = await api('POST', '/api/v1/purchase-prices', { grade_id: batch.grade, valid_from: '2026-09-01', price_fen: 420 });
+  assert.equal(pr.status, 201, pr.text);
+  const s = await api('POST', '/api/v1/skus', { code: B.sku, name: '追溯样箱 5kg', product_id: p.json.id, grade_id: batch.grade, net_g: 5000, gross_g: 5600 });
+  assert.equal(s.status, 201, s.text);
+  const sp = await api('POST', '/api/v1/sku-prices', { sku_id: s.json.id, valid_from: '2026-09-01', price_fen: 6990 });
+  assert.equal(sp.status, 201, sp.text);
+  batch.skuId = s.json.id;
+});
+
+test('batch: the collector records one household\'s delivery', async () => {
+  const { ctx, page } = await loginAs('collector_yanyuan');
+  try {
+    await page.waitForURL(/#\/collect/);
+    await pickFirst(page, '[data-test=point]');
+    await pickFirst(page, '[data-test=household]');
+    await pick(page, '[data-test=product]', '追溯样箱');
+    await pickFirst(page, '[data-test=grade]');
+    await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
+    await inputOf(page, 'gross').fill('52.4');
+    await inputOf(page, 'tare').fill('2.4');
+    await page.locator('[data-test=amount]').waitFor();
+    await page.locator('[data-test=save]').click();
+    await settle(page, page.locator('[data-test=saved]'), 'collection');
+    await shot(page, '20-batch-collected');
+    // the day's lot leaves the point for the origin warehouse the point feeds
+    const lot = sql(`SELECT l.code FROM lots l JOIN products p ON p.id = l.product_id WHERE p.code = '${B.product}'`)[0].code;
+    await page.locator('[data-test=send-lots] .el-table__row', { hasText: lot }).locator('.el-checkbox').click();
+    await page.locator('[data-test=send]').click();
+    await settle(page, page.locator('[data-test=sent]'), 'transfer');
+    await shot(page, '21-batch-transfer-sent');
+  } finally {
+    await ctx.close();
+  }
+  const [c] = sql(`SELECT c.code, c.household_id, c.point_id, c.lot_id, c.net_g, c.amount_fen, l.code AS lot_code,
+    h.head_name, h.phone, h.village_code, d.name AS village FROM collections c JOIN lots l ON l.id = c.lot_id
+    JOIN households h ON h.id = c.household_id JOIN divisions d ON d.code = h.village_code
+    JOIN products p ON p.id = c.product_id WHERE p.code = '${B.product}'`);
+  assert.equal(c.net_g, 50000);
+  assert.equal(c.amount_fen, 50 * 420); // 50 kg at 4.20 yuan/kg, in fen
+  Object.assign(batch, { collection: c });
+});
+
+test('batch: the origin warehouse receives the lot from the point and packs exactly it', async () => {
+  const c = batch.collection;
+  const [t] = sql(`SELECT t.id, t.code, w.name AS warehouse FROM transfers t JOIN transfer_lines x ON x.transfer_id = t.id
+    JOIN warehouses w ON w.id = t.warehouse_id WHERE x.lot_id = ${c.lot_id}`);
+  assert.ok(t, 'the collector sent the lot');
+  const { ctx, page } = await loginAs('wh_xichang');
+  try {
+    await page.waitForURL(/#\/stock/);
+    await page.locator('.el-tabs__item', { hasText: '调拨' }).click();
+    await page.locator('[data-test=transfers] .el-table__row', { hasText: t.code }).locator('[data-test=tr-receive]').click();
+    await page.locator('[data-test=transfers] .el-table__row', { hasText: t.code }).locator('[data-test=tr-receive]').waitFor({ state: 'detached' });
+    await shot(page, '22-batch-transfer-received');
+    assert.equal(sql(`SELECT status FROM transfers WHERE id = ${t.id}`)[0].status, 'received');
+
+    // pack the whole 50 kg source lot into ten 5 kg boxes: the run balances exactly
+    await page.locator('.el-tabs__item', { hasText: '包装' }).click();
+    await pick(page, '[data-test=pk-in-lot]', c.lot_code);
+    await inputOf(page, 'pk-in-kg').fill('50');
+    await pick(page, '[data-test=pk-out-sku]', '追溯样箱');
+    await inputOf(page, 'pk-out-units').fill('10');
+    await shot(page, '23-batch-packing');
+    await page.locator('[data-test=pk-save]').click();
+    await settle(page, page.locator('[data-test=pk-saved]'), 'packing');
+    await shot(page, '24-batch-packed');
+  } finally {
+    await ctx.close();
+  }
+  const packed = sql(`SELECT l.id, l.code, l.initial_g, l.mass_flag FROM lots l WHERE l.sku_id = ${batch.skuId}`);
+  assert.equal(packed.length, 1, 'one packed lot of the batch');
+  assert.equal(packed[0].initial_g, 50000);
+  assert.equal(packed[0].mass_flag, 'ok');
+  // the packed lot comes from exactly the household's source lot
+  const inputs = sql(`SELECT i.lot_id FROM packing_inputs i JOIN packing_outputs o ON o.packing_id = i.packing_id WHERE o.lot_id = ${packed[0].id}`);
+  assert.deepEqual(inputs.map((x) => x.lot_id), [batch.collection.lot_id]);
+  batch.packed = packed[0];
+});
+
+test('batch: the packed lot goes on a line-haul, is dispatched and Ningbo receives it', async () => {
+  const { ctx, page } = await loginAs('wh_xichang');
+  try {
+    await page.goto(`${url}/#/linehaul`);
+    const row = page.locator('[data-test=lh-lots] .el-table__row', { hasText: batch.packed.code });
+    await row.locator('.el-checkbox').click();
+    await inputOf(page, 'lh-plate').fill(B.plate);
+    await inputOf(page, 'lh-cost').fill('1650');
+    await shot(page, '25-batch-linehaul-load');
+    await page.locator('[data-test=lh-create]').click();
+    const lh = page.locator('[data-test=linehauls] .el-table__row', { hasText: B.plate });
+    await lh.locator('[data-test=lh-dispatch]').click();
+    await lh.locator('[data-test=lh-receive]').waitFor();
+  } finally {
+    await ctx.close();
+  }
+  const lines = sql(`SELECT l.lot_id, l.loaded_g FROM linehaul_lines l JOIN linehauls h ON h.id = l.linehaul_id WHERE h.plate = '${B.plate}'`);
+  assert.deepEqual(lines, [{ lot_id: batch.packed.id, loaded_g: 50000 }]);
+  const nb = await loginAs('wh_ningbo');
+  try {
+    await nb.page.goto(`${url}/#/linehaul`);
+    const lh = nb.page.locator('[data-test=linehauls] .el-table__row', { hasText: B.plate });
+    await lh.locator('[data-test=lh-receive]').click();
+    await nb.page.locator('[data-test=lh-receive-save]').click();
+    await lh.locator('[data-test=lh-receive]').waitFor({ state: 'detached' });
+    await shot(nb.page, '26-batch-linehaul-received');
+  } finally {
+    await nb.ctx.close();
+  }
+  const at = sql(`SELECT s.loc_kind, w.code, s.qty_g FROM stock s JOIN warehouses w ON w.id = s.loc_id
+    WHERE s.lot_id = ${batch.packed.id} AND s.qty_g > 0`);
+  assert.equal(at.length, 1);
+  assert.equal(at[0].loc_kind, 'warehouse');
+  assert.equal(at[0].qty_g, 50000);
+  assert.equal(sql(`SELECT kind FROM warehouses WHERE code = '${at[0].code}'`)[0].kind, 'sales');
+});
+
+test('batch: an imported order is served from that lot at Ningbo, picked, packed, shipped and delivered', async () => {
+  const csv = 'order_no,sku,units,unit_price,name,phone,address,division_code,ordered_at\n'
+    + `${B.order},${B.sku},1,69.90,陈晓燕,13700007777,浙江省宁波市鄞州区天童南路 88 号,330212,2026-11-25 10:30\n`;
+  const file = path.join(dir, 'batch-orders.csv');
+  fs.writeFileSync(file, csv);
+  const cm = await loginAs('channel_mgr');
+  try {
+    await cm.page.waitForURL(/#\/orders/);
+    await cm.page.locator('[data-test=import-open]').click();
+    const ch = cm.page.locator('[data-test=import-channel] input');
+    await ch.click();
+    await ch.fill('LIVE-HT');
+    await cm.page.locator('.el-select-dropdown__item:visible', { hasText: 'LIVE-HT' }).first().click();
+    await cm.page.locator('[data-test=import-file]').setInputFiles(file);
+    await cm.page.locator('[data-test=import-go]').click();
+    await settle(cm.page, cm.page.locator('[data-test=import-result]'), 'import');
+    await shot(cm.page, '27-batch-order-imported');
+  } finally {
+    await cm.ctx.close();
+  }
+  const alloc = sql(`SELECT a.lot_id, a.qty_g, w.kind FROM allocations a JOIN order_lines l ON l.id = a.order_line_id
+    JOIN orders o ON o.id = l.order_id JOIN warehouses w ON w.id = a.warehouse_id WHERE o.channel_order_no = '${B.order}'`);
+  assert.deepEqual(alloc, [{ lot_id: batch.packed.id, qty_g: 5000, kind: 'sales' }]);
+
+  const { ctx, page } = await loginAs('wh_ningbo');
+  try {
+    await page.goto(`${url}/#/fulfil`);
+    await page.locator('[data-test=ff-warehouse]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '宁波' }).first().click();
+    const card = page.locator('[data-test=pick-order]', { hasText: B.order });
+    await card.locator('[data-test=pack]').click();
+    const parcel = page.locator('[data-test=parcel]', { hasText: B.order });
+    await parcel.waitFor();
+    await inputOf(parcel, 'ship-carrier').fill('SF');
+    await inputOf(parcel, 'ship-tracking').fill(B.tracking);
+    await inputOf(parcel, 'ship-cost').fill('9.8');
+    await parcel.locator('[data-test=ship]').click();
+    await parcel.waitFor({ state: 'detached' });
+    await shot(page, '28-batch-shipped');
+    await page.waitForTimeout(1100); // the carrier's delivery time is a later second than the shipment
+    const dv = path.join(dir, 'deliveries.csv');
+    fs.writeFileSync(dv, `carrier,tracking_no,delivered_at\nSF,${B.tracking},${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n`);
+    await page.locator('[data-test=deliveries-file]').setInputFiles(dv);
+    await settle(page, page.locator('[data-test=deliveries-result]'), 'delivery import');
+    await shot(page, '29-batch-delivered');
+  } finally {
+    await ctx.close();
+  }
+  const [p] = sql(`SELECT p.code, p.status, p.cost_fen FROM parcels p JOIN orders o ON o.id = p.order_id WHERE o.channel_order_no = '${B.order}'`);
+  assert.equal(p.status, 'delivered');
+  assert.equal(p.cost_fen, 980);
+  assert.equal(sql(`SELECT status FROM orders WHERE channel_order_no = '${B.order}'`)[0].status, 'delivered');
+  batch.parcel = p.code;
+});
+
+test('batch: the public page of the parcel names the household\'s village and no person', async () => {
+  const c = batch.collection;
+  const anon = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  const pub = await anon.newPage();
+  try {
+    const r = await pub.goto(`${url}/t/${batch.parcel}`);
+    assert.equal(r.status(), 200);
+    const text = await pub.locator('body').innerText();
+    await shot(pub, '30-batch-public-trace');
+    // the public page shortens '罗家村村民委员会' (the committee's official name) to '罗家村'
+    const village = c.village.replace(/村?村民委员会$/, '村');
+    assert.ok(text.includes(village), `the page names the village '${village}'`);
+    assert.ok(!text.includes(c.head_name), 'no household name on the public page');
+    if (c.phone) assert.ok(!text.includes(c.phone), 'no phone on the public page');
+    assert.ok(!text.includes('陈晓燕') && !text.includes('13700007777'), 'no customer data on the public page');
+  } finally {
+    await anon.close();
+  }
+});
+
+test('batch: the household\'s ledger shows what it is owed; a payment and its reversal with a reason', async () => {
+  const c = batch.collection;
+  const { ctx, page } = await loginAs('collector_yanyuan');
+  try {
+    await page.goto(`${url}/#/households`);
+    const hh = sql(`SELECT code FROM households WHERE id = ${c.household_id}`)[0].code;
+    const row = page.locator('.el-table__row', { hasText: hh }).first();
+    await row.click();
+    const drawer = page.locator('.el-drawer');
+    await drawer.locator('.el-table__row', { hasText: c.code }).waitFor();
+    await shot(page, '31-batch-ledger');
+    const owed = sql(`SELECT COALESCE(SUM(amount_fen), 0) AS b FROM household_ledger WHERE household_id = ${c.household_id}`)[0].b;
+    assert.ok(owed >= c.amount_fen, 'the ledger owes at least this delivery');
+    await drawer.locator('input[inputmode=decimal]').first().fill('21.00');
+    await drawer.locator('.el-select').first().click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '银行' }).first().click();
+    await page.waitForTimeout(300);
+    await drawer.locator('.el-form-item', { hasText: '流水号' }).locator('input').fill('NB-E2E-0001');
+    await drawer.getByRole('button', { name: '记录付款' }).click();
+    await settle(page, page.locator('.el-message--success').first(), 'payment');
+    const [pay] = sql(`SELECT id, code FROM payments WHERE household_id = ${c.household_id} AND reference = 'NB-E2E-0001'`);
+    assert.ok(pay, 'the payment is recorded');
+    await drawer.locator('.el-table__row', { hasText: pay.code }).waitFor();
+    await drawer.locator('.el-table__row', { hasText: pay.code }).getByRole('button', { name: '冲销' }).click();
+    await page.locator('.el-message-box input').fill('账号有误，银行退回');
+    await page.locator('.el-message-box .el-button--primary').click();
+    await drawer.locator('.el-table__row', { hasText: '账号有误，银行退回' }).waitFor();
+    await shot(page, '32-batch-payment-reversed');
+    const [rev] = sql(`SELECT amount_fen, reason FROM payments WHERE reverses_id = ${pay.id}`);
+    assert.deepEqual(rev, { amount_fen: -2100, reason: '账号有误，银行退回' });
+    const after = sql(`SELECT COALESCE(SUM(amount_fen), 0) AS b FROM household_ledger WHERE household_id = ${c.household_id}`)[0].b;
+    assert.equal(after, owed, 'paid and reversed: owed exactly as before');
+  } finally {
+    await ctx.close();
+  }
+});
