@@ -82,6 +82,93 @@ async function pickFirst(page, sel) {
   await page.waitForTimeout(400); // let the closing dropdown fade out before the next one opens
 }
 
+// Open an Element Plus select and choose the option containing text.
+async function pick(page, sel, text) {
+  await page.locator(sel).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await page.waitForTimeout(400);
+}
+
+// Wait for success, or fail with the console's own error message.
+async function settle(page, okLocator, what) {
+  const err = page.locator('.el-alert--error:visible').first();
+  await Promise.race([okLocator.waitFor(), err.waitFor().then(async () => {
+    throw new Error(`${what} refused: ${await err.innerText()}`);
+  })]);
+}
+
+// The collection form filled at the first point for its first household, in kg;
+// product: text of the product option (default: the first product).
+async function fillDelivery(page, { product, gross, tare = '0' }) {
+  await pickFirst(page, '[data-test=point]');
+  await pickFirst(page, '[data-test=household]');
+  if (product) await pick(page, '[data-test=product]', product);
+  else await pickFirst(page, '[data-test=product]');
+  await pickFirst(page, '[data-test=grade]');
+  await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
+  await inputOf(page, 'gross').fill(gross);
+  await inputOf(page, 'tare').fill(tare);
+  await page.locator('[data-test=amount]').waitFor();
+}
+
+// An order file of the channel LIVE-HT: rows of [order_no, sku, units, unit_price, name, phone, address, division, ordered_at].
+function orderFile(name, rows) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, ['order_no,sku,units,unit_price,name,phone,address,division_code,ordered_at', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+  return file;
+}
+
+// Import an order file for LIVE-HT through the Orders screen's dialog.
+async function importOrders(page, file) {
+  await page.locator('[data-test=import-open]').click();
+  const ch = page.locator('[data-test=import-channel] input');
+  await ch.click();
+  await ch.fill('LIVE-HT');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: 'LIVE-HT' }).first().click();
+  await page.locator('[data-test=import-file]').setInputFiles(file);
+  await page.locator('[data-test=import-go]').click();
+  await settle(page, page.locator('[data-test=import-result]'), 'import');
+}
+
+// On the line-haul screen: tick the lot row (lotText, or the first), create the truck, dispatch it.
+async function loadAndDispatch(page, { lotText, plate, cost }) {
+  await page.goto(`${url}/#/linehaul`);
+  const rows = page.locator('[data-test=lh-lots] .el-table__row', lotText ? { hasText: lotText } : {});
+  await rows.first().locator('.el-checkbox').click();
+  await inputOf(page, 'lh-plate').fill(plate);
+  await inputOf(page, 'lh-cost').fill(cost);
+  await page.locator('[data-test=lh-create]').click();
+  const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: plate });
+  await row.locator('[data-test=lh-dispatch]').click();
+  await row.locator('[data-test=lh-receive]').waitFor();
+}
+
+// On the line-haul screen of the sales warehouse: receive the truck in full.
+async function receiveInFull(page, plate) {
+  await page.goto(`${url}/#/linehaul`);
+  const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: plate });
+  await row.locator('[data-test=lh-receive]').click();
+  await page.locator('[data-test=lh-receive-save]').click();
+  await row.locator('[data-test=lh-receive]').waitFor({ state: 'detached' });
+}
+
+// On the fulfilment screen of Ningbo: pack the order into a parcel and ship it.
+async function packAndShip(page, { order, tracking, cost }) {
+  await page.goto(`${url}/#/fulfil`);
+  await page.locator('[data-test=ff-warehouse]').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '宁波' }).first().click();
+  const card = page.locator('[data-test=pick-order]', { hasText: order });
+  await card.waitFor();
+  await card.locator('[data-test=pack]').click();
+  const parcel = page.locator('[data-test=parcel]', { hasText: order });
+  await parcel.waitFor();
+  await inputOf(parcel, 'ship-carrier').fill('SF');
+  await inputOf(parcel, 'ship-tracking').fill(tracking);
+  await inputOf(parcel, 'ship-cost').fill(cost);
+  await parcel.locator('[data-test=ship]').click();
+  await parcel.waitFor({ state: 'detached' });
+}
+
 before(async () => {
   fs.mkdirSync(ART, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-e2e-'));
@@ -141,14 +228,7 @@ test('collector records a delivery and gets its receipt', async (t) => {
     await shot(page, '01-collect-empty');
     for (const p of ['/api/v1/points', '/api/v1/households', '/api/v1/products'])
       if (!(await served(page, p))) { t.skip(`server has no GET ${p} yet`); return; }
-    await pickFirst(page, '[data-test=point]');
-    await pickFirst(page, '[data-test=household]');
-    await pickFirst(page, '[data-test=product]');
-    await pickFirst(page, '[data-test=grade]');
-    await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
-    await inputOf(page, 'gross').fill('52.4');
-    await inputOf(page, 'tare').fill('2.4');
-    await page.locator('[data-test=amount]').waitFor();
+    await fillDelivery(page, { gross: '52.4', tare: '2.4' });
     await shot(page, '02-collect-filled');
     await page.locator('[data-test=save]').click();
     const saved = page.locator('[data-test=saved]');
@@ -216,15 +296,7 @@ test('origin warehouse operator records a packing run that balances', async () =
 test('origin warehouse operator loads a line-haul and dispatches it', async () => {
   const { ctx, page } = await loginAs('wh_xichang');
   try {
-    await page.goto(`${url}/#/linehaul`);
-    await page.locator('[data-test=lh-lots] .el-table__row').first().waitFor();
-    await page.locator('[data-test=lh-lots] .el-table__row .el-checkbox').first().click();
-    await inputOf(page, 'lh-plate').fill('川W·E2E01');
-    await inputOf(page, 'lh-cost').fill('1800');
-    await page.locator('[data-test=lh-create]').click();
-    const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: '川W·E2E01' });
-    await row.locator('[data-test=lh-dispatch]').click();
-    await row.locator('[data-test=lh-receive]').waitFor();
+    await loadAndDispatch(page, { plate: '川W·E2E01', cost: '1800' });
     await shot(page, '05b-linehaul-dispatched');
     const lh = sql(`SELECT status, cost_fen, (SELECT COUNT(*) FROM linehaul_lines l WHERE l.linehaul_id = h.id) AS n FROM linehauls h WHERE plate = '川W·E2E01'`);
     assert.equal(lh.length, 1);
@@ -239,11 +311,7 @@ test('origin warehouse operator loads a line-haul and dispatches it', async () =
 test('sales warehouse receives the dispatched line-haul in full', async () => {
   const { ctx, page } = await loginAs('wh_ningbo');
   try {
-    await page.goto(`${url}/#/linehaul`);
-    const row = page.locator('[data-test=linehauls] .el-table__row', { hasText: '川W·E2E01' });
-    await row.locator('[data-test=lh-receive]').click();
-    await page.locator('[data-test=lh-receive-save]').click();
-    await row.locator('[data-test=lh-receive]').waitFor({ state: 'detached' });
+    await receiveInFull(page, '川W·E2E01');
     await shot(page, '05c-linehaul-received');
     assert.equal(sql(`SELECT status FROM linehauls WHERE plate = '川W·E2E01'`)[0].status, 'received');
   } finally {
@@ -254,26 +322,13 @@ test('sales warehouse receives the dispatched line-haul in full', async () => {
 test('channel manager imports an order file and sees the orders', async () => {
   // the SKU the demo's orders use most, so the sales warehouse has it in stock
   const code = sql(`SELECT k.code FROM skus k JOIN order_lines l ON l.sku_id = k.id GROUP BY k.id ORDER BY COUNT(*) DESC LIMIT 1`)[0].code;
-  const csv = 'order_no,sku,units,unit_price,name,phone,address,division_code,ordered_at\n'
-    + `E2E-1,${code},1,59.90,王五,13800009999,浙江省宁波市鄞州区钱湖路 8 号,330212,2026-11-20 09:15\n`;
-  const file = path.join(dir, 'orders.csv');
-  fs.writeFileSync(file, csv);
+  const file = orderFile('orders.csv', [['E2E-1', code, 1, '59.90', '王五', '13800009999', '浙江省宁波市鄞州区钱湖路 8 号', '330212', '2026-11-20 09:15']]);
   const { ctx, page } = await loginAs('channel_mgr');
   try {
     await page.waitForURL(/#\/orders/);
     await page.locator('[data-test=orders] .el-table__row').first().waitFor();
     await shot(page, '06-orders');
-    await page.locator('[data-test=import-open]').click();
-    const ch = page.locator('[data-test=import-channel] input');
-    await ch.click();
-    await ch.fill('LIVE-HT');
-    await page.locator('.el-select-dropdown__item:visible', { hasText: 'LIVE-HT' }).first().click();
-    await page.locator('[data-test=import-file]').setInputFiles(file);
-    await page.locator('[data-test=import-go]').click();
-    const res = page.locator('[data-test=import-result]');
-    await Promise.race([res.waitFor(), page.locator('.el-dialog .el-alert--error').waitFor().then(async () => {
-      throw new Error(`import refused: ${await page.locator('.el-dialog .el-alert--error').innerText()}`);
-    })]);
+    await importOrders(page, file);
     await shot(page, '07-orders-imported');
     assert.equal(sql(`SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'E2E-1'`)[0].n, 1);
   } finally {
@@ -286,21 +341,7 @@ test('sales warehouse packs the imported order and ships it with a tracking numb
   try {
     await page.goto(`${url}/#/fulfil`);
     if (!(await served(page, '/api/v1/warehouses'))) { await shot(page, '09-fulfil'); t.skip('server has no GET /api/v1/warehouses yet'); return; }
-    await page.locator('[data-test=ff-warehouse]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '宁波' }).first().click();
-    const card = page.locator('[data-test=pick-order]', { hasText: 'E2E-1' });
-    await card.waitFor();
-    await shot(page, '09-fulfil-picklist');
-    await card.locator('[data-test=pack]').click();
-    await page.waitForTimeout(1500);
-    await shot(page, '09b-fulfil-packed');
-    const parcel = page.locator('[data-test=parcel]', { hasText: 'E2E-1' });
-    await parcel.waitFor();
-    await inputOf(parcel, 'ship-carrier').fill('SF');
-    await inputOf(parcel, 'ship-tracking').fill('SFE2E0001');
-    await inputOf(parcel, 'ship-cost').fill('12.5');
-    await parcel.locator('[data-test=ship]').click();
-    await parcel.waitFor({ state: 'detached' });
+    await packAndShip(page, { order: 'E2E-1', tracking: 'SFE2E0001', cost: '12.5' });
     await shot(page, '10-fulfil-shipped');
     const p = sql(`SELECT p.code, p.status, p.cost_fen FROM parcels p JOIN orders o ON o.id = p.order_id WHERE o.channel_order_no = 'E2E-1'`);
     assert.equal(p.length, 1);
@@ -401,21 +442,6 @@ async function adminApi() {
   };
 }
 
-// Open an Element Plus select and choose the option containing text.
-async function pick(page, sel, text) {
-  await page.locator(sel).click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-  await page.waitForTimeout(400);
-}
-
-// Wait for success, or fail with the console's own error message.
-async function settle(page, okLocator, what) {
-  const err = page.locator('.el-alert--error:visible').first();
-  await Promise.race([okLocator.waitFor(), err.waitFor().then(async () => {
-    throw new Error(`${what} refused: ${await err.innerText()}`);
-  })]);
-}
-
 const batch = {}; // what each step hands on: household, lots, parcel
 
 test('batch: admin adds a product and SKU nobody else stocks', async () => {
@@ -439,14 +465,7 @@ test('batch: the collector records one household\'s delivery', async () => {
   const { ctx, page } = await loginAs('collector_yanyuan');
   try {
     await page.waitForURL(/#\/collect/);
-    await pickFirst(page, '[data-test=point]');
-    await pickFirst(page, '[data-test=household]');
-    await pick(page, '[data-test=product]', '追溯样箱');
-    await pickFirst(page, '[data-test=grade]');
-    await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
-    await inputOf(page, 'gross').fill('52.4');
-    await inputOf(page, 'tare').fill('2.4');
-    await page.locator('[data-test=amount]').waitFor();
+    await fillDelivery(page, { product: '追溯样箱', gross: '52.4', tare: '2.4' });
     await page.locator('[data-test=save]').click();
     await settle(page, page.locator('[data-test=saved]'), 'collection');
     await shot(page, '20-batch-collected');
@@ -508,16 +527,8 @@ test('batch: the origin warehouse receives the lot from the point and packs exac
 test('batch: the packed lot goes on a line-haul, is dispatched and Ningbo receives it', async () => {
   const { ctx, page } = await loginAs('wh_xichang');
   try {
-    await page.goto(`${url}/#/linehaul`);
-    const row = page.locator('[data-test=lh-lots] .el-table__row', { hasText: batch.packed.code });
-    await row.locator('.el-checkbox').click();
-    await inputOf(page, 'lh-plate').fill(B.plate);
-    await inputOf(page, 'lh-cost').fill('1650');
-    await shot(page, '25-batch-linehaul-load');
-    await page.locator('[data-test=lh-create]').click();
-    const lh = page.locator('[data-test=linehauls] .el-table__row', { hasText: B.plate });
-    await lh.locator('[data-test=lh-dispatch]').click();
-    await lh.locator('[data-test=lh-receive]').waitFor();
+    await loadAndDispatch(page, { lotText: batch.packed.code, plate: B.plate, cost: '1650' });
+    await shot(page, '25-batch-linehaul-dispatched');
   } finally {
     await ctx.close();
   }
@@ -525,11 +536,7 @@ test('batch: the packed lot goes on a line-haul, is dispatched and Ningbo receiv
   assert.deepEqual(lines, [{ lot_id: batch.packed.id, loaded_g: 50000 }]);
   const nb = await loginAs('wh_ningbo');
   try {
-    await nb.page.goto(`${url}/#/linehaul`);
-    const lh = nb.page.locator('[data-test=linehauls] .el-table__row', { hasText: B.plate });
-    await lh.locator('[data-test=lh-receive]').click();
-    await nb.page.locator('[data-test=lh-receive-save]').click();
-    await lh.locator('[data-test=lh-receive]').waitFor({ state: 'detached' });
+    await receiveInFull(nb.page, B.plate);
     await shot(nb.page, '26-batch-linehaul-received');
   } finally {
     await nb.ctx.close();
@@ -543,21 +550,11 @@ test('batch: the packed lot goes on a line-haul, is dispatched and Ningbo receiv
 });
 
 test('batch: an imported order is served from that lot at Ningbo, picked, packed, shipped and delivered', async () => {
-  const csv = 'order_no,sku,units,unit_price,name,phone,address,division_code,ordered_at\n'
-    + `${B.order},${B.sku},1,69.90,陈晓燕,13700007777,浙江省宁波市鄞州区天童南路 88 号,330212,2026-11-25 10:30\n`;
-  const file = path.join(dir, 'batch-orders.csv');
-  fs.writeFileSync(file, csv);
+  const file = orderFile('batch-orders.csv', [[B.order, B.sku, 1, '69.90', '陈晓燕', '13700007777', '浙江省宁波市鄞州区天童南路 88 号', '330212', '2026-11-25 10:30']]);
   const cm = await loginAs('channel_mgr');
   try {
     await cm.page.waitForURL(/#\/orders/);
-    await cm.page.locator('[data-test=import-open]').click();
-    const ch = cm.page.locator('[data-test=import-channel] input');
-    await ch.click();
-    await ch.fill('LIVE-HT');
-    await cm.page.locator('.el-select-dropdown__item:visible', { hasText: 'LIVE-HT' }).first().click();
-    await cm.page.locator('[data-test=import-file]').setInputFiles(file);
-    await cm.page.locator('[data-test=import-go]').click();
-    await settle(cm.page, cm.page.locator('[data-test=import-result]'), 'import');
+    await importOrders(cm.page, file);
     await shot(cm.page, '27-batch-order-imported');
   } finally {
     await cm.ctx.close();
@@ -568,18 +565,7 @@ test('batch: an imported order is served from that lot at Ningbo, picked, packed
 
   const { ctx, page } = await loginAs('wh_ningbo');
   try {
-    await page.goto(`${url}/#/fulfil`);
-    await page.locator('[data-test=ff-warehouse]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '宁波' }).first().click();
-    const card = page.locator('[data-test=pick-order]', { hasText: B.order });
-    await card.locator('[data-test=pack]').click();
-    const parcel = page.locator('[data-test=parcel]', { hasText: B.order });
-    await parcel.waitFor();
-    await inputOf(parcel, 'ship-carrier').fill('SF');
-    await inputOf(parcel, 'ship-tracking').fill(B.tracking);
-    await inputOf(parcel, 'ship-cost').fill('9.8');
-    await parcel.locator('[data-test=ship]').click();
-    await parcel.waitFor({ state: 'detached' });
+    await packAndShip(page, { order: B.order, tracking: B.tracking, cost: '9.8' });
     await shot(page, '28-batch-shipped');
     await page.waitForTimeout(1100); // the carrier's delivery time is a later second than the shipment
     const dv = path.join(dir, 'deliveries.csv');
@@ -661,12 +647,7 @@ test('screens: a collector reverses a mistaken delivery, giving the reason', asy
   const { ctx, page } = await loginAs('collector_yanyuan');
   try {
     await page.waitForURL(/#\/collect/);
-    await pickFirst(page, '[data-test=point]');
-    await pickFirst(page, '[data-test=household]');
-    await pick(page, '[data-test=product]', '盐源苹果');
-    await pickFirst(page, '[data-test=grade]');
-    await page.locator('[data-test=unit] label', { hasText: '公斤' }).click();
-    await inputOf(page, 'gross').fill('11.1');
+    await fillDelivery(page, { product: '盐源苹果', gross: '11.1' });
     await page.locator('[data-test=save]').click();
     await settle(page, page.locator('[data-test=saved]'), 'collection');
     const [c] = sql(`SELECT id, code FROM collections ORDER BY id DESC LIMIT 1`);
@@ -711,22 +692,14 @@ test('screens: the origin warehouse records a damaged-stock adjustment with its 
 
 test('screens: the channel manager cancels one order and refunds part of another', async () => {
   const code = sql(`SELECT k.code FROM skus k JOIN order_lines l ON l.sku_id = k.id GROUP BY k.id ORDER BY COUNT(*) DESC LIMIT 1`)[0].code;
-  const csv = 'order_no,sku,units,unit_price,name,phone,address,division_code,ordered_at\n'
-    + `E2E-C1,${code},1,59.90,周一,13800001111,浙江省宁波市江北区人民路 1 号,330205,2026-11-26 09:00\n`
-    + `E2E-R1,${code},2,59.90,周二,13800002222,浙江省宁波市江北区人民路 2 号,330205,2026-11-26 09:05\n`;
-  const file = path.join(dir, 'orders-cr.csv');
-  fs.writeFileSync(file, csv);
+  const file = orderFile('orders-cr.csv', [
+    ['E2E-C1', code, 1, '59.90', '周一', '13800001111', '浙江省宁波市江北区人民路 1 号', '330205', '2026-11-26 09:00'],
+    ['E2E-R1', code, 2, '59.90', '周二', '13800002222', '浙江省宁波市江北区人民路 2 号', '330205', '2026-11-26 09:05'],
+  ]);
   const { ctx, page } = await loginAs('channel_mgr');
   try {
     await page.waitForURL(/#\/orders/);
-    await page.locator('[data-test=import-open]').click();
-    const ch = page.locator('[data-test=import-channel] input');
-    await ch.click();
-    await ch.fill('LIVE-HT');
-    await page.locator('.el-select-dropdown__item:visible', { hasText: 'LIVE-HT' }).first().click();
-    await page.locator('[data-test=import-file]').setInputFiles(file);
-    await page.locator('[data-test=import-go]').click();
-    await settle(page, page.locator('[data-test=import-result]'), 'import');
+    await importOrders(page, file);
     await page.locator('.el-dialog:visible .el-dialog__headerbtn').click();
     await page.locator('.el-dialog:visible').waitFor({ state: 'hidden' });
     const ids = Object.fromEntries(sql(`SELECT channel_order_no AS no, id FROM orders WHERE channel_order_no IN ('E2E-C1', 'E2E-R1')`).map((o) => [o.no, o.id]));
