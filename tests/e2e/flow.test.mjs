@@ -767,6 +767,33 @@ test('screens: the delivered batch order is returned and restocked', async () =>
   }
 });
 
+test('screens: the channel manager finds the batch\'s buyer; the office sees buyers masked', async () => {
+  const cm = await loginAs('channel_mgr');
+  try {
+    await cm.page.goto(`${url}/#/customers`);
+    await inputOf(cm.page, 'cu-q').fill('陈晓燕');
+    await cm.page.locator('[data-test=cu-search]').click();
+    const row = cm.page.locator('[data-test=customers] .el-table__row', { hasText: '陈晓燕' });
+    await row.click();
+    await cm.page.locator('[data-test=cu-orders] .el-table__row', { hasText: B.order }).waitFor();
+    assert.match(await cm.page.locator('[data-test=cu-totals]').innerText(), /订单 1/);
+    await shot(cm.page, '48-customer');
+  } finally {
+    await cm.ctx.close();
+  }
+  const of = await loginAs('office');
+  try {
+    await of.page.goto(`${url}/#/customers`);
+    await of.page.locator('[data-test=customers] .el-table__row').first().waitFor();
+    assert.equal(await of.page.locator('[data-test=cu-q]').count(), 0, 'no name or phone search for the office');
+    const text = await of.page.locator('[data-test=customers]').innerText();
+    assert.ok(!text.includes('陈晓燕') && !text.includes('13700007777'), 'names and phones are masked for the office');
+    await shot(of.page, '49-customers-office');
+  } finally {
+    await of.ctx.close();
+  }
+});
+
 test('screens: admin manages users, reads the audit log and creates an API token', async () => {
   const { ctx, page } = await loginAs('admin', ADMIN_PASSWORD);
   try {
@@ -821,7 +848,7 @@ async function chromeTexts(page) {
 
 test('the English switch turns every screen\'s own words into English', async () => {
   const screensOf = {
-    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'fulfil', 'trace', 'figures', 'users', 'audit', 'tokens'],
+    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'customers', 'fulfil', 'trace', 'figures', 'users', 'audit', 'tokens'],
   };
   const { ctx, page } = await loginAs('admin', ADMIN_PASSWORD);
   const left = [];

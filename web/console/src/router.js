@@ -12,6 +12,7 @@ export const screens = [
   { path: '/stock', name: 'stock', zh: '批次与库存', en: 'Lots & stock', roles: ['warehouse', 'admin', 'office'], component: () => import('./views/Stock.vue') },
   { path: '/linehaul', name: 'linehaul', zh: '干线', en: 'Line-haul', roles: ['warehouse', 'admin', 'office'], component: () => import('./views/Linehaul.vue') },
   { path: '/orders', name: 'orders', zh: '订单', en: 'Orders', roles: ['channel', 'admin', 'office', 'warehouse'], component: () => import('./views/Orders.vue') },
+  { path: '/customers', name: 'customers', zh: '顾客', en: 'Customers', roles: ['channel', 'admin', 'office'], component: () => import('./views/Customers.vue') },
   { path: '/fulfil', name: 'fulfil', zh: '发货', en: 'Fulfilment', roles: ['warehouse', 'admin'], component: () => import('./views/Fulfil.vue') },
   { path: '/trace', name: 'trace', zh: '追溯', en: 'Trace', roles: ['collector', 'warehouse', 'channel', 'office', 'admin'], component: () => import('./views/Trace.vue') },
   { path: '/figures', name: 'figures', zh: '数据看板', en: 'Figures', roles: ['office', 'admin'], component: () => import('./views/Figures.vue') },
