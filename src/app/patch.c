@@ -9,6 +9,7 @@
 #include "app/places.h"
 #include "lib/buf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_UNIT_G 1000000 /* one SKU unit is at most 1 t (as when created) */
@@ -56,13 +57,50 @@ static int warehouse_check(struct store *db, int64_t id, json_t *after, struct a
 	return coords_paired(after, err);
 }
 
+/* The trace pages name the village of a lot's household (or point) as it is
+ * now: once it has collections, moving it would rewrite where past boxes came
+ * from. sql counts the collections of id. */
+static int village_fixed(struct store *db, const char *table, const char *sql, int64_t id,
+			 json_t *after, struct app_err *err)
+{
+	int64_t n = 0;
+	char was[16] = "";
+	struct stmt *st;
+	char q[96];
+	snprintf(q, sizeof(q), "SELECT village_code FROM %s WHERE id = ?", table);
+	int rc = store_prepare(db, q, &st);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	stmt_bind_int(st, 1, id);
+	if (stmt_step(st) == STORE_ROW)
+		snprintf(was, sizeof(was), "%s", stmt_text(st, 0));
+	stmt_finalize(st);
+	const char *now = json_string_value(json_object_get(after, "village_code"));
+	if (!now || !strcmp(now, was))
+		return 0;
+	if ((rc = store_query_int(db, sql, id, &n)))
+		return app_store_fail(err, db, rc);
+	if (n)
+		return app_fail(err, 409, "conflict", "village_code", "已有交售记录，村不可修改",
+				"%lld collections trace back to village '%s': it cannot change",
+				(long long)n, was);
+	return 0;
+}
+
+static int household_check(struct store *db, int64_t id, json_t *after, struct app_err *err)
+{
+	return village_fixed(db, "households",
+			     "SELECT COUNT(*) FROM collections WHERE household_id = ?", id, after,
+			     err);
+}
+
 static int point_check(struct store *db, int64_t id, json_t *after, struct app_err *err)
 {
-	(void)db;
-	(void)id;
 	const char *opens = json_string_value(json_object_get(after, "opens"));
 	const char *closes = json_string_value(json_object_get(after, "closes"));
-	if (coords_paired(after, err))
+	if (coords_paired(after, err) ||
+	    village_fixed(db, "collection_points",
+			  "SELECT COUNT(*) FROM collections WHERE point_id = ?", id, after, err))
 		return -1;
 	if (!opens || !closes || strcmp(opens, closes) >= 0)
 		return app_fail(err, 422, "invalid", "closes", "营业时间须开门早于关门",
@@ -198,7 +236,7 @@ static const struct patch_field household_fields[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 const struct patch_spec patch_household = {"households", "household", household_fields,
-					   code_fixed, NULL, NULL, NULL};
+					   code_fixed, NULL, household_check, NULL};
 
 static const struct patch_field product_fields[] = {
 	F_NAME(100),

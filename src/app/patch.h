@@ -7,7 +7,9 @@
  *
  * Codes, kinds of warehouses and a SKU's product never change: they are
  * printed on receipts, labels and order files, and stock is held by them.
- * Prices are not updated either: they are append-only from a date
+ * A household's or point's village stays once collections trace back to it
+ * (409): the public trace pages name it. Prices are not updated either: they
+ * are append-only from a date
  * (src/app/catalogue.c). The HTTP side (src/http/patch_http.c) checks the
  * JSON types of the body against the spec; patch_apply() checks what needs
  * the database (division levels, references, cross-column rules), writes

@@ -4,7 +4,8 @@
 // channels, cooperatives, enterprises, products, grades and SKUs; every bad
 // field is named (unknown or wrong-level division, missing reference, a code
 // that never changes, opens after closes, a SKU grade of another product);
-// a SKU that has stock or orders keeps its net weight (409); a refused
+// a SKU that has stock or orders keeps its net weight and a household or
+// point that has deliveries keeps its village (409); a refused
 // request changes nothing and leaves no audit row; every other role is
 // refused (403) and an anonymous caller 401.
 import { test, before, after } from 'node:test';
@@ -81,6 +82,14 @@ test('a refused household update names every bad field and changes nothing', asy
   const ref = await admin.patch('/api/v1/households/3', { members: 2, cooperative_id: 99999999 });
   assert.equal(ref.status, 422, ref.text);
   assert.deepEqual(fieldsOf(ref), ['cooperative_id']);
+  // a household that has delivered keeps its village: the trace pages name it
+  const delivered = (await admin.get('/api/v1/collections?limit=1')).json.items[0].household_id;
+  const home = (await admin.get(`/api/v1/households/${delivered}`)).json;
+  const other = (await admin.get('/api/v1/divisions?parent=513423101&level=5&limit=5')).json.items.find((d) => d.code !== home.village_code);
+  const moved = await admin.patch(`/api/v1/households/${delivered}`, { village_code: other.code });
+  assert.equal(moved.status, 409, moved.text);
+  assert.equal(moved.json.error.field, 'village_code');
+  assert.equal((await admin.get(`/api/v1/households/${delivered}`)).json.village_code, home.village_code);
   assert.equal((await admin.patch('/api/v1/households/3', {})).status, 422);
   assert.equal((await admin.patch('/api/v1/households/99999999', { members: 2 })).status, 404);
   assert.deepEqual((await admin.get('/api/v1/households/3')).json, was);

@@ -3,8 +3,9 @@
  * over the collection fixture's in-memory store: a household's 脱贫户 flag
  * and phone change and the change description names the phone without its
  * value; a village code of the wrong level, a missing reference, opens after
- * closes, a SKU grade of another product and a used SKU's net weight are
- * refused naming the field, and leave the row as it was.
+ * closes, a SKU grade of another product, a used SKU's net weight and the
+ * village of a household or point with deliveries are refused naming the
+ * field, and leave the row as it was.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,6 +101,36 @@ static void test_refusals_change_nothing(void **state)
 			 1);
 }
 
+/* A village can be corrected until a delivery traces back to it. */
+static void test_village_fixed_once_used(void **state)
+{
+	struct cfx *fx = *state;
+	struct app_err err;
+	json_t *change;
+	struct collection_out out;
+	assert_int_equal(apply(fx, &patch_household, fx->hh1, "{\"village_code\":\"513423100202\"}",
+			       &change, &err),
+			 0);
+	json_decref(change);
+	struct collection_in in = cfx_delivery(fx, fx->point_b, fx->hh1, fx->g80, 10000, 0,
+					       cfx_at(2026, 11, 10));
+	assert_int_equal(collection_create(fx->db, &in, &out, &err), 0);
+	assert_int_equal(apply(fx, &patch_household, fx->hh1, "{\"village_code\":\"513423100201\"}",
+			       &change, &err),
+			 -1);
+	assert_int_equal(err.status, 409);
+	assert_string_equal(err.field, "village_code");
+	assert_int_equal(apply(fx, &patch_point, fx->point_b, "{\"village_code\":\"513423100201\"}",
+			       &change, &err),
+			 -1);
+	assert_int_equal(err.status, 409);
+	/* the point without deliveries may still move */
+	assert_int_equal(apply(fx, &patch_point, fx->point_a, "{\"village_code\":\"513423100202\"}",
+			       &change, &err),
+			 0);
+	json_decref(change);
+}
+
 static void test_sku(void **state)
 {
 	struct cfx *fx = *state;
@@ -150,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_household, cfx_setup, cfx_teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, cfx_setup, cfx_teardown),
+		cmocka_unit_test_setup_teardown(test_village_fixed_once_used, cfx_setup, cfx_teardown),
 		cmocka_unit_test_setup_teardown(test_sku, cfx_setup, cfx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
