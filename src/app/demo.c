@@ -935,7 +935,8 @@ static int pay_household(struct demo *d, int hh, int64_t day, int64_t when)
 	if (bank && !d->reversed_payment && day > d->first_day + 14) {
 		/* the bank returned the transfer (wrong account): owed again */
 		struct payment_out rev;
-		if (payment_reverse(d->db, out.id, in.user_id, when + 3 * 3600 * 1000, &rev, d->err))
+		if (payment_reverse(d->db, out.id, "银行退回（账号有误） returned by the bank: wrong account",
+				    in.user_id, when + 3 * 3600 * 1000, &rev, d->err))
 			return -1;
 		d->reversed_payment = true;
 		d->n_payments++;

@@ -49,35 +49,41 @@ static int fail_rule(struct app_err *err, int status, const char *field, enum co
 			coll_rule_zh(r), "%s", coll_rule_en(r));
 }
 
+/* What one payments row records besides its household and amount. */
+struct payment_row {
+	const char *method, *reference, *paid_on, *reason;
+	int64_t reverses_id, user_id, at_ms;
+};
+
 static int insert_payment(struct store *db, int64_t household_id, int64_t amount_fen,
-			  const char *method, const char *reference, const char *paid_on,
-			  int64_t reverses_id, int64_t user_id, int64_t at_ms,
-			  struct payment_out *out, struct app_err *err)
+			  const struct payment_row *p, struct payment_out *out,
+			  struct app_err *err)
 {
 	struct stmt *st;
 	app_new_code("P", out->code, sizeof(out->code));
 	int rc = store_prepare(db,
 			       "INSERT INTO payments (code, household_id, amount_fen, method, "
-			       "reference, paid_on, reverses_id, created_by, created_at) "
-			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			       "reference, paid_on, reverses_id, created_by, created_at, reason) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			       &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
 	stmt_bind_text(st, 1, out->code);
 	stmt_bind_int(st, 2, household_id);
 	stmt_bind_int(st, 3, amount_fen);
-	stmt_bind_text(st, 4, method);
-	stmt_bind_text(st, 5, reference ? reference : "");
-	stmt_bind_text(st, 6, paid_on);
-	if (reverses_id)
-		stmt_bind_int(st, 7, reverses_id);
+	stmt_bind_text(st, 4, p->method);
+	stmt_bind_text(st, 5, p->reference ? p->reference : "");
+	stmt_bind_text(st, 6, p->paid_on);
+	if (p->reverses_id)
+		stmt_bind_int(st, 7, p->reverses_id);
 	else
 		stmt_bind_null(st, 7);
-	if (user_id)
-		stmt_bind_int(st, 8, user_id);
+	if (p->user_id)
+		stmt_bind_int(st, 8, p->user_id);
 	else
 		stmt_bind_null(st, 8);
-	stmt_bind_int(st, 9, at_ms);
+	stmt_bind_int(st, 9, p->at_ms);
+	stmt_bind_text(st, 10, p->reason ? p->reason : "");
 	rc = stmt_step(st);
 	if (rc == STORE_ROW)
 		out->id = stmt_int(st, 0);
@@ -87,7 +93,8 @@ static int insert_payment(struct store *db, int64_t household_id, int64_t amount
 	out->amount_fen = amount_fen;
 	/* a payment is money out of what the household is owed: the ledger row is
 	 * the payment negated */
-	if (ledger_add(db, household_id, at_ms, paid_on, "payment", out->id, -amount_fen, err))
+	if (ledger_add(db, household_id, p->at_ms, p->paid_on, "payment", out->id, -amount_fen,
+		       err))
 		return -1;
 	return household_balance(db, household_id, &out->balance_fen, err);
 }
@@ -128,21 +135,27 @@ int payment_create(struct store *db, const struct payment_in *in, struct payment
 	if (r)
 		return fail_rule(err, 422, r == PAY_REFERENCE_MISSING ? "reference" : "amount_fen",
 				 r);
-	if (insert_payment(db, in->household_id, in->amount_fen, in->method,
-			      bank ? in->reference : "", paid_on, 0, in->user_id, in->at_ms, out,
-			      err))
+	struct payment_row row = {.method = in->method,
+				  .reference = bank ? in->reference : "",
+				  .paid_on = paid_on,
+				  .user_id = in->user_id,
+				  .at_ms = in->at_ms};
+	if (insert_payment(db, in->household_id, in->amount_fen, &row, out, err))
 		return -1;
 	*result = res;
 	return 0;
 }
 
-int payment_reverse(struct store *db, int64_t id, int64_t user_id, int64_t at_ms,
-		    struct payment_out *result, struct app_err *err)
+int payment_reverse(struct store *db, int64_t id, const char *reason, int64_t user_id,
+		    int64_t at_ms, struct payment_out *result, struct app_err *err)
 {
 	struct stmt *st;
 	int64_t household_id = 0, amount = 0, reverses = 0, reversed = 0;
 	char method[8] = "", reference[200] = "";
 	struct payment_out res = {0}, *out = &res;
+	if (!reason || !reason[strspn(reason, " \t")])
+		return app_fail(err, 422, "invalid", "reason", "冲销须注明原因",
+				"a reversal needs a reason");
 	int rc = store_prepare(db,
 			       "SELECT household_id, amount_fen, method, reference, reverses_id, "
 			       "reversed FROM payments WHERE id = ?",
@@ -181,8 +194,14 @@ int payment_reverse(struct store *db, int64_t id, int64_t user_id, int64_t at_ms
 		return fail_rule(err, 409, "", COLL_ALREADY_REVERSED);
 	char today[11];
 	date_format(shanghai_day_of(at_ms / 1000), today, sizeof(today));
-	if (insert_payment(db, household_id, -amount, method, reference, today, id, user_id,
-			      at_ms, out, err))
+	struct payment_row row = {.method = method,
+				  .reference = reference,
+				  .paid_on = today,
+				  .reason = reason,
+				  .reverses_id = id,
+				  .user_id = user_id,
+				  .at_ms = at_ms};
+	if (insert_payment(db, household_id, -amount, &row, out, err))
 		return -1;
 	*result = res;
 	return 0;
@@ -205,7 +224,7 @@ int payment_household_of(struct store *db, int64_t id, int64_t *household_id,
 #define PAYMENT_SELECT                                                                         \
 	"SELECT pm.id, pm.code, pm.household_id, h.code AS household_code, h.head_name, "      \
 	"h.village_code, pm.amount_fen, pm.method, pm.reference, pm.paid_on, pm.reverses_id, " \
-	"pm.reversed, pm.created_by, pm.created_at FROM payments pm "                          \
+	"pm.reversed, pm.reason, pm.created_by, pm.created_at FROM payments pm "               \
 	"JOIN households h ON h.id = pm.household_id"
 
 int payments_list(struct store *db, const struct list_filter *f, struct point_scope scope,

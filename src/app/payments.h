@@ -43,10 +43,11 @@ struct payment_out {
  * than the household is owed, or a bank payment has no reference. */
 int payment_create(struct store *db, const struct payment_in *in, struct payment_out *out,
 		   struct app_err *err);
-/* Reverse payment id (the money did not arrive): the household is owed it
- * again. Refused (409) for a reversal or a payment reversed before. */
-int payment_reverse(struct store *db, int64_t id, int64_t user_id, int64_t at_ms,
-		    struct payment_out *out, struct app_err *err);
+/* Reverse payment id (the money did not arrive) for reason (required, stored
+ * on the reversal): the household is owed it again. Refused (422) without a
+ * reason, (409) for a reversal or a payment reversed before. */
+int payment_reverse(struct store *db, int64_t id, const char *reason, int64_t user_id,
+		    int64_t at_ms, struct payment_out *out, struct app_err *err);
 /* The household a payment is for (scope checks); 404 if none. */
 int payment_household_of(struct store *db, int64_t id, int64_t *household_id,
 			 struct app_err *err);

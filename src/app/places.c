@@ -517,8 +517,8 @@ static int check_code(const char *code, struct app_err *err)
 	return 0;
 }
 
-static int check_division(struct store *db, const char *field, const char *code, int min_level,
-			  int max_level, struct app_err *err)
+int division_check(struct store *db, const char *field, const char *code, int min_level,
+		   int max_level, struct app_err *err)
 {
 	int level = division_level(db, code);
 	if (level == 0)
@@ -555,8 +555,8 @@ static int bind_opt_id(struct stmt *st, int idx, int64_t id)
 int pairing_create(struct store *db, const struct pairing_in *in, int64_t *id, struct app_err *err)
 {
 	struct stmt *st;
-	if (check_code(in->code, err) || check_division(db, "east_code", in->east_code, 2, 3, err) ||
-	    check_division(db, "west_code", in->west_code, 2, 3, err))
+	if (check_code(in->code, err) || division_check(db, "east_code", in->east_code, 2, 3, err) ||
+	    division_check(db, "west_code", in->west_code, 2, 3, err))
 		return -1;
 	int rc = store_prepare(db,
 			       "INSERT INTO pairings (code, name, kind, east_code, west_code) "
@@ -624,7 +624,7 @@ int warehouse_create(struct store *db, const struct warehouse_in *in, int64_t *i
 	struct stmt *st;
 	bool sales = in->kind && strcmp(in->kind, "sales") == 0;
 	if (check_code(in->code, err) ||
-	    check_division(db, "division_code", in->division_code, 1, 5, err) ||
+	    division_check(db, "division_code", in->division_code, 1, 5, err) ||
 	    (in->pairing_id && check_exists(db, "pairings", "pairing_id", in->pairing_id, err)))
 		return -1;
 	if (sales && in->nareas == 0)
@@ -675,7 +675,7 @@ static int division_coords(struct store *db, const char *code, int64_t *lon, int
 	return found;
 }
 
-static bool clock_valid(const char *s)
+bool clock_text_valid(const char *s)
 {
 	return s && strlen(s) == 5 && s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
 	       s[2] == ':' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9' &&
@@ -688,7 +688,7 @@ int point_create(struct store *db, const struct point_in *in, int64_t *id, struc
 	const char *opens = in->opens ? in->opens : "08:00";
 	const char *closes = in->closes ? in->closes : "18:00";
 	if (check_code(in->code, err) ||
-	    check_division(db, "village_code", in->village_code, 5, 5, err))
+	    division_check(db, "village_code", in->village_code, 5, 5, err))
 		return -1;
 	if (in->warehouse_id) {
 		int64_t n = 0;
@@ -702,8 +702,8 @@ int point_create(struct store *db, const struct point_in *in, int64_t *id, struc
 					"origin warehouse %lld does not exist",
 					(long long)in->warehouse_id);
 	}
-	if (!clock_valid(opens) || !clock_valid(closes) || strcmp(opens, closes) >= 0)
-		return app_fail(err, 422, "invalid", !clock_valid(opens) ? "opens" : "closes",
+	if (!clock_text_valid(opens) || !clock_text_valid(closes) || strcmp(opens, closes) >= 0)
+		return app_fail(err, 422, "invalid", !clock_text_valid(opens) ? "opens" : "closes",
 				"营业时间须为 HH:MM 且开门早于关门",
 				"opening hours must be HH:MM with opens before closes");
 	int64_t lon = in->lon_e6, lat = in->lat_e6;
@@ -758,7 +758,7 @@ static int party_create(struct store *db, const char *sql, const char *what,
 {
 	struct stmt *st;
 	if (check_code(in->code, err) ||
-	    check_division(db, "division_code", in->division_code, 1, 5, err))
+	    division_check(db, "division_code", in->division_code, 1, 5, err))
 		return -1;
 	int rc = store_prepare(db, sql, &st);
 	if (rc)
@@ -798,7 +798,7 @@ int household_create(struct store *db, const struct household_in *in, int64_t no
 		code = gen;
 	}
 	if (check_code(code, err) ||
-	    check_division(db, "village_code", in->village_code, 5, 5, err) ||
+	    division_check(db, "village_code", in->village_code, 5, 5, err) ||
 	    (in->cooperative_id &&
 	     check_exists(db, "cooperatives", "cooperative_id", in->cooperative_id, err)))
 		return -1;
@@ -1131,8 +1131,15 @@ int household_ledger_list(struct store *db, int64_t household_id, const struct l
 				 household_id, &balance);
 	if (rc)
 		return app_store_fail(err, db, rc);
+	/* reason: why a reversal was made (a collection reversal keeps it in its
+	 * note, a payment reversal in its reason); '' for other entries */
 	query_init(&q, "SELECT l.id, l.at AS recorded_at, l.on_date, l.kind, l.ref_id, l.amount_fen, "
-		       "COALESCE(c.code, p.code) AS ref_code FROM household_ledger l "
+		       "COALESCE(c.code, p.code) AS ref_code, "
+		       "COALESCE(c.reverses_id, p.reverses_id) AS reverses_id, "
+		       "COALESCE(c.reversed, p.reversed, 0) AS reversed, "
+		       "CASE WHEN c.reverses_id IS NOT NULL THEN c.note "
+		       "WHEN p.reverses_id IS NOT NULL THEN p.reason ELSE '' END AS reason "
+		       "FROM household_ledger l "
 		       "LEFT JOIN collections c ON l.kind = 'collection' AND c.id = l.ref_id "
 		       "LEFT JOIN payments p ON l.kind = 'payment' AND p.id = l.ref_id");
 	query_and_int(&q, "l.household_id = ?", household_id);

@@ -38,6 +38,12 @@ void places_approx_coords(const char *code, int64_t county_lon_e6, int64_t count
 
 /* The level (1..5) of division `code`, or 0 if there is no such division. */
 int division_level(struct store *db, const char *code);
+/* 0 if `code` is a division of level min_level..max_level, else 422 naming
+ * field (unknown code, or the wrong level). */
+int division_check(struct store *db, const char *field, const char *code, int min_level,
+		   int max_level, struct app_err *err);
+/* True for a clock time "HH:MM" (00:00..23:59). */
+bool clock_text_valid(const char *s);
 
 struct pairing_in {
 	const char *code, *name, *kind; /* kind: east_west | mountain_sea */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/catalogue.h"
+#include "http/patch_http.h"
 #include "http/routes.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
@@ -370,14 +371,33 @@ static int get_price_in_force(struct req *r)
 				    from, "price_fen_per_jin", per_jin));
 }
 
+/* ---- updates (PATCH): the fields each may change are in src/app/patch.c;
+ * prices are never updated, a new price is set from a date ---- */
+
+static int patch_product_h(struct req *r)
+{
+	return reply_patch(r, &patch_product, product_get, "产品 product");
+}
+static int patch_grade_h(struct req *r)
+{
+	return reply_patch(r, &patch_grade, NULL, "等级 grade");
+}
+static int patch_sku_h(struct req *r)
+{
+	return reply_patch(r, &patch_sku, sku_get, "商品 SKU");
+}
+
 const struct route catalogue_routes[] = {
 	{"GET", "/api/v1/products", list_products, ROLES_STAFF, 0, "products with their grades"},
 	{"POST", "/api/v1/products", create_product, ROLE_ADMIN, 0, "create a product with grades"},
 	{"GET", "/api/v1/products/{id}", get_product, ROLES_STAFF, 0, "one product"},
+	{"PATCH", "/api/v1/products/{id}", patch_product_h, ROLE_ADMIN, 0, "update a product"},
+	{"PATCH", "/api/v1/grades/{id}", patch_grade_h, ROLE_ADMIN, 0, "update a grade"},
 	{"POST", "/api/v1/products/{id}/grades", create_grade, ROLE_ADMIN, 0, "add a grade"},
 	{"GET", "/api/v1/skus", list_skus, ROLES_STAFF, 0, "SKUs"},
 	{"POST", "/api/v1/skus", create_sku, ROLE_ADMIN, 0, "create a SKU"},
 	{"GET", "/api/v1/skus/{id}", get_sku, ROLES_STAFF, 0, "one SKU"},
+	{"PATCH", "/api/v1/skus/{id}", patch_sku_h, ROLE_ADMIN, 0, "update a SKU"},
 	{"GET", "/api/v1/purchase-prices", list_purchase_prices, ROLES_STAFF, 0,
 	 "purchase prices per grade"},
 	{"POST", "/api/v1/purchase-prices", create_purchase_price, ROLE_ADMIN, 0,

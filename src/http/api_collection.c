@@ -386,15 +386,17 @@ static int handle_payment_reverse(struct req *r)
 	struct payment_out out;
 	struct app_err e;
 	json_t *body = req_body_object(r);
+	const char *reason = NULL;
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, "付款 payment");
 	if (payment_household_of(r->db, id, &household_id, &e))
 		return reply_app(r, &e);
 	if (!household_in_scope(r->db, household_id, points_of(r->user)))
 		return reply_forbidden(r);
-	if (!body || !jcheck_fields(r, body, reverse_fields))
+	if (!body || !jcheck_fields(r, body, reverse_fields) ||
+	    !jget_str(r, body, "reason", true, 500, &reason))
 		return reply_invalid(r);
-	if (payment_reverse(r->db, id, r->user->id, now_ms(), &out, &e))
+	if (payment_reverse(r->db, id, reason, r->user->id, now_ms(), &out, &e))
 		return reply_app(r, &e);
 	int rc = audit(r, "payment.reverse", "payment", id_text(r, out.id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"reverses_id\":%lld}", out.code,
@@ -402,10 +404,10 @@ static int handle_payment_reverse(struct req *r)
 	if (rc)
 		return reply_store_error(r, rc);
 	return reply_json(r, 201,
-			  json_pack("{s:I, s:s, s:I, s:I, s:I}", "id", (json_int_t)out.id, "code",
+			  json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "id", (json_int_t)out.id, "code",
 				    out.code, "reverses_id", (json_int_t)id, "amount_fen",
 				    (json_int_t)out.amount_fen, "balance_fen",
-				    (json_int_t)out.balance_fen));
+				    (json_int_t)out.balance_fen, "reason", reason));
 }
 
 static int handle_payment_list(struct req *r)

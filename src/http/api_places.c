@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app/places.h"
+#include "http/patch_http.h"
 #include "http/routes.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
@@ -556,6 +557,33 @@ static int create_household(struct req *r)
 	return reply_created(r, "household.create", "household", id, NULL, household_get);
 }
 
+/* ---- updates (PATCH): the fields each may change are in src/app/patch.c ---- */
+
+static int patch_warehouse_h(struct req *r)
+{
+	return reply_patch(r, &patch_warehouse, warehouse_get, "仓库 warehouse");
+}
+static int patch_point_h(struct req *r)
+{
+	return reply_patch(r, &patch_point, point_get, "收购点 point");
+}
+static int patch_channel_h(struct req *r)
+{
+	return reply_patch(r, &patch_channel, channel_get, "渠道 channel");
+}
+static int patch_cooperative_h(struct req *r)
+{
+	return reply_patch(r, &patch_cooperative, cooperative_get, "合作社 cooperative");
+}
+static int patch_enterprise_h(struct req *r)
+{
+	return reply_patch(r, &patch_enterprise, enterprise_get, "企业 enterprise");
+}
+static int patch_household_h(struct req *r)
+{
+	return reply_patch(r, &patch_household, household_get, "农户 household");
+}
+
 #define READ_ROLES ROLES_STAFF
 #define HH_ROLES (ROLE_ADMIN | ROLE_COLLECTOR | ROLE_OFFICE)
 
@@ -568,23 +596,32 @@ const struct route places_routes[] = {
 	{"GET", "/api/v1/warehouses", list_warehouses, READ_ROLES, 0, "warehouses"},
 	{"POST", "/api/v1/warehouses", create_warehouse, ROLE_ADMIN, 0, "create a warehouse"},
 	{"GET", "/api/v1/warehouses/{id}", get_warehouse, READ_ROLES, 0, "one warehouse"},
+	{"PATCH", "/api/v1/warehouses/{id}", patch_warehouse_h, ROLE_ADMIN, 0, "update a warehouse"},
 	{"PUT", "/api/v1/warehouses/{id}/service-areas", put_service_areas, ROLE_ADMIN, 0,
 	 "replace a sales warehouse's service areas"},
 	{"GET", "/api/v1/points", list_points, READ_ROLES, 0, "collection points"},
 	{"POST", "/api/v1/points", create_point, ROLE_ADMIN, 0, "create a collection point"},
 	{"GET", "/api/v1/points/{id}", get_point, READ_ROLES, 0, "one collection point"},
+	{"PATCH", "/api/v1/points/{id}", patch_point_h, ROLE_ADMIN, 0, "update a collection point"},
 	{"GET", "/api/v1/channels", list_channels, READ_ROLES, 0, "sales channels"},
 	{"POST", "/api/v1/channels", create_channel, ROLE_ADMIN, 0, "create a channel"},
 	{"GET", "/api/v1/channels/{id}", get_channel, READ_ROLES, 0, "one channel"},
+	{"PATCH", "/api/v1/channels/{id}", patch_channel_h, ROLE_ADMIN, 0, "update a channel"},
 	{"GET", "/api/v1/cooperatives", list_cooperatives, READ_ROLES, 0, "cooperatives"},
 	{"POST", "/api/v1/cooperatives", create_cooperative, ROLE_ADMIN, 0, "create a cooperative"},
 	{"GET", "/api/v1/cooperatives/{id}", get_cooperative, READ_ROLES, 0, "one cooperative"},
+	{"PATCH", "/api/v1/cooperatives/{id}", patch_cooperative_h, ROLE_ADMIN, 0,
+	 "update a cooperative"},
 	{"GET", "/api/v1/enterprises", list_enterprises, READ_ROLES, 0, "enterprises"},
 	{"POST", "/api/v1/enterprises", create_enterprise, ROLE_ADMIN, 0, "create an enterprise"},
 	{"GET", "/api/v1/enterprises/{id}", get_enterprise, READ_ROLES, 0, "one enterprise"},
+	{"PATCH", "/api/v1/enterprises/{id}", patch_enterprise_h, ROLE_ADMIN, 0,
+	 "update an enterprise"},
 	{"GET", "/api/v1/households", list_households, HH_ROLES, 0, "households (personal data masked)"},
 	{"POST", "/api/v1/households", create_household, ROLE_ADMIN, 0, "create a household"},
 	{"GET", "/api/v1/households/{id}", get_household, HH_ROLES, 0, "one household"},
+	{"PATCH", "/api/v1/households/{id}", patch_household_h, ROLE_ADMIN, 0,
+	 "update a household (脱贫户 flag, bank account…)"},
 	{"GET", "/api/v1/households/{id}/ledger", get_household_ledger, HH_ROLES, 0,
 	 "a household's ledger and balance"},
 	{NULL, NULL, NULL, 0, 0, NULL},

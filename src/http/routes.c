@@ -21,6 +21,7 @@ const struct route *const route_tables[] = {
 	fulfil_routes,
 	trace_routes,
 	figures_routes,
+	customers_routes,
 	testing_routes,
 	NULL,
 };

@@ -21,6 +21,7 @@ extern const struct route orders_routes[];
 extern const struct route fulfil_routes[];
 extern const struct route trace_routes[];
 extern const struct route figures_routes[];
+extern const struct route customers_routes[];
 extern const struct route testing_routes[];
 
 #endif

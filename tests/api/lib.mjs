@@ -155,6 +155,7 @@ export class Client {
   get(p, opts = {}) { return this.raw('GET', p, opts); }
   post(p, json, opts = {}) { return this.raw('POST', p, { ...opts, json: json ?? {} }); }
   put(p, json, opts = {}) { return this.raw('PUT', p, { ...opts, json: json ?? {} }); }
+  patch(p, json, opts = {}) { return this.raw('PATCH', p, { ...opts, json: json ?? {} }); }
   del(p, opts = {}) { return this.raw('DELETE', p, opts); }
 }
 

@@ -41,8 +41,7 @@ function concrete(path) {
 async function call(client, route) {
   const path = concrete(route.path);
   if (route.method === 'GET') return client.get(path);
-  if (route.method === 'PUT') return client.put(path, {});
-  return client.post(path, {});
+  return client.raw(route.method, path, { json: {} });
 }
 
 test('the routes table is not empty and names known roles only', () => {

@@ -82,19 +82,45 @@ test('an Idempotency-Key retry pays once; another body under the same key is ref
   assert.equal(list.json.items.filter((p) => p.amount_fen === 5000 || p.amount_fen === -5000).length, 1);
 });
 
-test('a reversed payment is owed again, once', async () => {
+test('a reversed payment is owed again, once, and says why', async () => {
   await settled(5);
   const c = await yanyuan.post('/api/v1/collections', { point_id: 1, household_id: 5, grade_id: 1, gross_g: 5000, tare_g: 0 });
   const p = await yanyuan.post('/api/v1/payments', { household_id: 5, amount_fen: c.json.amount_fen, method: 'bank', reference: 'X1' });
   assert.equal(p.status, 201, p.text);
-  const r = await yanyuan.post(`/api/v1/payments/${p.json.id}/reverse`, { reason: 'bounced' });
+  // no reason, or a blank one: refused naming the field, and nothing changes
+  for (const body of [{}, { reason: '   ' }, { reason: 7 }]) {
+    const bad = await yanyuan.post(`/api/v1/payments/${p.json.id}/reverse`, body);
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.error.field || bad.json.error.errors[0].field, 'reason', bad.text);
+  }
+  assert.equal((await yanyuan.get(`/api/v1/payments/${p.json.id}`)).json.reversed, false);
+  assert.equal(await balanceOf(5), 0);
+  const r = await yanyuan.post(`/api/v1/payments/${p.json.id}/reverse`, { reason: 'bounced: wrong account' });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.balance_fen, c.json.amount_fen);
-  assert.equal((await yanyuan.post(`/api/v1/payments/${p.json.id}/reverse`, {})).status, 409);
-  assert.equal((await yanyuan.post('/api/v1/payments/99999999/reverse', {})).status, 404);
+  assert.equal(r.json.reason, 'bounced: wrong account');
+  // stored: the reversal's own record and the household's ledger show it
+  const got = await yanyuan.get(`/api/v1/payments/${r.json.id}`);
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.json.reason, 'bounced: wrong account');
+  assert.equal(got.json.reverses_id, p.json.id);
+  const ledger = await yanyuan.get('/api/v1/households/5/ledger?limit=1000');
+  assert.equal(ledger.status, 200, ledger.text);
+  const row = ledger.json.items.find((x) => x.kind === 'payment' && x.ref_id === r.json.id);
+  assert.ok(row, ledger.text);
+  assert.equal(row.reason, 'bounced: wrong account');
+  assert.equal(row.reverses_id, p.json.id);
+  assert.equal(row.amount_fen, c.json.amount_fen);
+  const orig = ledger.json.items.find((x) => x.kind === 'payment' && x.ref_id === p.json.id);
+  assert.equal(orig.reversed, true);
+  assert.equal(orig.reason, '');
+  const again = { reason: 'twice' };
+  assert.equal((await yanyuan.post(`/api/v1/payments/${p.json.id}/reverse`, again)).status, 409);
+  assert.equal((await yanyuan.post(`/api/v1/payments/${r.json.id}/reverse`, again)).status, 409);
+  assert.equal((await yanyuan.post('/api/v1/payments/99999999/reverse', again)).status, 404);
   assert.equal((await yanyuan.get(`/api/v1/payments/${p.json.id}`)).status, 200);
   assert.equal((await jinyang.get(`/api/v1/payments/${p.json.id}`)).status, 403);
-  assert.equal((await jinyang.post(`/api/v1/payments/${p.json.id}/reverse`, {})).status, 403);
+  assert.equal((await jinyang.post(`/api/v1/payments/${p.json.id}/reverse`, again)).status, 403);
 });
 
 test('payment input errors name the field; scope and roles are enforced', async () => {

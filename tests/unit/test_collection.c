@@ -333,12 +333,29 @@ static void test_payments(void **state)
 	int64_t paid_id = p.id;
 	pay.amount_fen = 1;
 	assert_int_equal(payment_create(fx->db, &pay, &p, &err), -1);
-	/* reversing a payment: owed again; once only */
-	assert_int_equal(payment_reverse(fx->db, paid_id, 0, cfx_at(2026, 11, 12), &pr, &err), 0);
+	/* reversing a payment needs a reason; then owed again; once only */
+	assert_int_equal(payment_reverse(fx->db, paid_id, " ", 0, cfx_at(2026, 11, 12), &pr, &err),
+			 -1);
+	assert_int_equal(err.status, 422);
+	assert_string_equal(err.field, "reason");
+	assert_int_equal(payment_reverse(fx->db, paid_id, "bank returned it", 0,
+					 cfx_at(2026, 11, 12), &pr, &err),
+			 0);
 	assert_int_equal(pr.amount_fen, -2500);
 	assert_int_equal(pr.balance_fen, 2500);
-	assert_int_equal(payment_reverse(fx->db, paid_id, 0, cfx_at(2026, 11, 12), &pr, &err), -1);
-	assert_int_equal(payment_reverse(fx->db, pr.id, 0, cfx_at(2026, 11, 12), &pr, &err), -1);
+	char stored[40] = "";
+	struct stmt *rs;
+	assert_int_equal(store_prepare(fx->db, "SELECT reason FROM payments WHERE id = ?", &rs), 0);
+	stmt_bind_int(rs, 1, pr.id);
+	assert_int_equal(stmt_step(rs), STORE_ROW);
+	snprintf(stored, sizeof(stored), "%s", stmt_text(rs, 0));
+	stmt_finalize(rs);
+	assert_string_equal(stored, "bank returned it");
+	assert_int_equal(payment_reverse(fx->db, paid_id, "again", 0, cfx_at(2026, 11, 12), &pr,
+					 &err),
+			 -1);
+	assert_int_equal(payment_reverse(fx->db, pr.id, "again", 0, cfx_at(2026, 11, 12), &pr, &err),
+			 -1);
 	assert_int_equal(err.status, 409);
 	/* payables: hh1 is owed 25.00 yuan, nobody else anything */
 	json_t *list;

@@ -26,6 +26,7 @@ const words = {
   kind: {
     collection: ['交售', 'delivery'], payment: ['付款', 'payment'], source: ['原料批', 'source lot'], packed: ['成品批', 'packed lot'],
     origin: ['产地仓', 'origin'], sales: ['销地仓', 'sales'],
+    cancel: ['取消退款', 'cancellation'], refund: ['退款', 'refund'], return: ['退货', 'return'],
   },
 }
 

@@ -13,6 +13,7 @@ export const screens = [
   { path: '/collection-runs', name: 'collection-runs', zh: '集货线路', en: 'Collection runs', roles: ['warehouse', 'admin', 'office', 'collector'], component: () => import('./views/CollectionRuns.vue') },
   { path: '/linehaul', name: 'linehaul', zh: '干线', en: 'Line-haul', roles: ['warehouse', 'admin', 'office'], component: () => import('./views/Linehaul.vue') },
   { path: '/orders', name: 'orders', zh: '订单', en: 'Orders', roles: ['channel', 'admin', 'office', 'warehouse'], component: () => import('./views/Orders.vue') },
+  { path: '/customers', name: 'customers', zh: '顾客', en: 'Customers', roles: ['channel', 'admin', 'office'], component: () => import('./views/Customers.vue') },
   { path: '/fulfil', name: 'fulfil', zh: '发货', en: 'Fulfilment', roles: ['warehouse', 'admin'], component: () => import('./views/Fulfil.vue') },
   { path: '/trace', name: 'trace', zh: '追溯', en: 'Trace', roles: ['collector', 'warehouse', 'channel', 'office', 'admin'], component: () => import('./views/Trace.vue') },
   { path: '/figures', name: 'figures', zh: '数据看板', en: 'Figures', roles: ['office', 'admin'], component: () => import('./views/Figures.vue') },
