@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "lib/buf.h"
 
 #define ORDER_MAX_LINES 200
 
@@ -101,6 +102,14 @@ json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_
  * or parcels yet, so they are not read): two queries fewer on the write path. */
 json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
                        struct app_err *err);
+
+/* The order this context created last (order_submit outside batch mode),
+ * written into out as the same JSON object order_new_json reads back, but
+ * from memory: only the ids of its lines and allocations are read (one
+ * query). The order_in given to order_submit must still be valid. 0, or -1
+ * with err. */
+int order_created_text(struct order_ctx *ctx, const char *channel_code, bool personal,
+                       struct buf *out, struct app_err *err);
 
 /* Filters for order_list_json; zero/NULL fields do not filter. */
 struct order_filter {
