@@ -217,7 +217,9 @@ void order_ctx_free(struct order_ctx *c)
 static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
 {
 	if (!c->st[q]) {
-		int rc = store_prepare(c->db, sql_of[q], &c->st[q]);
+		bool insert = q == Q_CUSTOMER || q == Q_ORDER;
+		int rc = insert ? store_prepare_insert(c->db, sql_of[q], &c->st[q])
+		                : store_prepare(c->db, sql_of[q], &c->st[q]);
 		if (rc) {
 			c->st[q] = NULL;
 			app_store_fail(err, c->db, rc);
@@ -229,17 +231,11 @@ static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
 	return c->st[q];
 }
 
-/* Step an INSERT ... RETURNING id to its end; 0 with *id, or -1 with err. */
+/* Run an INSERT from store_prepare_insert; 0 with *id, or -1 with err. */
 static int step_returning(struct order_ctx *c, struct stmt *st, int64_t *id, struct app_err *err)
 {
-	int rc = stmt_step(st);
-	if (rc != STORE_ROW)
-		return app_store_fail(err, c->db, rc == STORE_DONE ? STORE_EMISUSE : rc);
-	*id = stmt_int(st, 0);
-	rc = stmt_step(st);
-	if (rc != STORE_DONE)
-		return app_store_fail(err, c->db, rc);
-	return 0;
+	int rc = stmt_insert_id(st, id);
+	return rc ? app_store_fail(err, c->db, rc) : 0;
 }
 
 static int step_done(struct order_ctx *c, struct stmt *st, struct app_err *err)

@@ -262,6 +262,11 @@ static int64_t sq_changes(struct store *db)
 	return sqlite3_changes64(conn_of(db));
 }
 
+static int64_t sq_last_insert_id(struct store *db)
+{
+	return sqlite3_last_insert_rowid(conn_of(db));
+}
+
 static const char *sq_errmsg(struct store *db)
 {
 	return sqlite3_errmsg(conn_of(db));
@@ -337,6 +342,7 @@ static const struct store_ops sqlite_ops = {
     .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
                   " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
     .sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
+    .last_insert_id = sq_last_insert_id,
 };
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
