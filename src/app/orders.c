@@ -152,6 +152,7 @@ struct order_ctx {
 	size_t npreserves, cappreserves;
 	struct stmt *batch_lines, *batch_allocs; /* for exactly BATCH_ROWS rows */
 	struct last_order last;                  /* the order just created (not in batch mode) */
+	bool shared;                             /* owned by the store's cache (order_ctx_shared) */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -171,6 +172,8 @@ struct order_ctx *order_ctx_new(struct store *db, const char *today)
 	return c;
 }
 
+static void ctx_release(struct order_ctx *c);
+
 static void free_stock(struct wh_stock *ws)
 {
 	for (size_t i = 0; i < ws->n; i++)
@@ -181,8 +184,38 @@ static void free_stock(struct wh_stock *ws)
 
 void order_ctx_free(struct order_ctx *c)
 {
-	if (!c)
+	if (!c || c->shared)
 		return;
+	ctx_release(c);
+}
+
+static const char shared_tag[] = "order_ctx";
+
+static void release_shared(void *p)
+{
+	ctx_release(p);
+}
+
+struct order_ctx *order_ctx_shared(struct store *db, const char *today)
+{
+	struct order_ctx *c = store_cache_get(db, shared_tag);
+	if (c && strcmp(c->today, today) == 0)
+		return c;
+	c = order_ctx_new(db, today);
+	c->shared = true;
+	store_cache_set(db, shared_tag, c, release_shared);
+	return c;
+}
+
+void order_ctx_keep(struct order_ctx *c)
+{
+	if (c->shared && strcmp(store_kind(c->db), "sqlite") == 0)
+		store_cache_keep(c->db);
+}
+
+/* Free everything the context holds. */
+static void ctx_release(struct order_ctx *c)
+{
 	for (size_t i = 0; i < c->nplines; i++)
 		free(c->plines[i].reason);
 	free(c->plines);
@@ -1025,6 +1058,8 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	int ret = -1;
 	memset(res, 0, sizeof(*res));
 	memset(err, 0, sizeof(*err));
+	free(c->last.allocs);
+	memset(&c->last, 0, sizeof(c->last));
 	int bad = order_check(c, in, first_problem, err, err);
 	if (bad != 0)
 		return -1;

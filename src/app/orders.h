@@ -64,6 +64,17 @@ struct order_ctx;
  * (Asia/Shanghai "YYYY-MM-DD", for expiry). Free with order_ctx_free. */
 struct order_ctx *order_ctx_new(struct store *db, const char *today);
 void order_ctx_free(struct order_ctx *ctx);
+/* The context kept with db's open transaction (store_cache_*) for the same
+ * business day, or a new one kept there: the single orders of one group
+ * commit then read the warehouses, SKUs and stock once. Owned by the store
+ * (order_ctx_free does nothing to it); only for orders submitted one at a
+ * time (no batch mode). */
+struct order_ctx *order_ctx_shared(struct store *db, const char *today);
+/* The job using a shared context succeeded: keep the context for the next
+ * job of the same transaction. Only on SQLite, whose writer holds the write
+ * lock for the whole transaction, so nothing else changes stock meanwhile;
+ * on PostgreSQL another server may, and the context lives for one job. */
+void order_ctx_keep(struct order_ctx *ctx);
 /* Batch mode, for many orders in one transaction (bulk, import): order
  * lines, allocations and stock reservations are queued and written with
  * multi-row statements. The caller must call order_ctx_flush before it

@@ -219,7 +219,7 @@ static int handle_create(struct req *r)
 		return reply_invalid(r);
 	if (!channel_for(r, channel, &channel_id, 0))
 		return r->status ? 0 : reply_invalid(r);
-	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
+	struct order_ctx *ctx = order_ctx_shared(r->db, today_shanghai(r));
 	struct problem_sink sink = {r, "", 0};
 	int bad = order_check(ctx, &in, add_problem, &sink, &e);
 	int rc = bad == 0 ? order_submit(ctx, channel_id, &in, 0, r->user->id, &res, &e) : -1;
@@ -236,7 +236,8 @@ static int handle_create(struct req *r)
 		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	else
 		reply_created(r, ctx, channel);
-	order_ctx_free(ctx);
+	if (r->status < 400)
+		order_ctx_keep(ctx); /* the next order of this group commit reuses it */
 	return 0;
 }
 

@@ -32,8 +32,10 @@ struct store *store_open(const char *url, char *err, size_t errsz)
 
 void store_close(struct store *db)
 {
-	if (db)
-		db->ops->close(db);
+	if (!db)
+		return;
+	store_cache_drop(db);
+	db->ops->close(db);
 }
 
 const char *store_errmsg(struct store *db)
@@ -211,6 +213,7 @@ int store_commit(struct store *db)
 	int rc = store_exec(db, "COMMIT");
 	if (rc == STORE_OK)
 		db->in_tx = false;
+	store_cache_drop(db);
 	return rc;
 }
 
@@ -218,7 +221,43 @@ int store_rollback(struct store *db)
 {
 	int rc = db->ops->exec(db, "ROLLBACK");
 	db->in_tx = false;
+	store_cache_drop(db);
 	return rc;
+}
+
+void store_cache_drop(struct store *db)
+{
+	void *p = db->cache;
+	db->cache = NULL;
+	db->cache_tag = NULL;
+	db->cache_kept = false;
+	if (p && db->cache_release)
+		db->cache_release(p);
+}
+
+void store_cache_set(struct store *db, const void *tag, void *p, void (*release)(void *))
+{
+	store_cache_drop(db);
+	db->cache_tag = tag;
+	db->cache = p;
+	db->cache_release = release;
+}
+
+void *store_cache_get(struct store *db, const void *tag)
+{
+	return db->cache && db->cache_tag == tag ? db->cache : NULL;
+}
+
+void store_cache_keep(struct store *db)
+{
+	db->cache_kept = db->cache != NULL;
+}
+
+void store_cache_settle(struct store *db, bool rolled_back)
+{
+	if (rolled_back || !db->cache_kept)
+		store_cache_drop(db);
+	db->cache_kept = false;
 }
 
 int64_t store_changes(struct store *db)

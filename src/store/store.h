@@ -115,6 +115,21 @@ int store_copy(struct store *from, struct store *to,
  * statements, the next step fails with `rc` (e.g. STORE_EIO) — once, or every
  * time if sticky. store_fault_clear() ends it. */
 void store_fault_inject(struct store *db, long after, int rc, bool sticky);
+
+/* One cache the service layer may keep beside a connection while a
+ * transaction is open (the order context's warehouses, SKUs and stock, so
+ * the orders of one group commit read them once). It is only as good as
+ * the transaction: commit and rollback drop it (calling release), and so
+ * does store_cache_settle after every job of the writer unless that job
+ * said store_cache_keep. store_cache_get returns it only for the same tag. */
+void store_cache_set(struct store *db, const void *tag, void *p, void (*release)(void *));
+void *store_cache_get(struct store *db, const void *tag);
+/* The job now running leaves the cache true to the database. */
+void store_cache_keep(struct store *db);
+/* After a job (rolled_back: its savepoint was undone): drop the cache unless
+ * the job kept it and its work stands. */
+void store_cache_settle(struct store *db, bool rolled_back);
+void store_cache_drop(struct store *db);
 void store_fault_clear(struct store *db);
 
 #endif

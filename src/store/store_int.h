@@ -50,6 +50,11 @@ struct store {
 	long fault_after; /* < 0: off */
 	int fault_rc;
 	bool fault_sticky, fault_fired;
+	/* store_cache_* */
+	const void *cache_tag;
+	void *cache;
+	void (*cache_release)(void *);
+	bool cache_kept;
 };
 
 struct stmt {
