@@ -47,7 +47,6 @@ enum q {
 	Q_LOTS,
 	Q_TRANSIT,
 	Q_RESERVE,
-	Q_IDS,
 	Q_COUNT
 };
 
@@ -62,11 +61,11 @@ static const char *const sql_of[Q_COUNT] = {
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [Q_LINE] = "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen,"
                " amount_fen, warehouse_id, route, alloc_reason, status)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    /* the line by (order, line_no): cheaper than INSERT ... RETURNING on the line */
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    /* one order at a time the line's id is known (store_prepare_insert: no
+     * RETURNING on SQLite); batch mode names the line by (order, line_no) */
     [Q_ALLOC] = "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
-                " VALUES ((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?),"
-                " ?, ?, ?, 'reserved')",
+                " VALUES (?, ?, ?, ?, 'reserved') RETURNING id",
     /* promisable lots of a SKU at every warehouse (expiry is checked in memory) */
     [Q_LOTS] = "SELECT s.loc_id, l.id, l.expires_on, s.qty_g - s.reserved_g, l.code FROM stock s"
                " JOIN lots l ON l.id = s.lot_id WHERE l.sku_id = ? AND l.kind = 'packed'"
@@ -78,10 +77,6 @@ static const char *const sql_of[Q_COUNT] = {
                   " WHERE l.sku_id = ? AND s.loc_kind = 'transit' GROUP BY h.to_warehouse_id",
     [Q_RESERVE] = "UPDATE stock SET reserved_g = reserved_g + ? WHERE lot_id = ?"
                   " AND loc_kind = 'warehouse' AND loc_id = ? AND qty_g - reserved_g >= ?",
-    /* the ids of an order's lines and allocations, for the reply */
-    [Q_IDS] = "SELECT ol.line_no, ol.id, a.id FROM order_lines ol"
-              " LEFT JOIN allocations a ON a.order_line_id = ol.id WHERE ol.order_id = ?"
-              " ORDER BY ol.line_no, a.id",
 };
 
 struct wh {
@@ -162,6 +157,7 @@ struct line_alloc {
 	int64_t warehouse_id;
 	struct stock_pick picks[MAX_PICKS];
 	int npicks;
+	int64_t line_id, alloc_ids[MAX_PICKS]; /* once written, one order at a time */
 };
 
 struct order_ctx *order_ctx_new(struct store *db, const char *today)
@@ -250,7 +246,7 @@ static void ctx_release(struct order_ctx *c)
 static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
 {
 	if (!c->st[q]) {
-		bool insert = q == Q_CUSTOMER || q == Q_ORDER;
+		bool insert = q == Q_CUSTOMER || q == Q_ORDER || q == Q_LINE || q == Q_ALLOC;
 		int rc = insert ? store_prepare_insert(c->db, sql_of[q], &c->st[q])
 		                : store_prepare(c->db, sql_of[q], &c->st[q]);
 		if (rc) {
@@ -812,8 +808,7 @@ static const char *line_reason(const struct line_alloc *a, char out[480])
 }
 
 static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
-                       const struct order_line_in *l, const struct line_alloc *a,
-                       struct app_err *err)
+                       const struct order_line_in *l, struct line_alloc *a, struct app_err *err)
 {
 	char reason[480];
 	line_reason(a, reason);
@@ -836,18 +831,17 @@ static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
 	stmt_bind_text(st, 8, alloc_route_name(a->choice.route));
 	stmt_bind_text(st, 9, reason);
 	stmt_bind_text(st, 10, ok ? "allocated" : "backorder");
-	if (step_done(c, st, err))
+	if (step_returning(c, st, &a->line_id, err))
 		return -1;
 	for (int i = 0; i < a->npicks; i++) {
 		st = stq(c, Q_ALLOC, err);
 		if (!st)
 			return -1;
-		stmt_bind_int(st, 1, order_id);
-		stmt_bind_int(st, 2, line_no);
-		stmt_bind_int(st, 3, a->picks[i].lot_id);
-		stmt_bind_int(st, 4, a->warehouse_id);
-		stmt_bind_int(st, 5, a->picks[i].qty_g);
-		if (step_done(c, st, err))
+		stmt_bind_int(st, 1, a->line_id);
+		stmt_bind_int(st, 2, a->picks[i].lot_id);
+		stmt_bind_int(st, 3, a->warehouse_id);
+		stmt_bind_int(st, 4, a->picks[i].qty_g);
+		if (step_returning(c, st, &a->alloc_ids[i], err))
 			return -1;
 	}
 	return 0;
@@ -1389,35 +1383,6 @@ static void json_iso(struct buf *b, int64_t ms)
 	json_text(b, t);
 }
 
-/* The database's ids of the last order's lines (line_ids[line]) and
- * allocations (alloc_ids, line by line in pick order). */
-static int last_ids(struct order_ctx *c, int64_t *line_ids, int64_t *alloc_ids, size_t nalloc,
-                    struct app_err *err)
-{
-	const struct last_order *o = &c->last;
-	struct stmt *st = stq(c, Q_IDS, err);
-	size_t k = 0;
-	int rc;
-	if (!st)
-		return -1;
-	stmt_bind_int(st, 1, o->id);
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		int64_t line_no = stmt_int(st, 0);
-		if (line_no < 1 || (size_t)line_no > o->in->nlines)
-			break;
-		line_ids[line_no - 1] = stmt_int(st, 1);
-		if (stmt_type(st, 2) != COL_NULL && k < nalloc)
-			alloc_ids[k++] = stmt_int(st, 2);
-	}
-	if (rc != STORE_DONE && rc != STORE_ROW)
-		return app_store_fail(err, c->db, rc);
-	if (rc == STORE_ROW || k != nalloc)
-		return app_fail(err, 500, "internal", NULL, "订单行与分配不一致",
-		                "order %lld: its lines or allocations do not match",
-		                (long long)o->id);
-	return 0;
-}
-
 static void write_customer(struct buf *b, const struct order_in *in, bool personal)
 {
 	const char *phone = in->phone ? in->phone : "";
@@ -1472,12 +1437,11 @@ static const char *lot_code(const struct sku_entry *e, int w, int64_t lot_id)
 	return "";
 }
 
-static void write_allocations(struct buf *b, const struct sku_entry *e, const struct line_alloc *a,
-                              const int64_t *ids)
+static void write_allocations(struct buf *b, const struct sku_entry *e, const struct line_alloc *a)
 {
 	buf_adds(b, ",\"allocations\":[");
 	for (int i = 0; i < a->npicks; i++) {
-		buf_printf(b, "%s{\"id\":%lld,\"lot\":", i ? "," : "", (long long)ids[i]);
+		buf_printf(b, "%s{\"id\":%lld,\"lot\":", i ? "," : "", (long long)a->alloc_ids[i]);
 		json_text(b, lot_code(e, a->choice.index, a->picks[i].lot_id));
 		buf_printf(b, ",\"qty_g\":%lld,\"state\":\"reserved\",\"warehouse_id\":%lld}",
 		           (long long)a->picks[i].qty_g, (long long)a->warehouse_id);
@@ -1485,16 +1449,15 @@ static void write_allocations(struct buf *b, const struct sku_entry *e, const st
 	buf_adds(b, "]}");
 }
 
-static void write_line(struct order_ctx *c, struct buf *b, size_t i, int64_t line_id,
-                       const int64_t *alloc_ids, struct app_err *err)
+static void write_line(struct order_ctx *c, struct buf *b, size_t i, struct app_err *err)
 {
 	const struct order_line_in *l = &c->last.in->lines[i];
 	const struct line_alloc *a = &c->last.allocs[i];
 	const struct sku_entry *e = sku_lookup(c, l->sku, err); /* cached by the submit */
 	bool ok = a->choice.index >= 0;
 	char reason[480];
-	buf_printf(b, "%s{\"id\":%lld,\"line_no\":%zu,\"sku\":", i ? "," : "", (long long)line_id,
-	           i + 1);
+	buf_printf(b, "%s{\"id\":%lld,\"line_no\":%zu,\"sku\":", i ? "," : "",
+	           (long long)a->line_id, i + 1);
 	json_text(b, l->sku);
 	buf_adds(b, ",\"sku_name\":");
 	json_text(b, e ? e->name : NULL);
@@ -1511,33 +1474,22 @@ static void write_line(struct order_ctx *c, struct buf *b, size_t i, int64_t lin
 	buf_adds(b, ",\"alloc_reason\":");
 	json_text(b, line_reason(a, reason));
 	buf_printf(b, ",\"status\":\"%s\",\"returned_units\":0", ok ? "allocated" : "backorder");
-	write_allocations(b, e, a, alloc_ids);
+	write_allocations(b, e, a);
 }
 
 int order_created_text(struct order_ctx *c, const char *channel_code, bool personal,
                        struct buf *out, struct app_err *err)
 {
 	const struct last_order *o = &c->last;
-	size_t nalloc = 0, k = 0;
 	if (!o->allocs)
 		return app_fail(err, 500, "internal", NULL, "没有刚创建的订单",
 		                "no order was just created");
-	for (size_t i = 0; i < o->in->nlines; i++)
-		nalloc += (size_t)o->allocs[i].npicks;
-	int64_t *line_ids = xcalloc(o->in->nlines + nalloc, sizeof(*line_ids));
-	int ret = last_ids(c, line_ids, line_ids + o->in->nlines, nalloc, err);
-	if (ret)
-		goto out_free;
 	write_head(out, o, channel_code, personal);
 	buf_adds(out, ",\"lines\":[");
-	for (size_t i = 0; i < o->in->nlines; i++) {
-		write_line(c, out, i, line_ids[i], line_ids + o->in->nlines + k, err);
-		k += (size_t)o->allocs[i].npicks;
-	}
+	for (size_t i = 0; i < o->in->nlines; i++)
+		write_line(c, out, i, err);
 	buf_adds(out, "],\"refunds\":[],\"parcels\":[]}");
-out_free:
-	free(line_ids);
-	return ret;
+	return 0;
 }
 
 json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,

@@ -116,9 +116,8 @@ json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_
 
 /* The order this context created last (order_submit outside batch mode),
  * written into out as the same JSON object order_new_json reads back, but
- * from memory: only the ids of its lines and allocations are read (one
- * query). The order_in given to order_submit must still be valid. 0, or -1
- * with err. */
+ * from memory, without a query. The order_in given to order_submit must
+ * still be valid. 0, or -1 with err. */
 int order_created_text(struct order_ctx *ctx, const char *channel_code, bool personal,
                        struct buf *out, struct app_err *err);
 
