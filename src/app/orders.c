@@ -13,7 +13,9 @@
  * writing each reservation at once with a guarded UPDATE (reserved may never
  * pass the quantity; a row that no longer matches the memory fails the
  * order rather than over-promise). This is sound because a context lives in
- * one write transaction, and nothing else changes stock while it runs.
+ * one write transaction, and nothing else changes stock while it runs: the
+ * context the writer's single orders share (order_ctx_shared) is dropped
+ * after any job that did not keep it, and it is kept only on SQLite.
  *
  * Reading orders back (one order with everything about it, lists) is here
  * too; what happens after the order (parcels, cancel, refund, return) is in

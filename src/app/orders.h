@@ -13,6 +13,8 @@
  * Many orders in a row (bulk, import) share one struct order_ctx, which keeps
  * the prepared statements, the warehouses with their service areas and the
  * SKUs it has looked up, so a big import does not prepare a statement per row.
+ * The single orders of one group commit share one too (order_ctx_shared),
+ * and the reply of a new order is written from it (order_created_text).
  */
 #ifndef SHANHAI_APP_ORDERS_H
 #define SHANHAI_APP_ORDERS_H
