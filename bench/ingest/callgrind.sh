@@ -24,22 +24,15 @@ cleanup() {
 trap cleanup EXIT INT TERM
 cc -O2 -D_GNU_SOURCE -o "$TMP/loadgen" "$HERE/loadgen.c" -lpthread
 DB=$TMP/world.db
-"$BIN" --db "$DB" init >/dev/null
-echo 'bench-admin-pass' | "$BIN" --db "$DB" user add admin --role admin --password-stdin >/dev/null
-sqlite3 "$DB" < "$ROOT/tests/data/orders/world.sql"
-sqlite3 "$DB" "UPDATE lots SET initial_g = 1000000000000000 WHERE id IN (1,2,3);
-  UPDATE stock SET qty_g = 1000000000000000 WHERE lot_id IN (1,2,3);"
+. "$HERE/world.sh"
+bench_world "$BIN" "$DB" "$ROOT"
 valgrind --tool=callgrind --separate-threads=yes --instr-atstart=no \
   --callgrind-out-file="$TMP/cg.out" "$BIN" --db "$DB" serve --port 0 > "$TMP/serve.out" 2> "$TMP/serve.log" &
 SRV=$!
 for _ in $(seq 600); do grep -q 'http://127.0.0.1:' "$TMP/serve.out" && break; sleep 0.1; done
 PORT=$(sed -n 's/.*http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/serve.out" | head -1)
 BASE=http://127.0.0.1:$PORT
-J='Content-Type: application/json'
-curl -s -c "$TMP/jar" -H "$J" -d '{"username":"admin","password":"bench-admin-pass"}' "$BASE/api/v1/auth/login" > "$TMP/login.json"
-CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-UID_=$(curl -s -b "$TMP/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d '{"username":"feed","display_name":"feed","password":"feed-pass-123","role":"machine","scopes":{"channels":[1]}}' "$BASE/api/v1/users" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
-TOKEN=$(curl -s -b "$TMP/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d "{\"user_id\":$UID_,\"name\":\"bench\"}" "$BASE/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+TOKEN=$(bench_token "$BASE" "$TMP")
 printf '%s' '{"channel":"LIVE1","order_no":"S-{n}","customer":{"name":"王小明","phone":"13812345678","address":"浙江省宁波市鄞州区钱湖路 1 号","division_code":"330212"},"lines":[{"sku":"YY-APL-80-5","units":1,"unit_price_fen":5990}]}' > "$TMP/order.json"
 printf '{}' > "$TMP/empty.json"
 "$TMP/loadgen" -p "$PORT" -c 16 -n 200 -t 60 /api/v1/noop > /dev/null # warm-up, not counted
