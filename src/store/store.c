@@ -210,18 +210,18 @@ int store_commit(struct store *db)
 		store_rollback(db);
 		return rc;
 	}
+	store_cache_drop(db); /* first: its statements are reset before COMMIT */
 	int rc = store_exec(db, "COMMIT");
 	if (rc == STORE_OK)
 		db->in_tx = false;
-	store_cache_drop(db);
 	return rc;
 }
 
 int store_rollback(struct store *db)
 {
+	store_cache_drop(db);
 	int rc = db->ops->exec(db, "ROLLBACK");
 	db->in_tx = false;
-	store_cache_drop(db);
 	return rc;
 }
 
