@@ -44,12 +44,8 @@ cc -O2 -D_GNU_SOURCE -o "$TMP/loadgen" "$HERE/loadgen.c" -lpthread
 
 WORLD=$TMP/world.db
 DB=$WORLD
-"$BIN" --db "$DB" init >/dev/null
-echo 'bench-admin-pass' | "$BIN" --db "$DB" user add admin --role admin --password-stdin >/dev/null
-sqlite3 "$DB" < "$ROOT/tests/data/orders/world.sql"
-# endless stock: 10^8 units of each apple SKU at both warehouses
-sqlite3 "$DB" "UPDATE lots SET initial_g = 1000000000000000 WHERE id IN (1,2,3);
-  UPDATE stock SET qty_g = 1000000000000000 WHERE lot_id IN (1,2,3);"
+. "$HERE/world.sh"
+bench_world "$BIN" "$DB" "$ROOT"
 
 # bench_store DB LABEL: serve DB and take every measurement against it
 bench_store() {
@@ -61,10 +57,7 @@ bench_store() {
   PORT=$(sed -n 's/.*http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/serve.out" | head -1)
   BASE=http://127.0.0.1:$PORT
   J='Content-Type: application/json'
-  curl -s -c "$TMP/jar" -H "$J" -d '{"username":"admin","password":"bench-admin-pass"}' "$BASE/api/v1/auth/login" > "$TMP/login.json"
-  CSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-  UID_=$(curl -s -b "$TMP/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d '{"username":"feed","display_name":"feed","password":"feed-pass-123","role":"machine","scopes":{"channels":[1]}}' "$BASE/api/v1/users" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
-  TOKEN=$(curl -s -b "$TMP/jar" -H "$J" -H "X-CSRF-Token: $CSRF" -d "{\"user_id\":$UID_,\"name\":\"bench\"}" "$BASE/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  TOKEN=$(bench_token "$BASE" "$TMP")
   
   TCK=$(getconf CLK_TCK)
   srv_cpu() { awk -v t="$TCK" '{printf "%.2f", ($14 + $15) / t}' /proc/$SRV/stat; }

@@ -13,7 +13,9 @@
  * writing each reservation at once with a guarded UPDATE (reserved may never
  * pass the quantity; a row that no longer matches the memory fails the
  * order rather than over-promise). This is sound because a context lives in
- * one write transaction, and nothing else changes stock while it runs.
+ * one write transaction, and nothing else changes stock while it runs: the
+ * context the writer's single orders share (order_ctx_shared) is dropped
+ * after any job that did not keep it, and it is kept only on SQLite.
  *
  * Reading orders back (one order with everything about it, lists) is here
  * too; what happens after the order (parcels, cancel, refund, return) is in
@@ -51,7 +53,7 @@ enum q {
 };
 
 static const char *const sql_of[Q_COUNT] = {
-    [Q_SKU] = "SELECT id, net_g FROM skus WHERE code = ?",
+    [Q_SKU] = "SELECT id, net_g, name FROM skus WHERE code = ?",
     [Q_EXISTING] = "SELECT id, body_hash, status FROM orders"
                    " WHERE channel_id = ? AND channel_order_no = ?",
     [Q_CUSTOMER] = "INSERT INTO customers (name, phone, address, division_code, created_at)"
@@ -61,13 +63,13 @@ static const char *const sql_of[Q_COUNT] = {
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [Q_LINE] = "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen,"
                " amount_fen, warehouse_id, route, alloc_reason, status)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    /* the line by (order, line_no): cheaper than INSERT ... RETURNING on the line */
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    /* one order at a time the line's id is known (store_prepare_insert: no
+     * RETURNING on SQLite); batch mode names the line by (order, line_no) */
     [Q_ALLOC] = "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
-                " VALUES ((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?),"
-                " ?, ?, ?, 'reserved')",
+                " VALUES (?, ?, ?, ?, 'reserved') RETURNING id",
     /* promisable lots of a SKU at every warehouse (expiry is checked in memory) */
-    [Q_LOTS] = "SELECT s.loc_id, l.id, l.expires_on, s.qty_g - s.reserved_g FROM stock s"
+    [Q_LOTS] = "SELECT s.loc_id, l.id, l.expires_on, s.qty_g - s.reserved_g, l.code FROM stock s"
                " JOIN lots l ON l.id = s.lot_id WHERE l.sku_id = ? AND l.kind = 'packed'"
                " AND l.status = 'active' AND s.loc_kind = 'warehouse' AND s.qty_g > s.reserved_g"
                " ORDER BY s.loc_id, l.expires_on, l.id",
@@ -90,12 +92,13 @@ struct wh {
 /* The promisable lots of one SKU at one warehouse, kept in memory. */
 struct wh_stock {
 	struct fefo_lot *lots;
+	char **codes; /* the lots' codes, for the reply */
 	size_t n;
 	int64_t transit_units; /* on their way to the warehouse: never promised */
 };
 
 struct sku_entry {
-	char *code;
+	char *code, *name;
 	int64_t id, net_g;      /* id 0: no such SKU */
 	struct wh_stock *stock; /* one per warehouse of the context, NULL until read */
 };
@@ -117,6 +120,17 @@ struct pending_reserve {
 
 #define BATCH_ROWS 64 /* rows per multi-row INSERT */
 
+struct line_alloc;
+
+/* What the context remembers of the order it created last, so the reply can
+ * be written from memory (order_created_text) instead of read back. */
+struct last_order {
+	const struct order_in *in; /* the caller's, valid until its next submit */
+	struct line_alloc *allocs; /* owned */
+	int64_t id, channel_id, import_id, at_ms, now_ms, total_fen;
+	char status[16];
+};
+
 struct order_ctx {
 	struct store *db;
 	char today[11];
@@ -134,6 +148,8 @@ struct order_ctx {
 	struct pending_reserve *preserves;
 	size_t npreserves, cappreserves;
 	struct stmt *batch_lines, *batch_allocs; /* for exactly BATCH_ROWS rows */
+	struct last_order last;                  /* the order just created (not in batch mode) */
+	bool shared;                             /* owned by the store's cache (order_ctx_shared) */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -143,6 +159,7 @@ struct line_alloc {
 	int64_t warehouse_id;
 	struct stock_pick picks[MAX_PICKS];
 	int npicks;
+	int64_t line_id, alloc_ids[MAX_PICKS]; /* once written, one order at a time */
 };
 
 struct order_ctx *order_ctx_new(struct store *db, const char *today)
@@ -153,10 +170,50 @@ struct order_ctx *order_ctx_new(struct store *db, const char *today)
 	return c;
 }
 
+static void ctx_release(struct order_ctx *c);
+
+static void free_stock(struct wh_stock *ws)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		free(ws->codes[i]);
+	free(ws->codes);
+	free(ws->lots);
+}
+
 void order_ctx_free(struct order_ctx *c)
 {
-	if (!c)
+	if (!c || c->shared)
 		return;
+	ctx_release(c);
+}
+
+static const char shared_tag[] = "order_ctx";
+
+static void release_shared(void *p)
+{
+	ctx_release(p);
+}
+
+struct order_ctx *order_ctx_shared(struct store *db, const char *today)
+{
+	struct order_ctx *c = store_cache_get(db, shared_tag);
+	if (c && strcmp(c->today, today) == 0)
+		return c;
+	c = order_ctx_new(db, today);
+	c->shared = true;
+	store_cache_set(db, shared_tag, c, release_shared);
+	return c;
+}
+
+void order_ctx_keep(struct order_ctx *c)
+{
+	if (c->shared && strcmp(store_kind(c->db), "sqlite") == 0)
+		store_cache_keep(c->db);
+}
+
+/* Free everything the context holds. */
+static void ctx_release(struct order_ctx *c)
+{
 	for (size_t i = 0; i < c->nplines; i++)
 		free(c->plines[i].reason);
 	free(c->plines);
@@ -175,10 +232,12 @@ void order_ctx_free(struct order_ctx *c)
 		free(c->whs[i].prefixes);
 	}
 	free(c->whs);
+	free(c->last.allocs);
 	for (size_t i = 0; i < c->nskus; i++) {
 		free(c->skus[i].code);
+		free(c->skus[i].name);
 		for (size_t w = 0; c->skus[i].stock && w < c->nwhs; w++)
-			free(c->skus[i].stock[w].lots);
+			free_stock(&c->skus[i].stock[w]);
 		free(c->skus[i].stock);
 	}
 	free(c->skus);
@@ -189,7 +248,9 @@ void order_ctx_free(struct order_ctx *c)
 static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
 {
 	if (!c->st[q]) {
-		int rc = store_prepare(c->db, sql_of[q], &c->st[q]);
+		bool insert = q == Q_CUSTOMER || q == Q_ORDER || q == Q_LINE || q == Q_ALLOC;
+		int rc = insert ? store_prepare_insert(c->db, sql_of[q], &c->st[q])
+		                : store_prepare(c->db, sql_of[q], &c->st[q]);
 		if (rc) {
 			c->st[q] = NULL;
 			app_store_fail(err, c->db, rc);
@@ -201,17 +262,11 @@ static struct stmt *stq(struct order_ctx *c, enum q q, struct app_err *err)
 	return c->st[q];
 }
 
-/* Step an INSERT ... RETURNING id to its end; 0 with *id, or -1 with err. */
+/* Run an INSERT from store_prepare_insert; 0 with *id, or -1 with err. */
 static int step_returning(struct order_ctx *c, struct stmt *st, int64_t *id, struct app_err *err)
 {
-	int rc = stmt_step(st);
-	if (rc != STORE_ROW)
-		return app_store_fail(err, c->db, rc == STORE_DONE ? STORE_EMISUSE : rc);
-	*id = stmt_int(st, 0);
-	rc = stmt_step(st);
-	if (rc != STORE_DONE)
-		return app_store_fail(err, c->db, rc);
-	return 0;
+	int rc = stmt_insert_id(st, id);
+	return rc ? app_store_fail(err, c->db, rc) : 0;
 }
 
 static int step_done(struct order_ctx *c, struct stmt *st, struct app_err *err)
@@ -275,10 +330,12 @@ static const struct sku_entry *sku_lookup(struct order_ctx *c, const char *code,
 		return NULL;
 	stmt_bind_text(st, 1, code);
 	int64_t id = 0, net_g = 0;
+	char *name = NULL;
 	int rc = stmt_step(st);
 	if (rc == STORE_ROW) {
 		id = stmt_int(st, 0);
 		net_g = stmt_int(st, 1);
+		name = xstrdup(stmt_text(st, 2));
 	} else if (rc != STORE_DONE) {
 		app_store_fail(err, c->db, rc);
 		return NULL;
@@ -289,6 +346,7 @@ static const struct sku_entry *sku_lookup(struct order_ctx *c, const char *code,
 	}
 	struct sku_entry *e = &c->skus[c->nskus++];
 	e->code = xstrdup(code);
+	e->name = name;
 	e->id = id;
 	e->net_g = net_g;
 	e->stock = NULL;
@@ -492,6 +550,8 @@ static int read_lots(struct order_ctx *c, struct sku_entry *e, struct app_err *e
 			continue;
 		struct wh_stock *ws = &e->stock[w];
 		ws->lots = xrealloc(ws->lots, (ws->n + 1) * sizeof(*ws->lots));
+		ws->codes = xrealloc(ws->codes, (ws->n + 1) * sizeof(*ws->codes));
+		ws->codes[ws->n] = xstrdup(stmt_text(st, 4));
 		struct fefo_lot *l = &ws->lots[ws->n++];
 		memset(l, 0, sizeof(*l));
 		l->lot_id = stmt_int(st, 1);
@@ -742,12 +802,18 @@ static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
 	return c->nplines == BATCH_ROWS ? flush_lines(c, err) : 0;
 }
 
+/* The allocation reason stored with a line: "中文 / English". */
+static const char *line_reason(const struct line_alloc *a, char out[480])
+{
+	snprintf(out, 480, "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	return out;
+}
+
 static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
-                       const struct order_line_in *l, const struct line_alloc *a,
-                       struct app_err *err)
+                       const struct order_line_in *l, struct line_alloc *a, struct app_err *err)
 {
 	char reason[480];
-	snprintf(reason, sizeof(reason), "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	line_reason(a, reason);
 	if (c->batch)
 		return queue_line(c, order_id, line_no, l, a, reason, err);
 	struct stmt *st = stq(c, Q_LINE, err);
@@ -767,18 +833,17 @@ static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
 	stmt_bind_text(st, 8, alloc_route_name(a->choice.route));
 	stmt_bind_text(st, 9, reason);
 	stmt_bind_text(st, 10, ok ? "allocated" : "backorder");
-	if (step_done(c, st, err))
+	if (step_returning(c, st, &a->line_id, err))
 		return -1;
 	for (int i = 0; i < a->npicks; i++) {
 		st = stq(c, Q_ALLOC, err);
 		if (!st)
 			return -1;
-		stmt_bind_int(st, 1, order_id);
-		stmt_bind_int(st, 2, line_no);
-		stmt_bind_int(st, 3, a->picks[i].lot_id);
-		stmt_bind_int(st, 4, a->warehouse_id);
-		stmt_bind_int(st, 5, a->picks[i].qty_g);
-		if (step_done(c, st, err))
+		stmt_bind_int(st, 1, a->line_id);
+		stmt_bind_int(st, 2, a->picks[i].lot_id);
+		stmt_bind_int(st, 3, a->warehouse_id);
+		stmt_bind_int(st, 4, a->picks[i].qty_g);
+		if (step_returning(c, st, &a->alloc_ids[i], err))
 			return -1;
 	}
 	return 0;
@@ -966,6 +1031,21 @@ static int find_existing(struct order_ctx *c, int64_t channel_id, const struct o
 	return 1;
 }
 
+/* Keep what order_created_text needs; takes ownership of allocs. */
+static void remember_order(struct order_ctx *c, const struct order_in *in,
+                           struct line_alloc *allocs, const struct order_result *res,
+                           int64_t channel_id, int64_t import_id, int64_t now)
+{
+	struct last_order *l = &c->last;
+	free(l->allocs);
+	*l = (struct last_order){in,         allocs,    res->id,
+	                         channel_id, import_id, in->ordered_at_ms ? in->ordered_at_ms : now,
+	                         now,        0,         ""};
+	for (size_t i = 0; i < in->nlines; i++)
+		l->total_fen += in->lines[i].units * in->lines[i].unit_price_fen;
+	snprintf(l->status, sizeof(l->status), "%s", res->status);
+}
+
 int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                  int64_t import_id, int64_t user_id, struct order_result *res, struct app_err *err)
 {
@@ -974,6 +1054,8 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	int ret = -1;
 	memset(res, 0, sizeof(*res));
 	memset(err, 0, sizeof(*err));
+	free(c->last.allocs);
+	memset(&c->last, 0, sizeof(c->last));
 	int bad = order_check(c, in, first_problem, err, err);
 	if (bad != 0)
 		return -1;
@@ -1000,6 +1082,10 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 			goto out_free;
 	res->outcome = ORDER_CREATED;
 	snprintf(res->status, sizeof(res->status), "%s", status);
+	if (!c->batch) {
+		remember_order(c, in, allocs, res, channel_id, import_id, now);
+		allocs = NULL;
+	}
 	ret = 0;
 out_free:
 	free(allocs);
@@ -1034,8 +1120,8 @@ static json_t *iso_or_null(int64_t ms)
 	return json_string(t);
 }
 
-/* The first `keep` characters of UTF-8 text followed by "**". */
-static json_t *mask_keep(const char *s, size_t keep)
+/* The first `keep` characters of UTF-8 text followed by "**", into out[64]. */
+static const char *mask_keep_text(const char *s, size_t keep, char out[64])
 {
 	size_t i = 0, chars = 0;
 	while (s[i] && chars < keep) {
@@ -1044,21 +1130,33 @@ static json_t *mask_keep(const char *s, size_t keep)
 			i++;
 		chars++;
 	}
+	snprintf(out, 64, "%.*s**", (int)(i < 40 ? i : 40), s);
+	return out;
+}
+
+static json_t *mask_keep(const char *s, size_t keep)
+{
 	char out[64];
-	snprintf(out, sizeof(out), "%.*s**", (int)(i < 40 ? i : 40), s);
-	return json_string(out);
+	return json_string(mask_keep_text(s, keep, out));
+}
+
+/* A phone shown as "138****5678" into out[32]; NULL if there is none. */
+static const char *mask_phone(const char *p, char out[32])
+{
+	size_t n = strlen(p);
+	if (!n)
+		return NULL;
+	if (n < 8)
+		return "****";
+	snprintf(out, 32, "%.3s****%.4s", p, p + n - 4);
+	return out;
 }
 
 static json_t *mask_phone_text(const char *p)
 {
-	size_t n = strlen(p);
-	if (!n)
-		return json_null();
-	if (n < 8)
-		return json_string("****");
 	char out[32];
-	snprintf(out, sizeof(out), "%.3s****%.4s", p, p + n - 4);
-	return json_string(out);
+	const char *m = mask_phone(p, out);
+	return m ? json_string(m) : json_null();
 }
 
 static json_t *customer_json(struct stmt *st, int col, bool personal)
@@ -1251,6 +1349,174 @@ json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_
 		return NULL;
 	}
 	return o;
+}
+
+/* ---- the reply of a new order, written from memory ---- */
+
+/* A JSON string (or null): quotes, backslashes and control characters
+ * escaped; the text is valid UTF-8, checked on input. */
+static void json_text(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_adds(b, "null");
+		return;
+	}
+	const char *run = s;
+	buf_add(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		if (ch == '"' || ch == '\\')
+			buf_add(b, ch == '"' ? "\\\"" : "\\\\", 2);
+		else
+			buf_printf(b, "\\u%04x", ch);
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+	buf_add(b, "\"", 1);
+}
+
+/* key (the literal text before the number, e.g. ",\"units\":") then v in
+ * decimal: the reply has a dozen numbers, printf twice for each was a third
+ * of writing it. */
+static void json_int(struct buf *b, const char *key, int64_t v)
+{
+	char t[24];
+	size_t n = sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--n] = '-';
+	buf_adds(b, key);
+	buf_add(b, t + n, sizeof(t) - n);
+}
+
+static void json_iso(struct buf *b, int64_t ms)
+{
+	char t[32];
+	time_format_utc(ms / 1000, t, sizeof(t));
+	json_text(b, t);
+}
+
+static void write_customer(struct buf *b, const struct order_in *in, bool personal)
+{
+	const char *phone = in->phone ? in->phone : "";
+	char name[64], ph[32], addr[64];
+	buf_adds(b, "{\"name\":");
+	json_text(b, personal ? in->name : mask_keep_text(in->name, 1, name));
+	buf_adds(b, ",\"phone\":");
+	json_text(b, personal ? (*phone ? phone : NULL) : mask_phone(phone, ph));
+	buf_adds(b, ",\"address\":");
+	json_text(b, personal ? in->address : mask_keep_text(in->address, 6, addr));
+	buf_adds(b, ",\"division_code\":");
+	json_text(b, in->division_code);
+	buf_add(b, "}", 1);
+}
+
+static void write_head(struct buf *b, const struct last_order *o, const char *channel,
+                       bool personal)
+{
+	char day[11];
+	date_format(shanghai_day_of(o->at_ms / 1000), day, sizeof(day));
+	json_int(b, "{\"id\":", o->id);
+	json_int(b, ",\"channel_id\":", o->channel_id);
+	buf_adds(b, ",\"channel\":");
+	json_text(b, channel);
+	buf_adds(b, ",\"order_no\":");
+	json_text(b, o->in->order_no);
+	buf_adds(b, ",\"status\":");
+	json_text(b, o->status);
+	json_int(b, ",\"total_fen\":", o->total_fen);
+	json_int(b, ",\"refunded_fen\":0,\"net_fen\":", o->total_fen);
+	buf_adds(b, ",\"ordered_at\":");
+	json_iso(b, o->at_ms);
+	buf_adds(b, ",\"ordered_on\":");
+	json_text(b, day);
+	buf_adds(b, ",\"created_at\":");
+	json_iso(b, o->now_ms);
+	if (o->import_id)
+		json_int(b, ",\"import_id\":", o->import_id);
+	else
+		buf_adds(b, ",\"import_id\":null");
+	buf_adds(b, ",\"customer\":");
+	write_customer(b, o->in, personal);
+}
+
+/* The code of a lot the context read for this SKU at warehouse index w. */
+static const char *lot_code(const struct sku_entry *e, int w, int64_t lot_id)
+{
+	if (!e || !e->stock || w < 0)
+		return "";
+	const struct wh_stock *ws = &e->stock[w];
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->lots[i].lot_id == lot_id)
+			return ws->codes[i];
+	return "";
+}
+
+static void write_allocations(struct buf *b, const struct sku_entry *e, const struct line_alloc *a)
+{
+	buf_adds(b, ",\"allocations\":[");
+	for (int i = 0; i < a->npicks; i++) {
+		json_int(b, i ? ",{\"id\":" : "{\"id\":", a->alloc_ids[i]);
+		buf_adds(b, ",\"lot\":");
+		json_text(b, lot_code(e, a->choice.index, a->picks[i].lot_id));
+		json_int(b, ",\"qty_g\":", a->picks[i].qty_g);
+		json_int(b, ",\"state\":\"reserved\",\"warehouse_id\":", a->warehouse_id);
+		buf_add(b, "}", 1);
+	}
+	buf_adds(b, "]}");
+}
+
+static void write_line(struct order_ctx *c, struct buf *b, size_t i, struct app_err *err)
+{
+	const struct order_line_in *l = &c->last.in->lines[i];
+	const struct line_alloc *a = &c->last.allocs[i];
+	const struct sku_entry *e = sku_lookup(c, l->sku, err); /* cached by the submit */
+	bool ok = a->choice.index >= 0;
+	char reason[480];
+	json_int(b, i ? ",{\"id\":" : "{\"id\":", a->line_id);
+	json_int(b, ",\"line_no\":", (int64_t)i + 1);
+	buf_adds(b, ",\"sku\":");
+	json_text(b, l->sku);
+	buf_adds(b, ",\"sku_name\":");
+	json_text(b, e ? e->name : NULL);
+	json_int(b, ",\"units\":", l->units);
+	json_int(b, ",\"unit_price_fen\":", l->unit_price_fen);
+	json_int(b, ",\"amount_fen\":", l->units * l->unit_price_fen);
+	if (ok)
+		json_int(b, ",\"warehouse_id\":", a->warehouse_id);
+	else
+		buf_adds(b, ",\"warehouse_id\":null");
+	buf_adds(b, ",\"warehouse\":");
+	json_text(b, ok ? c->whs[a->choice.index].code : NULL);
+	buf_adds(b, ",\"route\":");
+	json_text(b, alloc_route_name(a->choice.route));
+	buf_adds(b, ",\"alloc_reason\":");
+	json_text(b, line_reason(a, reason));
+	buf_adds(b, ok ? ",\"status\":\"allocated\",\"returned_units\":0"
+	               : ",\"status\":\"backorder\",\"returned_units\":0");
+	write_allocations(b, e, a);
+}
+
+int order_created_text(struct order_ctx *c, const char *channel_code, bool personal,
+                       struct buf *out, struct app_err *err)
+{
+	const struct last_order *o = &c->last;
+	if (!o->allocs)
+		return app_fail(err, 500, "internal", NULL, "没有刚创建的订单",
+		                "no order was just created");
+	write_head(out, o, channel_code, personal);
+	buf_adds(out, ",\"lines\":[");
+	for (size_t i = 0; i < o->in->nlines; i++)
+		write_line(c, out, i, err);
+	buf_adds(out, "],\"refunds\":[],\"parcels\":[]}");
+	return 0;
 }
 
 json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,

@@ -13,6 +13,8 @@
  * Many orders in a row (bulk, import) share one struct order_ctx, which keeps
  * the prepared statements, the warehouses with their service areas and the
  * SKUs it has looked up, so a big import does not prepare a statement per row.
+ * The single orders of one group commit share one too (order_ctx_shared),
+ * and the reply of a new order is written from it (order_created_text).
  */
 #ifndef SHANHAI_APP_ORDERS_H
 #define SHANHAI_APP_ORDERS_H
@@ -23,6 +25,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "lib/buf.h"
 
 #define ORDER_MAX_LINES 200
 
@@ -63,6 +66,17 @@ struct order_ctx;
  * (Asia/Shanghai "YYYY-MM-DD", for expiry). Free with order_ctx_free. */
 struct order_ctx *order_ctx_new(struct store *db, const char *today);
 void order_ctx_free(struct order_ctx *ctx);
+/* The context kept with db's open transaction (store_cache_*) for the same
+ * business day, or a new one kept there: the single orders of one group
+ * commit then read the warehouses, SKUs and stock once. Owned by the store
+ * (order_ctx_free does nothing to it); only for orders submitted one at a
+ * time (no batch mode). */
+struct order_ctx *order_ctx_shared(struct store *db, const char *today);
+/* The job using a shared context succeeded: keep the context for the next
+ * job of the same transaction. Only on SQLite, whose writer holds the write
+ * lock for the whole transaction, so nothing else changes stock meanwhile;
+ * on PostgreSQL another server may, and the context lives for one job. */
+void order_ctx_keep(struct order_ctx *ctx);
 /* Batch mode, for many orders in one transaction (bulk, import): order
  * lines, allocations and stock reservations are queued and written with
  * multi-row statements. The caller must call order_ctx_flush before it
@@ -101,6 +115,13 @@ json_t *order_get_json(struct store *db, int64_t order_id, bool personal, int64_
  * or parcels yet, so they are not read): two queries fewer on the write path. */
 json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_t *channel_id,
                        struct app_err *err);
+
+/* The order this context created last (order_submit outside batch mode),
+ * written into out as the same JSON object order_new_json reads back, but
+ * from memory, without a query. The order_in given to order_submit must
+ * still be valid. 0, or -1 with err. */
+int order_created_text(struct order_ctx *ctx, const char *channel_code, bool personal,
+                       struct buf *out, struct app_err *err);
 
 /* Filters for order_list_json; zero/NULL fields do not filter. */
 struct order_filter {

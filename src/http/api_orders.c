@@ -176,11 +176,42 @@ static bool channel_for(struct req *r, const char *code, int64_t *id, int64_t ro
 	return true;
 }
 
+#define ORDER_REPLY_MAX (16 << 20)
+
+/* 201 with the order just created, written from the context's memory. */
+static int reply_created(struct req *r, struct order_ctx *ctx, const char *channel)
+{
+	struct buf b;
+	struct app_err e;
+	buf_init(&b, ORDER_REPLY_MAX);
+	buf_adds(&b, "{\"result\":\"created\",\"order\":");
+	int rc = order_created_text(ctx, channel, sees_customer(r->user), &b, &e);
+	if (rc == 0 && buf_adds(&b, "}") == 0)
+		reply_raw(r, 201, "application/json; charset=utf-8", b.p, b.n);
+	else if (rc)
+		reply_app(r, &e);
+	else
+		reply_error(r, 500, "internal", NULL, "订单回复过大", "order reply too large");
+	buf_release(&b);
+	return 0;
+}
+
+/* 200 with the identical order sent before, read back. */
+static int reply_unchanged(struct req *r, int64_t id)
+{
+	int64_t cid;
+	struct app_err e;
+	json_t *order = order_get_json(r->db, id, sees_customer(r->user), &cid, &e);
+	if (!order)
+		return reply_app(r, &e);
+	return reply_json(r, 200, json_pack("{s:s, s:o}", "result", "unchanged", "order", order));
+}
+
 static int handle_create(struct req *r)
 {
 	struct order_in in;
 	const char *channel;
-	int64_t channel_id, cid;
+	int64_t channel_id;
 	struct app_err e;
 	struct order_result res;
 	json_t *body = req_body_object(r);
@@ -188,29 +219,26 @@ static int handle_create(struct req *r)
 		return reply_invalid(r);
 	if (!channel_for(r, channel, &channel_id, 0))
 		return r->status ? 0 : reply_invalid(r);
-	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
+	struct order_ctx *ctx = order_ctx_shared(r->db, today_shanghai(r));
 	struct problem_sink sink = {r, "", 0};
 	int bad = order_check(ctx, &in, add_problem, &sink, &e);
 	int rc = bad == 0 ? order_submit(ctx, channel_id, &in, 0, r->user->id, &res, &e) : -1;
-	order_ctx_free(ctx);
 	if (bad > 0)
-		return reply_invalid(r);
-	if (rc)
-		return reply_app(r, &e);
-	json_t *order = res.outcome == ORDER_CREATED
-	                    ? order_new_json(r->db, res.id, sees_customer(r->user), &cid, &e)
-	                    : order_get_json(r->db, res.id, sees_customer(r->user), &cid, &e);
-	if (!order)
-		return reply_app(r, &e);
-	if (res.outcome == ORDER_CREATED &&
-	    audit(r, "order.create", "order", arena_printf(r->arena, "%lld", (long long)res.id),
-	          arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
-	                       (long long)channel_id, res.status)))
-		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
-	return reply_json(r, res.outcome == ORDER_CREATED ? 201 : 200,
-	                  json_pack("{s:s, s:o}", "result",
-	                            res.outcome == ORDER_CREATED ? "created" : "unchanged", "order",
-	                            order));
+		reply_invalid(r);
+	else if (rc)
+		reply_app(r, &e);
+	else if (res.outcome == ORDER_UNCHANGED)
+		reply_unchanged(r, res.id);
+	else if (audit(r, "order.create", "order",
+	               arena_printf(r->arena, "%lld", (long long)res.id),
+	               arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
+	                            (long long)channel_id, res.status)))
+		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	else
+		reply_created(r, ctx, channel);
+	if (r->status < 400)
+		order_ctx_keep(ctx); /* the next order of this group commit reuses it */
+	return 0;
 }
 
 /* Channels already resolved in this bulk request. */

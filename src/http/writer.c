@@ -10,6 +10,11 @@
  *
  * Serialising writes in one thread also means two requests can never both
  * take the last units of a lot: the second sees the first's reservation.
+ *
+ * Consecutive order jobs of one batch share the order context (warehouses,
+ * SKUs, stock read once: store_cache_*): after every job the cache is
+ * dropped unless that job kept it and its savepoint was released, so a job
+ * of any other kind, or an undone one, makes the next order read afresh.
  */
 #include "http/server_int.h"
 #include "lib/alloc.h"
@@ -52,17 +57,21 @@ static void run_job(struct store *db, struct write_job *job)
 {
 	if (store_exec(db, "SAVEPOINT job")) {
 		job->status = 503;
+		store_cache_drop(db);
 		return;
 	}
 	job->keep = false;
 	job->status = job->fn(job->arg, db, &job->keep);
+	bool undone = false;
 	if (job->status < 400 || job->keep) {
 		if (store_exec(db, "RELEASE SAVEPOINT job"))
 			job->status = 503;
 	} else {
 		store_exec(db, "ROLLBACK TO SAVEPOINT job");
 		store_exec(db, "RELEASE SAVEPOINT job");
+		undone = true;
 	}
+	store_cache_settle(db, undone || job->status >= 500);
 }
 
 /* A fault armed by a test request for the next batch. Only the writer thread

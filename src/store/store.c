@@ -32,8 +32,10 @@ struct store *store_open(const char *url, char *err, size_t errsz)
 
 void store_close(struct store *db)
 {
-	if (db)
-		db->ops->close(db);
+	if (!db)
+		return;
+	store_cache_drop(db);
+	db->ops->close(db);
 }
 
 const char *store_errmsg(struct store *db)
@@ -58,8 +60,42 @@ int store_prepare(struct store *db, const char *sql, struct stmt **out)
 	st->db = db;
 	st->impl = impl;
 	st->writes = writes;
+	st->last_id = false;
 	*out = st;
 	return STORE_OK;
+}
+
+#define RETURNING_ID " RETURNING id"
+
+int store_prepare_insert(struct store *db, const char *sql, struct stmt **out)
+{
+	size_t n = strlen(sql), k = strlen(RETURNING_ID);
+	if (!db->ops->last_insert_id || n < k || strcmp(sql + n - k, RETURNING_ID))
+		return store_prepare(db, sql, out);
+	char *plain = xmalloc(n - k + 1);
+	memcpy(plain, sql, n - k);
+	plain[n - k] = '\0';
+	int rc = store_prepare(db, plain, out);
+	free(plain);
+	if (rc == STORE_OK)
+		(*out)->last_id = true;
+	return rc;
+}
+
+int stmt_insert_id(struct stmt *st, int64_t *id)
+{
+	int rc = stmt_step(st);
+	if (st->last_id) {
+		if (rc != STORE_DONE)
+			return rc == STORE_ROW ? STORE_EMISUSE : rc;
+		*id = st->db->ops->last_insert_id(st->db);
+		return STORE_OK;
+	}
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? STORE_EMISUSE : rc;
+	*id = stmt_int(st, 0);
+	rc = stmt_step(st);
+	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
 int stmt_bind_int(struct stmt *st, int idx, int64_t v)
@@ -174,6 +210,7 @@ int store_commit(struct store *db)
 		store_rollback(db);
 		return rc;
 	}
+	store_cache_drop(db); /* first: its statements are reset before COMMIT */
 	int rc = store_exec(db, "COMMIT");
 	if (rc == STORE_OK)
 		db->in_tx = false;
@@ -182,9 +219,45 @@ int store_commit(struct store *db)
 
 int store_rollback(struct store *db)
 {
+	store_cache_drop(db);
 	int rc = db->ops->exec(db, "ROLLBACK");
 	db->in_tx = false;
 	return rc;
+}
+
+void store_cache_drop(struct store *db)
+{
+	void *p = db->cache;
+	db->cache = NULL;
+	db->cache_tag = NULL;
+	db->cache_kept = false;
+	if (p && db->cache_release)
+		db->cache_release(p);
+}
+
+void store_cache_set(struct store *db, const void *tag, void *p, void (*release)(void *))
+{
+	store_cache_drop(db);
+	db->cache_tag = tag;
+	db->cache = p;
+	db->cache_release = release;
+}
+
+void *store_cache_get(struct store *db, const void *tag)
+{
+	return db->cache && db->cache_tag == tag ? db->cache : NULL;
+}
+
+void store_cache_keep(struct store *db)
+{
+	db->cache_kept = db->cache != NULL;
+}
+
+void store_cache_settle(struct store *db, bool rolled_back)
+{
+	if (rolled_back || !db->cache_kept)
+		store_cache_drop(db);
+	db->cache_kept = false;
 }
 
 int64_t store_changes(struct store *db)
@@ -207,7 +280,7 @@ int store_query_int(struct store *db, const char *sql, int64_t param, int64_t *o
 }
 
 int store_backup(struct store *db, const char *path, void (*progress)(int done, int total),
-		 char *err, size_t errsz)
+                 char *err, size_t errsz)
 {
 	if (!db->ops->backup) {
 		snprintf(err, errsz, "backup is not supported by the %s store", db->ops->name);
@@ -292,7 +365,7 @@ static int apply_migration(struct store *db, const struct embedded_file *m)
 	if (rc)
 		goto out_rollback;
 	rc = store_prepare(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-			   &st);
+	                   &st);
 	if (rc)
 		goto out_rollback;
 	stmt_bind_text(st, 1, m->path);
@@ -303,13 +376,12 @@ static int apply_migration(struct store *db, const struct embedded_file *m)
 		goto out_rollback;
 	rc = store_commit(db);
 	goto out_free;
-out_rollback:
-	{
-		char keep[256];
-		snprintf(keep, sizeof(keep), "migration %.40s: %.200s", m->path, store_errmsg(db));
-		store_rollback(db);
-		snprintf(db->err, sizeof(db->err), "%s", keep);
-	}
+out_rollback : {
+	char keep[256];
+	snprintf(keep, sizeof(keep), "migration %.40s: %.200s", m->path, store_errmsg(db));
+	store_rollback(db);
+	snprintf(db->err, sizeof(db->err), "%s", keep);
+}
 out_free:
 	free(sql);
 	return rc;
@@ -318,7 +390,7 @@ out_free:
 int store_migrate(struct store *db)
 {
 	int rc = store_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-				"version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+	                        "version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
 	if (rc)
 		return rc;
 	/* embed.sh sorts the files by name, so NNNN_ prefixes give the order */

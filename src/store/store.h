@@ -29,12 +29,12 @@
 
 enum store_rc {
 	STORE_OK = 0,
-	STORE_ROW = 1,        /* stmt_step: a row is ready */
-	STORE_DONE = 2,       /* stmt_step: no more rows */
+	STORE_ROW = 1,          /* stmt_step: a row is ready */
+	STORE_DONE = 2,         /* stmt_step: no more rows */
 	STORE_ECONSTRAINT = -1, /* unique/check/foreign-key violation */
-	STORE_EBUSY = -2,     /* locked or serialization failure: retry the transaction */
-	STORE_EIO = -3,       /* write failed, disk full, connection lost: 503 */
-	STORE_EMISUSE = -4,   /* a bug: bad SQL, wrong bind index */
+	STORE_EBUSY = -2,       /* locked or serialization failure: retry the transaction */
+	STORE_EIO = -3,         /* write failed, disk full, connection lost: 503 */
+	STORE_EMISUSE = -4,     /* a bug: bad SQL, wrong bind index */
 };
 
 enum col_type { COL_NULL, COL_INT, COL_TEXT, COL_OTHER };
@@ -58,8 +58,15 @@ const char *store_errmsg(struct store *db);
 const char *store_kind(struct store *db);
 
 int store_prepare(struct store *db, const char *sql, struct stmt **out);
-int stmt_bind_int(struct stmt *st, int idx, int64_t v);        /* idx from 1 */
-int stmt_bind_text(struct stmt *st, int idx, const char *s);   /* NULL binds NULL */
+/* Prepare a one-row "INSERT ... RETURNING id" (the text must end so) to run
+ * with stmt_insert_id. SQLite drops the RETURNING clause and reads the
+ * connection's last rowid instead: its RETURNING builds a temporary table
+ * per statement, the most expensive part of inserting an order's rows. */
+int store_prepare_insert(struct store *db, const char *sql, struct stmt **out);
+/* Run a statement from store_prepare_insert to its end; *id is the new row's id. */
+int stmt_insert_id(struct stmt *st, int64_t *id);
+int stmt_bind_int(struct stmt *st, int idx, int64_t v);      /* idx from 1 */
+int stmt_bind_text(struct stmt *st, int idx, const char *s); /* NULL binds NULL */
 int stmt_bind_textn(struct stmt *st, int idx, const char *s, size_t n);
 int stmt_bind_null(struct stmt *st, int idx);
 /* STORE_ROW, STORE_DONE or an error. */
@@ -93,7 +100,7 @@ int store_query_int(struct store *db, const char *sql, int64_t param, int64_t *o
  * API, copying while others keep writing), then an integrity check of the
  * copy. progress (may be NULL) is called with pages done and total. */
 int store_backup(struct store *db, const char *path, void (*progress)(int done, int total),
-		 char *err, size_t errsz);
+                 char *err, size_t errsz);
 /* "ok" or the first problem found by the store's own integrity check. */
 int store_integrity_check(struct store *db, char *out, size_t outsz);
 
@@ -102,12 +109,27 @@ int store_integrity_check(struct store *db, char *out, size_t outsz);
  * of the target: all or nothing. Both must be at the same schema version.
  * progress (may be NULL) is called after each table. */
 int store_copy(struct store *from, struct store *to,
-	       void (*progress)(const char *table, int64_t rows), char *err, size_t errsz);
+               void (*progress)(const char *table, int64_t rows), char *err, size_t errsz);
 
 /* Fault injection for tests: after `after` more successful steps of writing
  * statements, the next step fails with `rc` (e.g. STORE_EIO) — once, or every
  * time if sticky. store_fault_clear() ends it. */
 void store_fault_inject(struct store *db, long after, int rc, bool sticky);
+
+/* One cache the service layer may keep beside a connection while a
+ * transaction is open (the order context's warehouses, SKUs and stock, so
+ * the orders of one group commit read them once). It is only as good as
+ * the transaction: commit and rollback drop it (calling release), and so
+ * does store_cache_settle after every job of the writer unless that job
+ * said store_cache_keep. store_cache_get returns it only for the same tag. */
+void store_cache_set(struct store *db, const void *tag, void *p, void (*release)(void *));
+void *store_cache_get(struct store *db, const void *tag);
+/* The job now running leaves the cache true to the database. */
+void store_cache_keep(struct store *db);
+/* After a job (rolled_back: its savepoint was undone): drop the cache unless
+ * the job kept it and its work stands. */
+void store_cache_settle(struct store *db, bool rolled_back);
+void store_cache_drop(struct store *db);
 void store_fault_clear(struct store *db);
 
 #endif

@@ -29,30 +29,39 @@ struct store_ops {
 	const char *id_column; /* replacement for {{ID}} in migrations */
 	void (*close)(struct store *db);
 	int (*backup)(struct store *db, const char *path, void (*progress)(int, int), char *err,
-		      size_t errsz);
+	              size_t errsz);
 	const char *integrity_sql;
 	/* The tables in creation order (one text column), internal ones left out. */
 	const char *tables_sql;
 	/* After rows were copied in with their ids: make the next generated id of
 	 * table follow the largest one (NULL when the store needs nothing). */
 	int (*sync_ids)(struct store *db, const char *table);
+	/* The id the connection's last INSERT generated, for store_prepare_insert
+	 * (NULL: the store runs RETURNING id as written). */
+	int64_t (*last_insert_id)(struct store *db);
 };
 
 struct store {
 	const struct store_ops *ops;
-	void *conn;           /* the driver's connection */
-	char err[256];        /* last error set by the generic layer */
+	void *conn;    /* the driver's connection */
+	char err[256]; /* last error set by the generic layer */
 	bool in_tx;
 	/* fault injection */
-	long fault_after;     /* < 0: off */
+	long fault_after; /* < 0: off */
 	int fault_rc;
 	bool fault_sticky, fault_fired;
+	/* store_cache_* */
+	const void *cache_tag;
+	void *cache;
+	void (*cache_release)(void *);
+	bool cache_kept;
 };
 
 struct stmt {
 	struct store *db;
 	void *impl;
 	bool writes;
+	bool last_id; /* store_prepare_insert without RETURNING: read last_insert_id */
 };
 
 /* Drivers. */

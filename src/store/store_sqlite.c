@@ -9,7 +9,8 @@
  * clearing the bindings) when the same SQL text is prepared again: preparing
  * was half of the writer's time on a single order. A statement still in use
  * is never handed out twice; past STMT_CACHE distinct texts, statements are
- * prepared and finalized as before.
+ * prepared and finalized as before. One-statement exec texts (the writer's
+ * SAVEPOINT / RELEASE per job, BEGIN, COMMIT) go through the same cache.
  */
 #include "store/store_int.h"
 #include "lib/alloc.h"
@@ -104,7 +105,7 @@ static int sq_prepare(struct store *db, const char *sql, void **impl, bool *writ
 	}
 	bool keep = c->ncached < STMT_CACHE;
 	int rc = sqlite3_prepare_v3(conn_of(db), sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &st,
-				    NULL);
+	                            NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(db->err, sizeof(db->err), "prepare: %s", sqlite3_errmsg(conn_of(db)));
 		return map_rc(rc) == STORE_OK ? STORE_EMISUSE : map_rc(rc);
@@ -197,9 +198,55 @@ static void sq_finalize(struct store *db, void *impl)
 	sqlite3_finalize(impl);
 }
 
+/* True if only white space is left after the first statement. */
+static bool only_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ';')
+		s++;
+	return *s == '\0';
+}
+
+/* The cached statement for a one-statement exec text (SAVEPOINT, RELEASE,
+ * BEGIN, COMMIT: run per write job, so worth keeping), prepared on first
+ * use; NULL if the text holds several statements or the cache is full. */
+static sqlite3_stmt *exec_stmt(struct sq_conn *c, const char *sql)
+{
+	uint64_t h = text_hash(sql);
+	sqlite3_stmt *st = take_cached(c, sql, h);
+	const char *tail = NULL;
+	if (st || c->ncached >= STMT_CACHE)
+		return st;
+	if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail) !=
+	        SQLITE_OK ||
+	    !st || !only_space(tail)) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	c->cache[c->ncached++] = (struct cached_stmt){st, h, true};
+	return st;
+}
+
+/* Run a cached statement to its end and hand it back to the cache. */
+static int exec_cached(struct store *db, sqlite3_stmt *st)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		snprintf(db->err, sizeof(db->err), "%s", sqlite3_errmsg(conn_of(db)));
+	sq_finalize(db, st);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	int m = map_rc(rc);
+	return m == STORE_OK ? STORE_EMISUSE : m;
+}
+
 static int sq_exec(struct store *db, const char *sql)
 {
 	char *msg = NULL;
+	sqlite3_stmt *st = exec_stmt(sc(db), sql);
+	if (st)
+		return exec_cached(db, st);
 	int rc = sqlite3_exec(conn_of(db), sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(db->err, sizeof(db->err), "%s", msg ? msg : sqlite3_errmsg(conn_of(db)));
@@ -213,6 +260,11 @@ static int sq_exec(struct store *db, const char *sql)
 static int64_t sq_changes(struct store *db)
 {
 	return sqlite3_changes64(conn_of(db));
+}
+
+static int64_t sq_last_insert_id(struct store *db)
+{
+	return sqlite3_last_insert_rowid(conn_of(db));
 }
 
 static const char *sq_errmsg(struct store *db)
@@ -231,12 +283,13 @@ static void sq_close(struct store *db)
 }
 
 static int sq_backup(struct store *db, const char *path, void (*progress)(int, int), char *err,
-		     size_t errsz)
+                     size_t errsz)
 {
 	sqlite3 *dest = NULL;
 	int rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(err, errsz, "cannot create '%s': %s", path, dest ? sqlite3_errmsg(dest) : "out of memory");
+		snprintf(err, errsz, "cannot create '%s': %s", path,
+		         dest ? sqlite3_errmsg(dest) : "out of memory");
 		sqlite3_close(dest);
 		return STORE_EIO;
 	}
@@ -250,7 +303,7 @@ static int sq_backup(struct store *db, const char *path, void (*progress)(int, i
 		rc = sqlite3_backup_step(b, 256);
 		if (progress)
 			progress(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b),
-				 sqlite3_backup_pagecount(b));
+			         sqlite3_backup_pagecount(b));
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -265,30 +318,31 @@ static int sq_backup(struct store *db, const char *path, void (*progress)(int, i
 }
 
 static const struct store_ops sqlite_ops = {
-	.name = "sqlite",
-	.prepare = sq_prepare,
-	.bind_int = sq_bind_int,
-	.bind_text = sq_bind_text,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.col_int = sq_col_int,
-	.col_text = sq_col_text,
-	.col_type = sq_col_type,
-	.col_count = sq_col_count,
-	.col_name = sq_col_name,
-	.reset = sq_reset,
-	.finalize = sq_finalize,
-	.exec = sq_exec,
-	.changes = sq_changes,
-	.errmsg = sq_errmsg,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.id_column = "INTEGER PRIMARY KEY",
-	.close = sq_close,
-	.backup = sq_backup,
-	.integrity_sql = "PRAGMA integrity_check",
-	.tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
-		      " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-	.sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
+    .name = "sqlite",
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_type = sq_col_type,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .exec = sq_exec,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .id_column = "INTEGER PRIMARY KEY",
+    .close = sq_close,
+    .backup = sq_backup,
+    .integrity_sql = "PRAGMA integrity_check",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+                  " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+    .sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
+    .last_insert_id = sq_last_insert_id,
 };
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
@@ -297,7 +351,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &conn, flags, store_test_vfs()) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open database '%s': %s", path,
-			 conn ? sqlite3_errmsg(conn) : "out of memory");
+		         conn ? sqlite3_errmsg(conn) : "out of memory");
 		sqlite3_close(conn);
 		return NULL;
 	}
@@ -309,7 +363,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errsz)
 	db->conn = c;
 	db->fault_after = -1;
 	const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+	                    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 	if (strcmp(path, ":memory:") == 0)
 		setup = "PRAGMA foreign_keys=ON;";
 	if (sq_exec(db, setup) != STORE_OK) {

@@ -4,8 +4,10 @@
  * plus a Ningbo service area for NB-S and two channels: allocation by the
  * default policy with the reason, transit and expired stock never promised,
  * lines allocated whole, the same order resent unchanged and a different
- * body refused, the last unit promised once, validation listing every
- * problem, and cancel / ship / deliver / return putting stock back.
+ * body refused, the last unit promised once, the reply written from
+ * memory equal to the order read back, the context shared by one writer
+ * batch dropped whenever it may be stale, validation listing every problem, and cancel / ship /
+ * deliver / return putting stock back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +254,85 @@ static void test_batch_mode(void **state)
 	    150);
 }
 
+/* The reply written from memory equals the order read back from the
+ * database: two lots on one line, a backordered line, text that needs JSON
+ * escaping, with and without the customer's personal data. */
+static void test_created_text_matches_read_back(void **state)
+{
+	struct store *db = *state;
+	struct order_result res;
+	struct app_err err;
+	stock_units(db, "LNB1", FX_SKU, FX_SALES, 1, "2099-01-01");
+	stock_units(db, "LNB2", FX_SKU, FX_SALES, 5, "2099-02-01");
+	struct order_line_in l[2] = {line("YY-APL-80-5", 3), line("YY-APL-80-2", 1)};
+	struct order_in in = order("T\"1\\", "330212", l, 2);
+	in.name = "王\"小\\明";
+	struct order_ctx *c = order_ctx_new(db, TODAY);
+	assert_int_equal(order_submit(c, 1, &in, 0, 0, &res, &err), 0);
+	assert_string_equal(res.status, "partial");
+	for (int personal = 0; personal < 2; personal++) {
+		struct buf b;
+		int64_t channel_id;
+		buf_init(&b, 1 << 20);
+		assert_int_equal(order_created_text(c, "LIVE1", personal, &b, &err), 0);
+		json_t *mem = json_loadb(b.p, b.n, 0, NULL);
+		json_t *db_json = order_new_json(db, res.id, personal, &channel_id, &err);
+		assert_non_null(mem);
+		assert_non_null(db_json);
+		json_t *allocs = json_object_get(json_array_get(json_object_get(mem, "lines"), 0),
+		                                 "allocations");
+		assert_int_equal(json_array_size(allocs), 2); /* 1 unit of LNB1, 2 of LNB2 */
+		assert_true(json_equal(mem, db_json));
+		json_decref(mem);
+		json_decref(db_json);
+		buf_release(&b);
+	}
+	order_ctx_free(c);
+}
+
+/* The context shared by the orders of one writer batch: kept from one job
+ * to the next only when the job said so, dropped after any other job, after
+ * an undone job and at commit, so new stock is always seen. */
+static void test_shared_context_follows_the_writer(void **state)
+{
+	struct store *db = *state;
+	struct order_result res;
+	struct app_err err;
+	int64_t wh;
+	char route[32];
+	stock_units(db, "LNB", FX_SKU, FX_SALES, 1, "2099-01-01");
+	stock_units(db, "LYY", FX_SKU, FX_ORIGIN, 50, "2099-01-01");
+	struct order_line_in one = line("YY-APL-80-5", 1);
+	struct order_in a = order("SH1", "330212", &one, 1), b = order("SH2", "330212", &one, 1),
+	                d = order("SH3", "330212", &one, 1);
+	assert_int_equal(store_begin(db), 0);
+	struct order_ctx *c = order_ctx_shared(db, TODAY);
+	assert_int_equal(order_submit(c, 1, &a, 0, 0, &res, &err), 0);
+	order_ctx_keep(c);
+	store_cache_settle(db, false);
+	assert_ptr_equal(order_ctx_shared(db, TODAY), c); /* kept for the next order */
+	order_ctx_free(c);                                /* no effect: the store owns it */
+
+	/* another job adds a unit at NB-S and does not keep the cache */
+	stock_units(db, "LNB2", FX_SKU, FX_SALES, 1, "2099-01-01");
+	store_cache_settle(db, false);
+	c = order_ctx_shared(db, TODAY);
+	assert_int_equal(order_submit(c, 1, &b, 0, 0, &res, &err), 0);
+	line_alloc(db, res.id, &wh, route, sizeof(route));
+	assert_int_equal(wh, FX_SALES); /* the new unit was read, not the stale zero */
+	order_ctx_keep(c);
+	store_cache_settle(db, true); /* undone: dropped although kept */
+	c = order_ctx_shared(db, TODAY);
+	assert_int_equal(order_submit(c, 1, &d, 0, 0, &res, &err), 0);
+	line_alloc(db, res.id, &wh, route, sizeof(route));
+	assert_int_equal(wh, FX_ORIGIN); /* NB-S is empty now */
+	order_ctx_keep(c);
+	assert_int_equal(store_commit(db), 0); /* drops the cache: nothing leaks */
+	c = order_ctx_shared(db, "2026-11-23");
+	assert_non_null(c);
+	store_cache_drop(db);
+}
+
 static int problems;
 static char fields[8][40];
 
@@ -358,6 +439,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stale_context_never_over_promises, setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_mode, setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_created_text_matches_read_back, setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_shared_context_follows_the_writer, setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_check_lists_every_problem, setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_cancel_releases, setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_ship_deliver_return, setup, fx_teardown),

@@ -1,6 +1,7 @@
 /*
  * Unit tests of the storage seam: migrations apply once, prepared statements
- * with bound parameters, constraint errors mapped, transactions roll back, and
+ * with bound parameters, constraint errors mapped, new rows' ids (with and
+ * without RETURNING), savepoints reused many times, transactions roll back, and
  * injected faults surface as STORE_EIO and then clear. They run on SQLite,
  * and again on PostgreSQL when SHANHAI_TEST_PG names a throwaway cluster
  * (postgres://user@host:port, as scripts/test.sh provides): each test then
@@ -50,7 +51,9 @@ static void test_bind_and_constraint(void **state)
 {
 	struct store *db = *state;
 	struct stmt *st;
-	assert_int_equal(store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES (?, ?, ?)", &st), 0);
+	assert_int_equal(
+	    store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES (?, ?, ?)", &st),
+	    0);
 	stmt_bind_text(st, 1, "513423");
 	stmt_bind_text(st, 2, "盐源县'; DROP TABLE lots; --");
 	stmt_bind_int(st, 3, 3);
@@ -68,26 +71,106 @@ static void test_bind_and_constraint(void **state)
 	stmt_finalize(st);
 }
 
+/* store_prepare_insert + stmt_insert_id give each new row's own id, also
+ * when the statement is reused, and a clash is still a constraint error. */
+static void test_insert_id(void **state)
+{
+	struct store *db = *state;
+	struct stmt *st;
+	int64_t id[3], check;
+	const char *codes[3] = {"C1", "C2", "C1"};
+	assert_int_equal(store_prepare_insert(db,
+	                                      "INSERT INTO channels (code, name, kind)"
+	                                      " VALUES (?, ?, 'livestream') RETURNING id",
+	                                      &st),
+	                 0);
+	for (int i = 0; i < 3; i++) {
+		stmt_reset(st);
+		stmt_bind_text(st, 1, codes[i]);
+		stmt_bind_text(st, 2, "直播间");
+		int rc = stmt_insert_id(st, &id[i]);
+		assert_int_equal(rc, i < 2 ? STORE_OK : STORE_ECONSTRAINT);
+		/* another table's insert in between must not disturb the next id */
+		assert_int_equal(
+		    store_exec(db, "INSERT INTO divisions (code, name, level)"
+		                   " VALUES ('9' || (SELECT COUNT(*) FROM divisions), 'x', 1)"),
+		    0);
+	}
+	stmt_finalize(st);
+	assert_true(id[1] > id[0]);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(store_prepare(db, "SELECT id FROM channels WHERE code = ?", &st),
+		                 0);
+		stmt_bind_text(st, 1, codes[i]);
+		assert_int_equal(stmt_step(st), STORE_ROW);
+		check = stmt_int(st, 0);
+		stmt_finalize(st);
+		assert_int_equal(check, id[i]);
+	}
+}
+
+/* The savepoint texts the writer runs around every job (kept prepared by the
+ * SQLite store) still roll back and release, many times over, and a text of
+ * several statements still runs whole. */
+static void test_savepoints_repeated(void **state)
+{
+	struct store *db = *state;
+	int64_t n;
+	assert_int_equal(store_begin(db), 0);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(store_exec(db, "SAVEPOINT job"), 0);
+		assert_int_equal(
+		    store_exec(db, "INSERT INTO divisions (code, name, level)"
+		                   " VALUES ('8' || (SELECT COUNT(*) FROM divisions), 'x', 1)"),
+		    0);
+		if (i % 2) {
+			assert_int_equal(store_exec(db, "ROLLBACK TO SAVEPOINT job"), 0);
+		}
+		assert_int_equal(store_exec(db, "RELEASE SAVEPOINT job"), 0);
+	}
+	assert_int_equal(store_commit(db), 0);
+	assert_int_equal(
+	    store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code LIKE '8%'", 0, &n), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(
+	    store_exec(db, "INSERT INTO divisions (code, name, level) VALUES ('71', 'a', 1);"
+	                   " INSERT INTO divisions (code, name, level) VALUES ('72', 'b', 1)"),
+	    0);
+	assert_int_equal(
+	    store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code IN ('71', '72')", 0, &n),
+	    0);
+	assert_int_equal(n, 2);
+	assert_int_not_equal(store_exec(db, "RELEASE SAVEPOINT nosuch"), 0);
+}
+
 static void test_rollback_and_fault(void **state)
 {
 	struct store *db = *state;
 	int64_t n;
 	assert_int_equal(store_begin(db), 0);
-	assert_int_equal(store_exec(db, "INSERT INTO divisions (code, name, level) VALUES ('33', '浙江省', 1)"), 0);
+	assert_int_equal(
+	    store_exec(db, "INSERT INTO divisions (code, name, level) VALUES ('33', '浙江省', 1)"),
+	    0);
 	assert_int_equal(store_rollback(db), 0);
-	assert_int_equal(store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code = '33'", 0, &n), 0);
+	assert_int_equal(
+	    store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code = '33'", 0, &n), 0);
 	assert_int_equal(n, 0);
 
 	struct stmt *st;
 	store_fault_inject(db, 0, STORE_EIO, false);
-	assert_int_equal(store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES ('33', '浙江省', 1)", &st), 0);
+	assert_int_equal(
+	    store_prepare(
+	        db, "INSERT INTO divisions (code, name, level) VALUES ('33', '浙江省', 1)", &st),
+	    0);
 	assert_int_equal(stmt_step(st), STORE_EIO);
 	stmt_reset(st);
 	assert_int_equal(stmt_step(st), STORE_DONE); /* one-shot fault has cleared */
 	stmt_finalize(st);
 	store_fault_clear(db);
 	/* CHECK constraints: stock can never be negative */
-	assert_int_equal(store_exec(db, "INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) VALUES (1, 'warehouse', 1, -5)"), STORE_ECONSTRAINT);
+	assert_int_equal(store_exec(db, "INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) "
+	                                "VALUES (1, 'warehouse', 1, -5)"),
+	                 STORE_ECONSTRAINT);
 }
 
 static void test_sticky_fault(void **state)
@@ -95,7 +178,9 @@ static void test_sticky_fault(void **state)
 	struct store *db = *state;
 	struct stmt *st;
 	store_fault_inject(db, 1, STORE_EIO, true);
-	assert_int_equal(store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES (?, 'x', 1)", &st), 0);
+	assert_int_equal(
+	    store_prepare(db, "INSERT INTO divisions (code, name, level) VALUES (?, 'x', 1)", &st),
+	    0);
 	const char *codes[] = {"11", "12", "13", "14"};
 	int expect[] = {STORE_DONE, STORE_EIO, STORE_EIO, STORE_DONE};
 	for (int i = 0; i < 4; i++) {
@@ -107,7 +192,10 @@ static void test_sticky_fault(void **state)
 	}
 	stmt_finalize(st);
 	int64_t n;
-	assert_int_equal(store_query_int(db, "SELECT COUNT(*) FROM divisions WHERE code IN ('11','12','13','14')", 0, &n), 0);
+	assert_int_equal(
+	    store_query_int(
+	        db, "SELECT COUNT(*) FROM divisions WHERE code IN ('11','12','13','14')", 0, &n),
+	    0);
 	assert_int_equal(n, 2);
 	/* reads are never failed by the write fault */
 	store_fault_inject(db, 0, STORE_EIO, true);
@@ -176,7 +264,8 @@ static void test_pg_placeholders_and_types(void **state)
 	struct store *db = *state;
 	struct stmt *st;
 	assert_string_equal(store_kind(db), "postgres");
-	assert_int_equal(store_prepare(db, "SELECT '?' || ?, ? + 1, SUM(x) FROM (SELECT ? AS x) t", &st), 0);
+	assert_int_equal(
+	    store_prepare(db, "SELECT '?' || ?, ? + 1, SUM(x) FROM (SELECT ? AS x) t", &st), 0);
 	stmt_bind_text(st, 1, "x");
 	stmt_bind_int(st, 2, 9000000000000LL); /* beyond 32 bits: sent as int8 */
 	stmt_bind_int(st, 3, 5);
@@ -198,7 +287,11 @@ static void test_pg_lost_connection_recovers(void **state)
 	struct store *db = *state;
 	int64_t pid, n;
 	assert_int_equal(store_query_int(db, "SELECT pg_backend_pid()", 0, &pid), 0);
-	assert_int_equal(store_query_int(current_pg->admin, "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(?::int)) t", pid, &n), 0);
+	assert_int_equal(
+	    store_query_int(current_pg->admin,
+	                    "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(?::int)) t", pid,
+	                    &n),
+	    0);
 	/* the statement on the killed connection fails as unavailable ... */
 	int rc = store_query_int(db, "SELECT COUNT(*) FROM divisions", 0, &n);
 	assert_int_equal(rc, STORE_EIO);
@@ -213,18 +306,24 @@ static void test_pg_lost_connection_recovers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bind_and_constraint, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback_and_fault, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sticky_fault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bind_and_constraint, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_insert_id, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_savepoints_repeated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback_and_fault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sticky_fault, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrations_idempotent, pg_setup_one, pg_teardown),
-		cmocka_unit_test_setup_teardown(test_bind_and_constraint, pg_setup_one, pg_teardown),
-		cmocka_unit_test_setup_teardown(test_rollback_and_fault, pg_setup_one, pg_teardown),
-		cmocka_unit_test_setup_teardown(test_sticky_fault, pg_setup_one, pg_teardown),
-		cmocka_unit_test_setup_teardown(test_pg_placeholders_and_types, pg_setup_one, pg_teardown),
-		cmocka_unit_test_setup_teardown(test_pg_lost_connection_recovers, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_migrations_idempotent, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_bind_and_constraint, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_insert_id, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_savepoints_repeated, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback_and_fault, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_sticky_fault, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_placeholders_and_types, pg_setup_one,
+	                                    pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_lost_connection_recovers, pg_setup_one,
+	                                    pg_teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store on sqlite", tests, NULL, NULL);
 	if (getenv("SHANHAI_TEST_PG"))
