@@ -327,16 +327,52 @@ const char *req_cookie(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+/* One ?limit= or ?offset= value: absent keeps *out; else a whole number in
+ * [min, max] or false. */
+static bool paging_value(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v;
+	if (!text)
+		return true;
+	if (parse_int64(str_from(text), &v) || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *paging_parse(const char *limit, const char *offset, int64_t *l, int64_t *o)
+{
+	*l = PAGE_DEFAULT;
+	*o = 0;
+	if (!paging_value(limit, 1, PAGE_MAX, l))
+		return "limit";
+	if (!paging_value(offset, 0, OFFSET_MAX, o))
+		return "offset";
+	return NULL;
+}
+
+bool req_paging_check(struct req *r)
+{
+	int64_t l, o;
+	const char *bad = paging_parse(req_query(r, "limit"), req_query(r, "offset"), &l, &o);
+	if (!bad)
+		return true;
+	if (!strcmp(bad, "limit"))
+		reply_error(r, 400, "bad_query", "limit", "limit 须为 1..1000 的整数",
+		            "'limit' must be a whole number from 1 to 1000");
+	else
+		reply_error(r, 400, "bad_query", "offset", "offset 须为 0..1000000000 的整数",
+		            "'offset' must be a whole number from 0 to 1000000000");
+	return false;
+}
+
 void req_paging(struct req *r, int64_t *limit, int64_t *offset)
 {
-	const char *l = req_query(r, "limit"), *o = req_query(r, "offset");
-	int64_t v;
-	*limit = 100;
-	*offset = 0;
-	if (l && !parse_int64(str_from(l), &v) && v >= 1)
-		*limit = v > 1000 ? 1000 : v;
-	if (o && !parse_int64(str_from(o), &v) && v >= 0)
-		*offset = v;
+	/* dispatch() refused a bad value before the handler ran */
+	if (paging_parse(req_query(r, "limit"), req_query(r, "offset"), limit, offset)) {
+		*limit = PAGE_DEFAULT;
+		*offset = 0;
+	}
 }
 
 static bool id_in(const int64_t *ids, int n, int64_t id)
