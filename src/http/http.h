@@ -69,6 +69,7 @@ struct req {
 	const struct user *user; /* NULL on public routes without a session */
 	const char *idem_key;  /* Idempotency-Key header or NULL */
 	void *conn;            /* the MHD connection (server.c only) */
+	const char *client_addr; /* the peer's IP address as text ("" if unknown) */
 
 	/* the reply, filled by reply_* */
 	int status;

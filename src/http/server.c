@@ -167,6 +167,21 @@ static void handle(struct server *s, struct conn_ctx *c)
 		serve_static(s, r);
 }
 
+/* The peer's address as text, for the login throttle (never logged). */
+static const char *client_addr(struct arena *a, struct MHD_Connection *conn)
+{
+	char text[INET6_ADDRSTRLEN] = "";
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof(text));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+		          sizeof(text));
+	return arena_strdup(a, text);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -182,6 +197,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.method = arena_strdup(&c->arena, method);
 		c->req.path = arena_strdup(&c->arena, url);
 		c->req.conn = conn;
+		c->req.client_addr = client_addr(&c->arena, conn);
 		c->req.content_type =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 		buf_init(&c->body, body_cap(&c->req));
