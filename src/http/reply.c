@@ -39,12 +39,26 @@ int reply_json(struct req *r, int status, json_t *body)
 	return 0;
 }
 
-static json_t *error_object(const char *code, const char *field, int64_t row, const char *zh,
-			    const char *en)
+/* An arena copy of s that is valid UTF-8 (NULL stays NULL): messages are
+ * often built with byte-length truncation ("%.40s", fixed buffers) that can
+ * cut a character, and jansson refuses invalid UTF-8, which would turn a
+ * clear refusal into a 500. */
+static const char *valid_text(struct arena *a, const char *s)
 {
-	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", zh, "message_en", en);
+	if (!s)
+		return NULL;
+	char *copy = arena_strdup(a, s);
+	utf8_scrub(copy);
+	return copy;
+}
+
+static json_t *error_object(struct arena *a, const char *code, const char *field, int64_t row,
+                            const char *zh, const char *en)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", valid_text(a, zh),
+	                      "message_en", valid_text(a, en));
 	if (field && *field)
-		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "field", json_string(valid_text(a, field)));
 	if (row > 0)
 		json_object_set_new(e, "row", json_integer(row));
 	return e;
@@ -53,7 +67,7 @@ static json_t *error_object(const char *code, const char *field, int64_t row, co
 int reply_error(struct req *r, int status, const char *code, const char *field,
 		const char *message_zh, const char *message_en)
 {
-	json_t *e = error_object(code, field, 0, message_zh, message_en);
+	json_t *e = error_object(r->arena, code, field, 0, message_zh, message_en);
 	return reply_json(r, status, json_pack("{s:o}", "error", e));
 }
 
@@ -62,12 +76,13 @@ int reply_invalid(struct req *r)
 	if (r->nerrors == 0)
 		req_add_error(r, NULL, 0, "请求无效", "invalid request");
 	struct field_error *f = &r->errors[0];
-	json_t *e = error_object("invalid", f->field, f->row, f->message_zh, f->message_en);
+	json_t *e =
+	    error_object(r->arena, "invalid", f->field, f->row, f->message_zh, f->message_en);
 	json_t *list = json_array();
 	for (int i = 0; i < r->nerrors; i++)
-		json_array_append_new(list, error_object("invalid", r->errors[i].field,
-							 r->errors[i].row, r->errors[i].message_zh,
-							 r->errors[i].message_en));
+		json_array_append_new(list, error_object(r->arena, "invalid", r->errors[i].field,
+		                                         r->errors[i].row, r->errors[i].message_zh,
+		                                         r->errors[i].message_en));
 	json_object_set_new(e, "errors", list);
 	return reply_json(r, 422, json_pack("{s:o}", "error", e));
 }

@@ -8,7 +8,8 @@
  * runs in a transaction that is rolled back, so every input sees the same
  * database. An accepted file must account for every order and have no
  * problem listed; a refused one is a 422 listing at least one problem, each
- * with a line inside the file and messages in both languages. A storage error
+ * with a line inside the file and messages in both languages, all valid UTF-8
+ * (they go into a JSON answer). A storage error
  * (5xx) on this healthy database is a finding.
  */
 // fuzz-sources: src/app/*.c src/core/*.c src/io/*.c src/store/*.c src/route/*.c
@@ -16,6 +17,7 @@
 // fuzz-embedded
 #include "app/order_import.h"
 #include "io/table.h"
+#include "lib/str.h"
 #include "fuzz_world.h"
 
 #include <stdint.h>
@@ -53,6 +55,10 @@ static void check_refusal(const struct table *t, const struct import_report *rep
 		const struct import_problem *p = &rep->problems[i];
 		if (!p->message_zh[0] || !p->message_en[0])
 			world_fail("a problem without a message", p->column);
+		if (!utf8_valid(p->message_zh, strlen(p->message_zh)) ||
+		    !utf8_valid(p->message_en, strlen(p->message_en)) ||
+		    !utf8_valid(p->column, strlen(p->column)))
+			world_fail("a problem that is not valid UTF-8", p->message_en);
 		if (p->line < 0 || p->line > last)
 			world_fail("a problem outside the file", p->message_en);
 		if (i > 0 && p->line < rep->problems[i - 1].line)
