@@ -23,6 +23,7 @@
 #include "fuzz_world.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -88,9 +89,13 @@ static int connect_server(void)
 {
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* closed with a reset, not into TIME_WAIT: hundreds of connections a second
+	 * would otherwise use up the ephemeral ports within minutes */
+	struct linger reset = {.l_onoff = 1, .l_linger = 0};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
-		world_fail("connect", "loopback");
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) ||
+	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		world_fail("connect to the server on loopback", strerror(errno));
 	return fd;
 }
 
