@@ -85,6 +85,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* connect(), also when libFuzzer's timer signal interrupts it (EINTR: the
+ * connection goes on in the background; wait for it and ask how it went). */
+static int connect_to(int fd, const struct sockaddr_in *addr)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (!connect(fd, (const struct sockaddr *)addr, sizeof(*addr)))
+		return 0;
+	if (errno != EINTR)
+		return -1;
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	while (poll(&p, 1, ANSWER_MS) < 0 && errno == EINTR) {
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+		return errno = err ? err : errno, -1;
+	return 0;
+}
+
 static int connect_server(void)
 {
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -94,7 +112,7 @@ static int connect_server(void)
 	struct linger reset = {.l_onoff = 1, .l_linger = 0};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) ||
-	    connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+	    connect_to(fd, &addr))
 		world_fail("connect to the server on loopback", strerror(errno));
 	return fd;
 }
@@ -107,12 +125,16 @@ static void read_answer(int fd, struct buf *out)
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int rc = poll(&p, 1, 100);
+		if (rc < 0 && errno == EINTR)
+			continue;
 		if (rc == 0) {
 			if ((waited += 100) >= ANSWER_MS)
 				world_fail("no answer", out->p ? out->p : "(nothing)");
 			continue;
 		}
 		ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return;
 		buf_add(out, chunk, (size_t)n);
@@ -151,6 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t sent = 0;
 	while (sent < size) {
 		ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break; /* the server closed early: fine, read what it said */
 		sent += (size_t)n;
