@@ -40,6 +40,17 @@ static struct stmt *prep(struct store *db, struct app_err *err, const char *sql,
 	return st;
 }
 
+/* prep() with the parameters as arguments. */
+static struct stmt *prepf(struct store *db, struct app_err *err, const char *sql,
+			  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct stmt *st = prep(db, err, sql, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
 /* Run a statement that returns no rows. */
 static int exec(struct store *db, struct app_err *err, const char *sql, const char *fmt, ...)
 {
@@ -110,14 +121,13 @@ static void total_row(struct stmt *st, json_t *totals)
 	json_array_append_new(totals, t);
 }
 
-static int rows_into(struct store *db, const char *sql, int64_t param,
-		     void (*row)(struct stmt *, json_t *), json_t *into, struct app_err *err)
+/* Hand every row of st (from prepf; NULL after its error) to row(). */
+static int rows_into(struct store *db, struct stmt *st, void (*row)(struct stmt *, json_t *),
+		     json_t *into, struct app_err *err)
 {
-	struct stmt *st;
-	int rc = store_prepare(db, sql, &st);
-	if (rc)
-		return app_store_fail(err, db, rc);
-	stmt_bind_int(st, 1, param);
+	int rc;
+	if (!st)
+		return -1;
 	while ((rc = stmt_step(st)) == STORE_ROW)
 		row(st, into);
 	stmt_finalize(st);
@@ -147,34 +157,53 @@ static json_t *warehouse_json(struct store *db, int64_t id, struct app_err *err)
 	return w;
 }
 
-json_t *picklist_json(struct store *db, int64_t warehouse_id, struct app_err *err)
+/* The allocations still to pick at a warehouse (a is allocations, ol order_lines). */
+#define PICKABLE " a.warehouse_id = ? AND a.state = 'reserved' AND ol.status = 'allocated'"
+
+json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int64_t offset,
+		      struct app_err *err)
 {
+	int64_t total = 0;
 	json_t *w = warehouse_json(db, warehouse_id, err);
 	if (!w)
 		return NULL;
 	json_t *items = json_array(), *totals = json_array();
-	json_t *out = json_pack("{s:o, s:o, s:o}", "warehouse", w, "items", items, "totals", totals);
-	if (rows_into(db,
-		      "SELECT o.id, ch.code, o.channel_order_no, ol.line_no, k.code, k.name,"
-		      " ol.units, l.code, a.qty_g, k.net_g, ol.route"
-		      " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
-		      " JOIN orders o ON o.id = ol.order_id JOIN channels ch ON ch.id = o.channel_id"
-		      " JOIN skus k ON k.id = ol.sku_id JOIN lots l ON l.id = a.lot_id"
-		      " WHERE a.warehouse_id = ? AND a.state = 'reserved' AND ol.status = 'allocated'"
-		      " ORDER BY o.id, ol.line_no, a.id",
-		      warehouse_id, pick_row, items, err) ||
+	json_t *out = json_pack("{s:o, s:o, s:o, s:I, s:I}", "warehouse", w, "items", items,
+				"totals", totals, "limit", (json_int_t)limit, "offset",
+				(json_int_t)offset);
+	if (query_int(db, err, &total,
+		      "SELECT COUNT(DISTINCT ol.order_id) FROM allocations a"
+		      " JOIN order_lines ol ON ol.id = a.order_line_id WHERE" PICKABLE,
+		      "i", warehouse_id) < 0 ||
 	    rows_into(db,
-		      "SELECT k.code, k.name, l.code, l.expires_on, SUM(a.qty_g),"
-		      " SUM(a.qty_g) / k.net_g"
-		      " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
-		      " JOIN skus k ON k.id = ol.sku_id JOIN lots l ON l.id = a.lot_id"
-		      " WHERE a.warehouse_id = ? AND a.state = 'reserved' AND ol.status = 'allocated'"
-		      " GROUP BY k.code, k.name, l.code, l.expires_on, k.net_g"
-		      " ORDER BY k.code, l.expires_on, l.code",
-		      warehouse_id, total_row, totals, err)) {
+		      prepf(db, err,
+			    "SELECT o.id, ch.code, o.channel_order_no, ol.line_no, k.code, k.name,"
+			    " ol.units, l.code, a.qty_g, k.net_g, ol.route"
+			    " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
+			    " JOIN orders o ON o.id = ol.order_id"
+			    " JOIN channels ch ON ch.id = o.channel_id"
+			    " JOIN skus k ON k.id = ol.sku_id JOIN lots l ON l.id = a.lot_id"
+			    " WHERE" PICKABLE " AND o.id IN (SELECT ol.order_id FROM allocations a"
+			    " JOIN order_lines ol ON ol.id = a.order_line_id WHERE" PICKABLE
+			    " GROUP BY ol.order_id ORDER BY ol.order_id LIMIT ? OFFSET ?)"
+			    " ORDER BY o.id, ol.line_no, a.id",
+			    "iiii", warehouse_id, warehouse_id, limit, offset),
+		      pick_row, items, err) ||
+	    rows_into(db,
+		      prepf(db, err,
+			    "SELECT k.code, k.name, l.code, l.expires_on, SUM(a.qty_g),"
+			    " SUM(a.qty_g) / k.net_g"
+			    " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
+			    " JOIN skus k ON k.id = ol.sku_id JOIN lots l ON l.id = a.lot_id"
+			    " WHERE" PICKABLE
+			    " GROUP BY k.code, k.name, l.code, l.expires_on, k.net_g"
+			    " ORDER BY k.code, l.expires_on, l.code",
+			    "i", warehouse_id),
+		      total_row, totals, err)) {
 		json_decref(out);
 		return NULL;
 	}
+	json_object_set_new(out, "total", json_integer(total));
 	return out;
 }
 

@@ -20,10 +20,14 @@
 
 #include "app/app.h"
 
-/* The pick list of a warehouse: every reserved allocation not yet packed,
- * grouped by order ({"warehouse":{...},"orders":[...],"totals":[...]}), the
- * totals per SKU and lot for the picker's walk. 404 if no such warehouse. */
-json_t *picklist_json(struct store *db, int64_t warehouse_id, struct app_err *err);
+/* One page of the pick list of a warehouse: the reserved allocations not yet
+ * packed of `limit` orders from `offset` (oldest order first), one item per
+ * order line and lot, with "total" the number of orders waiting, and the
+ * totals per SKU and lot of the whole list for the picker's walk
+ * ({"warehouse":{...},"items":[...],"totals":[...],"total":N,"limit","offset"}).
+ * 404 if no such warehouse. */
+json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int64_t offset,
+                      struct app_err *err);
 
 /* Pack the allocated lines of order_id at warehouse_id (only those in
  * line_nos[0..n) when n > 0) into a new parcel: allocations reserved →

@@ -78,6 +78,10 @@ static void problem(struct import_report *rep, long line, const char *column, co
 	snprintf(p->column, sizeof(p->column), "%s", column ? column : "");
 	snprintf(p->message_zh, sizeof(p->message_zh), "%s", zh);
 	snprintf(p->message_en, sizeof(p->message_en), "%s", en);
+	/* the buffers and the callers' "%.40s" cut by bytes: never half a character */
+	utf8_scrub(p->column);
+	utf8_scrub(p->message_zh);
+	utf8_scrub(p->message_en);
 }
 
 /* ---- times ---- */

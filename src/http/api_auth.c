@@ -1,9 +1,11 @@
 /*
  * Logging in and out. POST /api/v1/auth/login checks the password (argon2id),
- * throttles guessing (5 failures per username in 15 minutes → 429), records
- * every attempt, and starts a fresh session (a new token on every login:
- * session rotation) in an HttpOnly SameSite=Strict cookie, returning the CSRF
- * token the console sends back on writes. GET /auth/me says who is logged in.
+ * throttles guessing (5 failures per username, or 20 from one client address
+ * over any usernames, in 15 minutes → 429), records every attempt with its
+ * address, and starts a fresh session (a new token on every login: session
+ * rotation; the session the client came with, if any, is ended) in an
+ * HttpOnly SameSite=Strict cookie, returning the CSRF token the console sends
+ * back on writes. GET /auth/me says who is logged in.
  */
 #include "http/auth.h"
 #include "http/routes.h"
@@ -12,6 +14,7 @@
 
 #define THROTTLE_WINDOW_MS (15LL * 60 * 1000)
 #define THROTTLE_FAILURES 5
+#define THROTTLE_ADDR_FAILURES 20
 
 static json_t *ids_json(const int64_t *ids, int n)
 {
@@ -30,14 +33,14 @@ static json_t *user_json(const struct user *u)
 			 ids_json(u->channels, u->nchannels));
 }
 
-static int recent_failures(struct store *db, const char *username, int64_t *n)
+/* The count sql gives for value (a username or an address) in the window. */
+static int recent_failures(struct store *db, const char *sql, const char *value, int64_t *n)
 {
 	struct stmt *st;
-	int rc = store_prepare(db, "SELECT COUNT(*) FROM login_attempts WHERE username = ? AND at > ?"
-				   " AND ok = 0", &st);
+	int rc = store_prepare(db, sql, &st);
 	if (rc)
 		return rc;
-	stmt_bind_text(st, 1, username);
+	stmt_bind_text(st, 1, value);
 	stmt_bind_int(st, 2, now_ms() - THROTTLE_WINDOW_MS);
 	rc = stmt_step(st);
 	*n = rc == STORE_ROW ? stmt_int(st, 0) : 0;
@@ -45,15 +48,34 @@ static int recent_failures(struct store *db, const char *username, int64_t *n)
 	return rc < 0 ? rc : 0;
 }
 
-static int record_attempt(struct store *db, const char *username, bool ok)
+/* True if this username or this address has failed too often lately. */
+static int throttled(struct req *r, const char *username, bool *out)
+{
+	int64_t by_user = 0, by_addr = 0;
+	int rc = recent_failures(r->db,
+	                         "SELECT COUNT(*) FROM login_attempts WHERE username = ? AND at > ?"
+	                         " AND ok = 0",
+	                         username, &by_user);
+	if (!rc && r->client_addr && *r->client_addr)
+		rc = recent_failures(r->db,
+		                     "SELECT COUNT(*) FROM login_attempts WHERE addr = ? AND at > ?"
+		                     " AND ok = 0",
+		                     r->client_addr, &by_addr);
+	*out = by_user >= THROTTLE_FAILURES || by_addr >= THROTTLE_ADDR_FAILURES;
+	return rc;
+}
+
+static int record_attempt(struct req *r, const char *username, bool ok)
 {
 	struct stmt *st;
-	int rc = store_prepare(db, "INSERT INTO login_attempts (username, at, ok) VALUES (?, ?, ?)", &st);
+	int rc = store_prepare(
+	    r->db, "INSERT INTO login_attempts (username, at, ok, addr) VALUES (?, ?, ?, ?)", &st);
 	if (rc)
 		return rc;
 	stmt_bind_text(st, 1, username);
 	stmt_bind_int(st, 2, now_ms());
 	stmt_bind_int(st, 3, ok);
+	stmt_bind_text(st, 4, r->client_addr ? r->client_addr : "");
 	rc = stmt_step(st);
 	stmt_finalize(st);
 	return rc < 0 ? rc : 0;
@@ -76,31 +98,39 @@ static int64_t find_login(struct req *r, const char *username, const char **hash
 	return id;
 }
 
+/* Session rotation: the session the client logs in from (its cookie) is
+ * ended, so an id planted before login (fixation) or left over is refused. */
+static int end_previous_session(struct req *r)
+{
+	const char *cookie = req_cookie(r, SESSION_COOKIE);
+	return cookie && *cookie ? session_delete(r->db, cookie) : 0;
+}
+
 static int handle_login(struct req *r)
 {
 	static const char *const fields[] = {"username", "password", NULL};
 	const char *username, *password, *hash = NULL, *token, *csrf;
-	int64_t failures;
+	bool too_many;
 	json_t *body = req_body_object(r);
 	if (!body || !jcheck_fields(r, body, fields) |
 			     !jget_str(r, body, "username", true, 64, &username) |
 			     !jget_str(r, body, "password", true, 128, &password))
 		return reply_invalid(r);
-	int rc = recent_failures(r->db, username, &failures);
+	int rc = throttled(r, username, &too_many);
 	if (rc)
 		return reply_store_error(r, rc);
-	if (failures >= THROTTLE_FAILURES)
+	if (too_many)
 		return reply_error(r, 429, "throttled", NULL, "登录失败次数过多，请 15 分钟后再试",
 				   "too many failed logins; try again in 15 minutes");
 	int64_t id = find_login(r, username, &hash);
 	if (!id || !password_verify(hash, password)) {
 		r->commit_on_error = true; /* keep the failed attempt */
-		if ((rc = record_attempt(r->db, username, false)))
+		if ((rc = record_attempt(r, username, false)))
 			return reply_store_error(r, rc);
 		return reply_error(r, 401, "bad_login", NULL, "用户名或密码错误",
 				   "wrong username or password");
 	}
-	if ((rc = record_attempt(r->db, username, true)) ||
+	if ((rc = record_attempt(r, username, true)) || (rc = end_previous_session(r)) ||
 	    (rc = session_create(r->db, r->arena, id, &token, &csrf)))
 		return reply_store_error(r, rc);
 	struct user *u = user_load(r->db, r->arena, id);

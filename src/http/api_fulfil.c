@@ -58,9 +58,11 @@ static int handle_picklist(struct req *r)
 {
 	int64_t wh;
 	struct app_err e;
+	int64_t limit, offset;
 	if (!picklist_warehouse(r, req_query(r, "warehouse_id"), &wh))
 		return 0;
-	json_t *out = picklist_json(r->db, wh, &e);
+	req_paging(r, &limit, &offset);
+	json_t *out = picklist_json(r->db, wh, limit, offset, &e);
 	return out ? reply_json(r, 200, out) : reply_app(r, &e);
 }
 
@@ -73,6 +75,21 @@ static const char *jtext(json_t *o, const char *k)
 static long long jint(json_t *o, const char *k)
 {
 	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* "orders 101-200 of 5,432" and a link to the next page when there is one. */
+static int page_note(struct req *r, struct buf *b, json_t *pl)
+{
+	long long total = jint(pl, "total"), off = jint(pl, "offset"), lim = jint(pl, "limit");
+	long long last = off + lim < total ? off + lim : total;
+	int bad = 0;
+	if (total > 0 && off < total)
+		bad |= buf_printf(b, "<p>订单 Orders %lld–%lld / %lld</p>", off + 1, last, total);
+	if (last < total)
+		bad |= buf_printf(
+		    b, "<p><a href=\"%s?limit=%lld&amp;offset=%lld\">下一页 Next page</a></p>",
+		    html_escape(r->arena, r->path), lim, last);
+	return bad;
 }
 
 /* The page; 0, or -1 if it grew past the buffer's cap. */
@@ -109,6 +126,7 @@ static int picklist_html(struct req *r, struct buf *b, json_t *pl)
 		bad |=
 		    buf_adds(b, "<tr><td colspan=\"7\">没有待拣货的订单 Nothing to pick</td></tr>");
 	bad |= buf_adds(b, "</tbody></table>");
+	bad |= page_note(r, b, pl);
 	html_end(b);
 	return bad ? -1 : 0;
 }
@@ -118,9 +136,11 @@ static int handle_print_picklist(struct req *r)
 	int64_t wh;
 	struct app_err e;
 	struct buf b;
+	int64_t limit, offset;
 	if (!picklist_warehouse(r, r->params[0], &wh))
 		return 0;
-	json_t *pl = picklist_json(r->db, wh, &e);
+	req_paging(r, &limit, &offset);
+	json_t *pl = picklist_json(r->db, wh, limit, offset, &e);
 	if (!pl)
 		return reply_app(r, &e);
 	buf_init(&b, 32u << 20);

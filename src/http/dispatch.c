@@ -272,7 +272,7 @@ void dispatch(struct server *s, struct req *r)
 			    "missing or wrong X-CSRF-Token");
 		goto out_put;
 	}
-	if (!parse_body(r, rt))
+	if (!req_paging_check(r) || !parse_body(r, rt))
 		goto out_put;
 	if (!is_write(r->method)) {
 		r->db = db;

@@ -69,6 +69,7 @@ struct req {
 	const struct user *user; /* NULL on public routes without a session */
 	const char *idem_key;  /* Idempotency-Key header or NULL */
 	void *conn;            /* the MHD connection (server.c only) */
+	const char *client_addr; /* the peer's IP address as text ("" if unknown) */
 
 	/* the reply, filled by reply_* */
 	int status;
@@ -151,7 +152,17 @@ const char *req_query(struct req *r, const char *name); /* NULL if absent */
 /* "path" or "query" if that part of the URL (after %-decoding) is not valid
  * UTF-8, else NULL; the dispatcher refuses such requests before any handler. */
 const char *req_invalid_text(struct req *r);
-/* ?limit=&offset= with defaults and a cap (limit 1..1000, default 100). */
+/* Paging: ?limit= 1..PAGE_MAX (default PAGE_DEFAULT), ?offset= 0..OFFSET_MAX. */
+#define PAGE_DEFAULT 100
+#define PAGE_MAX     1000
+#define OFFSET_MAX   1000000000
+/* Parse the two texts (NULL = absent) into *limit and *offset; NULL if both
+ * are acceptable, else the name of the first bad one ("limit", "offset"). */
+const char *paging_parse(const char *limit, const char *offset, int64_t *l, int64_t *o);
+/* False after a 400 bad_query naming the field if ?limit= or ?offset= is
+ * present but not acceptable; dispatch() runs it before every handler. */
+bool req_paging_check(struct req *r);
+/* The request's ?limit=&offset= (already checked by dispatch()). */
 void req_paging(struct req *r, int64_t *limit, int64_t *offset);
 /* The header value or NULL. */
 const char *req_header(struct req *r, const char *name);

@@ -39,12 +39,26 @@ int reply_json(struct req *r, int status, json_t *body)
 	return 0;
 }
 
-static json_t *error_object(const char *code, const char *field, int64_t row, const char *zh,
-			    const char *en)
+/* An arena copy of s that is valid UTF-8 (NULL stays NULL): messages are
+ * often built with byte-length truncation ("%.40s", fixed buffers) that can
+ * cut a character, and jansson refuses invalid UTF-8, which would turn a
+ * clear refusal into a 500. */
+static const char *valid_text(struct arena *a, const char *s)
 {
-	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", zh, "message_en", en);
+	if (!s)
+		return NULL;
+	char *copy = arena_strdup(a, s);
+	utf8_scrub(copy);
+	return copy;
+}
+
+static json_t *error_object(struct arena *a, const char *code, const char *field, int64_t row,
+                            const char *zh, const char *en)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s}", "code", code, "message", valid_text(a, zh),
+	                      "message_en", valid_text(a, en));
 	if (field && *field)
-		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "field", json_string(valid_text(a, field)));
 	if (row > 0)
 		json_object_set_new(e, "row", json_integer(row));
 	return e;
@@ -53,7 +67,7 @@ static json_t *error_object(const char *code, const char *field, int64_t row, co
 int reply_error(struct req *r, int status, const char *code, const char *field,
 		const char *message_zh, const char *message_en)
 {
-	json_t *e = error_object(code, field, 0, message_zh, message_en);
+	json_t *e = error_object(r->arena, code, field, 0, message_zh, message_en);
 	return reply_json(r, status, json_pack("{s:o}", "error", e));
 }
 
@@ -62,12 +76,13 @@ int reply_invalid(struct req *r)
 	if (r->nerrors == 0)
 		req_add_error(r, NULL, 0, "请求无效", "invalid request");
 	struct field_error *f = &r->errors[0];
-	json_t *e = error_object("invalid", f->field, f->row, f->message_zh, f->message_en);
+	json_t *e =
+	    error_object(r->arena, "invalid", f->field, f->row, f->message_zh, f->message_en);
 	json_t *list = json_array();
 	for (int i = 0; i < r->nerrors; i++)
-		json_array_append_new(list, error_object("invalid", r->errors[i].field,
-							 r->errors[i].row, r->errors[i].message_zh,
-							 r->errors[i].message_en));
+		json_array_append_new(list, error_object(r->arena, "invalid", r->errors[i].field,
+		                                         r->errors[i].row, r->errors[i].message_zh,
+		                                         r->errors[i].message_en));
 	json_object_set_new(e, "errors", list);
 	return reply_json(r, 422, json_pack("{s:o}", "error", e));
 }
@@ -327,16 +342,52 @@ const char *req_cookie(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+/* One ?limit= or ?offset= value: absent keeps *out; else a whole number in
+ * [min, max] or false. */
+static bool paging_value(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v;
+	if (!text)
+		return true;
+	if (parse_int64(str_from(text), &v) || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *paging_parse(const char *limit, const char *offset, int64_t *l, int64_t *o)
+{
+	*l = PAGE_DEFAULT;
+	*o = 0;
+	if (!paging_value(limit, 1, PAGE_MAX, l))
+		return "limit";
+	if (!paging_value(offset, 0, OFFSET_MAX, o))
+		return "offset";
+	return NULL;
+}
+
+bool req_paging_check(struct req *r)
+{
+	int64_t l, o;
+	const char *bad = paging_parse(req_query(r, "limit"), req_query(r, "offset"), &l, &o);
+	if (!bad)
+		return true;
+	if (!strcmp(bad, "limit"))
+		reply_error(r, 400, "bad_query", "limit", "limit 须为 1..1000 的整数",
+		            "'limit' must be a whole number from 1 to 1000");
+	else
+		reply_error(r, 400, "bad_query", "offset", "offset 须为 0..1000000000 的整数",
+		            "'offset' must be a whole number from 0 to 1000000000");
+	return false;
+}
+
 void req_paging(struct req *r, int64_t *limit, int64_t *offset)
 {
-	const char *l = req_query(r, "limit"), *o = req_query(r, "offset");
-	int64_t v;
-	*limit = 100;
-	*offset = 0;
-	if (l && !parse_int64(str_from(l), &v) && v >= 1)
-		*limit = v > 1000 ? 1000 : v;
-	if (o && !parse_int64(str_from(o), &v) && v >= 0)
-		*offset = v;
+	/* dispatch() refused a bad value before the handler ran */
+	if (paging_parse(req_query(r, "limit"), req_query(r, "offset"), limit, offset)) {
+		*limit = PAGE_DEFAULT;
+		*offset = 0;
+	}
 }
 
 static bool id_in(const int64_t *ids, int n, int64_t id)

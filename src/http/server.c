@@ -1,10 +1,12 @@
 /*
- * The libmicrohttpd glue. One thread per connection: the first callback of a
- * request creates its context (an arena owning everything the request
- * allocates, h2o-style), later callbacks append the body up to the route's
- * cap, the last one dispatches (dispatch.c) and queues the response with the
- * security headers; NOTIFY_COMPLETED frees the arena. GET requests outside
- * /api, /t and /print serve the embedded web console.
+ * The libmicrohttpd glue. A fixed pool of threads (twice the read
+ * connections) serves every connection, so a long run with many short-lived
+ * connections does not create a thread, and a glibc malloc arena, for each:
+ * the first callback of a request creates its context (an arena owning
+ * everything the request allocates, h2o-style), later callbacks append the
+ * body up to the route's cap, the last one dispatches (dispatch.c) and queues
+ * the response with the security headers; NOTIFY_COMPLETED frees the arena.
+ * GET requests outside /api, /t and /print serve the embedded web console.
  */
 #include "http/server_int.h"
 #include "lib/alloc.h"
@@ -14,6 +16,7 @@
 #include "lib/timeutil.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -22,6 +25,8 @@
 
 #define SMALL_BODY (1u << 20)
 #define LARGE_BODY (64u << 20)
+#define MALLOC_ARENAS  4
+#define MMAP_THRESHOLD (256u << 10)
 
 struct conn_ctx {
 	struct arena arena;
@@ -162,6 +167,21 @@ static void handle(struct server *s, struct conn_ctx *c)
 		serve_static(s, r);
 }
 
+/* The peer's address as text, for the login throttle (never logged). */
+static const char *client_addr(struct arena *a, struct MHD_Connection *conn)
+{
+	char text[INET6_ADDRSTRLEN] = "";
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof(text));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+		          sizeof(text));
+	return arena_strdup(a, text);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -177,6 +197,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.method = arena_strdup(&c->arena, method);
 		c->req.path = arena_strdup(&c->arena, url);
 		c->req.conn = conn;
+		c->req.client_addr = client_addr(&c->arena, conn);
 		c->req.content_type =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 		buf_init(&c->body, body_cap(&c->req));
@@ -213,6 +234,29 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* glibc: a few malloc arenas shared by the pool threads (not 8 per core), and a
+ * fixed mmap threshold so large transient answers are mapped and given back
+ * on free instead of fragmenting the heaps (the threshold otherwise grows to
+ * 32 MiB after the first large free). Process-wide, set once. */
+static void tune_malloc(void)
+{
+	static bool done;
+	if (__atomic_exchange_n(&done, true, __ATOMIC_SEQ_CST))
+		return;
+	mallopt(M_ARENA_MAX, MALLOC_ARENAS);
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+}
+
+static struct MHD_Daemon *start_daemon(struct server *s, struct sockaddr_in *addr, int threads)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	                        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+}
+
 struct server *server_start(const struct server_options *opt, char *err, size_t errsz)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
@@ -222,18 +266,16 @@ struct server *server_start(const struct server_options *opt, char *err, size_t 
 		snprintf(err, errsz, "invalid bind address '%s'", bind);
 		goto out_free;
 	}
+	int reads = opt->threads > 0 ? opt->threads : 8;
+	tune_malloc();
 	s->db_url = opt->db_url;
 	s->static_dir = opt->static_dir;
-	if (db_pool_init(&s->reads, opt->db_url, opt->threads > 0 ? opt->threads : 8, err, errsz))
+	if (db_pool_init(&s->reads, opt->db_url, reads, err, errsz))
 		goto out_free;
 	s->writer = writer_start(opt->db_url, err, errsz);
 	if (!s->writer)
 		goto out_pool;
-	s->daemon = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+	s->daemon = start_daemon(s, &addr, 2 * reads);
 	if (!s->daemon) {
 		snprintf(err, errsz, "cannot listen on %s:%d (port in use?)", bind, opt->port);
 		goto out_writer;

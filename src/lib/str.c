@@ -84,45 +84,61 @@ int parse_int64(struct str s, int64_t *out)
 	return parse_decimal(s, 0, out);
 }
 
+/* The length of the valid UTF-8 sequence at p[i] (not NUL, not overlong, no
+ * surrogate, at most U+10FFFF), or 0 if none starts there. */
+static size_t utf8_sequence(const unsigned char *p, size_t n, size_t i)
+{
+	unsigned c = p[i], cp;
+	size_t len;
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (i + len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i + k] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
 bool utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned cp;
-		if (c == 0)
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_sequence(p, n, i)))
 			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += len;
-	}
 	return true;
+}
+
+size_t utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), fixed = 0;
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_sequence(p, n, i))) {
+			p[i] = '?';
+			len = 1;
+			fixed++;
+		}
+	return fixed;
 }
 
 size_t utf8_length(const char *s, size_t n)

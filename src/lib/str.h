@@ -35,6 +35,10 @@ int parse_decimal(struct str s, int scale, int64_t *out);
 /* True if s is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF)
  * and contains no NUL byte. */
 bool utf8_valid(const char *s, size_t n);
+/* Make the NUL-terminated s valid UTF-8 in place: every byte that does not
+ * start a valid sequence (a character cut by a byte-length truncation such as
+ * "%.40s" or a fixed buffer) becomes '?'. Returns how many bytes it replaced. */
+size_t utf8_scrub(char *s);
 /* Number of Unicode code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t n);
 

@@ -27,9 +27,10 @@ test('divisions: children, level, code prefix and name search; bad filters 422',
   assert.ok(prefix.json.items.length > 0 && prefix.json.items.every((d) => d.code.startsWith('513423') && d.level === 4));
   const byName = await yanyuan.get(`/api/v1/divisions?q=${encodeURIComponent('盐源')}`);
   assert.ok(byName.json.items.some((d) => d.code === '513423'));
-  for (const bad of ['level=9', 'parent=abc', 'q=%25', 'limit=abc&parent=x']) {
+  for (const bad of ['level=9', 'parent=abc', 'q=%25', 'parent=x']) {
     assert.equal((await office.get(`/api/v1/divisions?${bad}`)).status, 422, bad);
   }
+  assert.equal((await office.get('/api/v1/divisions?limit=abc&parent=x')).status, 400, 'a bad limit is refused first');
   assert.equal((await srv.anon.get('/api/v1/divisions')).status, 401);
 });
 

@@ -164,6 +164,42 @@ test('returns: restocked units go back on sale, written-off units do not; money 
   assert.equal((await whYy.post(`/api/v1/orders/${orderId}/return`, { line_no: 2, units: 4, warehouse_id: YY, restockable: true, reason: 'x' })).status, 422);
 });
 
+test('the pick list pages by order (limit/offset, total), its totals cover the whole list', async () => {
+  const nos = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await live.feed.post('/api/v1/orders', order({ no: `PAGE-${i}`, sku: 'YY-APL-80-5', units: 1 }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.order.lines[0].warehouse_id, NB);
+    nos.push(r.json.order.order_no);
+  }
+  const whole = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}`);
+  assert.equal(whole.json.total, 5);
+  assert.deepEqual(whole.json.items.map((i) => i.order_no), nos);
+  const seen = [];
+  for (const off of [0, 2, 4]) {
+    const r = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=2&offset=${off}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.json.total, r.json.limit, r.json.offset], [5, 2, off]);
+    assert.equal(r.json.items.length, off === 4 ? 1 : 2);
+    assert.deepEqual(r.json.totals, whole.json.totals, 'totals are of the whole list on every page');
+    seen.push(...r.json.items.map((i) => i.order_no));
+  }
+  assert.deepEqual(seen, nos);
+  assert.equal(whole.json.totals.reduce((n, t) => n + t.units, 0), 5);
+  assert.equal((await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=2&offset=5`)).json.items.length, 0);
+  for (const bad of ['limit=abc', 'limit=0', 'limit=1001', 'offset=-1']) {
+    const r = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&${bad}`);
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.json.error.field, bad.split('=')[0]);
+  }
+  const page = await whNb.get(`/print/picklist/${NB}?limit=2&offset=2`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes('PAGE-2') && page.text.includes('PAGE-3') && !page.text.includes('PAGE-1<'), page.text.slice(0, 300));
+  assert.ok(page.text.includes('3–4 / 5'), 'the page says which orders it shows');
+  assert.ok(page.text.includes(`href="/print/picklist/${NB}?limit=2&amp;offset=4"`), 'and links the next page');
+  assert.equal((await whNb.get(`/print/picklist/${NB}?limit=abc`)).status, 400);
+});
+
 test('every fulfilment write is audited; stock never negative', () => {
   const actions = sql(srv, "SELECT action, COUNT(*) AS n FROM audit_log WHERE action LIKE 'parcel.%' GROUP BY action ORDER BY action");
   assert.deepEqual(actions, [{ action: 'parcel.create', n: 2 }, { action: 'parcel.deliver', n: 2 }, { action: 'parcel.deliver_import', n: 1 }, { action: 'parcel.ship', n: 2 }]);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <stdio.h>
 
 #include "lib/arena.h"
 #include "lib/buf.h"
@@ -44,6 +45,28 @@ static void test_utf8(void **state)
 	assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
 	assert_false(utf8_valid("a\0b", 3));             /* NUL */
 	assert_false(utf8_valid("\xe7\x9b", 2));         /* truncated */
+}
+
+/* A message cut by bytes ("%.40s") keeps its whole characters; the cut one,
+ * and any other byte that starts no valid sequence, becomes '?'. */
+static void test_utf8_scrub(void **state)
+{
+	(void)state;
+	char whole[] = "盐源苹果 ok";
+	assert_int_equal(utf8_scrub(whole), 0);
+	assert_string_equal(whole, "盐源苹果 ok");
+	char cut[16];
+	snprintf(cut, sizeof(cut), "got '%.7s'", "盐源苹果"); /* 2 whole + 1 of 3 bytes */
+	assert_int_equal(utf8_scrub(cut), 1);
+	assert_string_equal(cut, "got '盐源?'");
+	char mixed[] = "a\xc0\xaf"
+	               "b\xed\xa0\x80"
+	               "c\xe7\x9b"; /* overlong, surrogate, truncated */
+	assert_int_equal(utf8_scrub(mixed), 7);
+	assert_string_equal(mixed, "a??b???c??");
+	assert_true(utf8_valid(mixed, strlen(mixed)));
+	char empty[] = "";
+	assert_int_equal(utf8_scrub(empty), 0);
 }
 
 static void test_dates(void **state)
@@ -134,10 +157,10 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_dates),           cmocka_unit_test(test_amount_rounding),
-		cmocka_unit_test(test_largest_remainder), cmocka_unit_test(test_buf_cap),
-		cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_amount_rounding), cmocka_unit_test(test_largest_remainder),
+	    cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
