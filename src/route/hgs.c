@@ -276,8 +276,13 @@ static void initial_population(struct hgs *H, struct indiv *x, bool first)
 	for (int k = 0; k < 4 * MU && !out_of_time(H); k++) {
 		if (k >= INIT_MIN && elapsed(H) >= budget)
 			break;
-		random_tour(H, x);
-		split_tour(H->P, &H->pen, x);
+		if (H->P->cheap && k % 2 == 0) {
+			int nr = savings_tour(H->P, &H->rng, x->tour, H->tmp);
+			cut_tour(H->P, &H->pen, x, H->tmp, nr);
+		} else {
+			random_tour(H, x);
+			split_tour(H->P, &H->pen, x);
+		}
 		educate_and_add(H, x, NULL);
 		if (k % 20 == 19)
 			manage_penalties(H);

@@ -336,7 +336,8 @@ static bool try_move(struct ls *L, int ru, const struct piece *pu, int ku, int r
 
 static double dd(const struct problem *P, int a, int b)
 {
-	return P->d[(size_t)a * (size_t)P->m + (size_t)b];
+	size_t k = (size_t)a * (size_t)P->m + (size_t)b;
+	return P->df ? P->df[k] : P->d[k];
 }
 
 /* route_pcost of a route of R's vehicle without time: cnt customers, dist,
