@@ -9,6 +9,10 @@
  * and time, in cost units, adapted every 100
  * offspring towards 20% feasible; survivors selected when a subpopulation
  * reaches mu + lambda; a restart after 20000 offspring without improvement.
+ * The first population is 4 mu educated individuals - random giant tours,
+ * and for pure CVRP every other one from randomised savings (savings.c) -
+ * but stops after 15 % of a time limit so that short limits still leave
+ * time for the genetic search.
  * Deterministic for a given seed and iteration limit (time only stops it).
  */
 #include "route/route_int.h"
@@ -265,7 +269,8 @@ static void random_tour(struct hgs *H, struct indiv *x)
 
 static void manage_penalties(struct hgs *H);
 
-/* Build up to 4 mu local-searched random individuals. With a time limit the
+/* Build up to 4 mu local-searched individuals (random giant tours; for pure
+ * CVRP every other one from savings routes). With a time limit the
  * first population stops once INIT_SHARE of the limit is spent (keeping at
  * least INIT_MIN): at short limits the genetic search, not the education of
  * random tours, is what improves the solution. */

@@ -8,8 +8,10 @@
  * pieces of old routes that make each new route, so one evaluator handles
  * every move: pieces are summarised by struct seg (prefix/suffix arrays are
  * kept per route) and joined in O(1), which takes care of loads with
- * pickups, time windows, durations and per-type costs alike. Routes are
- * arrays; an applied move rebuilds the routes it touched.
+ * pickups, time windows, durations and per-type costs alike. For pure CVRP
+ * (P->cheap) an exact distance-only filter computes each move's change from
+ * a few distances first, and only improving moves reach that evaluator.
+ * Routes are arrays; an applied move rebuilds the routes it touched.
  */
 #include "route/route_int.h"
 
