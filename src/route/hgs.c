@@ -9,6 +9,10 @@
  * and time, in cost units, adapted every 100
  * offspring towards 20% feasible; survivors selected when a subpopulation
  * reaches mu + lambda; a restart after 20000 offspring without improvement.
+ * The first population is 4 mu educated individuals - random giant tours,
+ * and for pure CVRP every other one from randomised savings (savings.c) -
+ * but stops after 15 % of a time limit so that short limits still leave
+ * time for the genetic search.
  * Deterministic for a given seed and iteration limit (time only stops it).
  */
 #include "route/route_int.h"
@@ -19,13 +23,15 @@
 
 #include "lib/alloc.h"
 
-#define MU 25
-#define LAMBDA 40
-#define NB_ELITE 4
-#define NB_CLOSE 5
+#define MU              25
+#define LAMBDA          40
+#define NB_ELITE        4
+#define NB_CLOSE        5
 #define TARGET_FEASIBLE 0.2
-#define ITERS_RESTART 20000
-#define PENALTY_PERIOD 100
+#define ITERS_RESTART   20000
+#define PENALTY_PERIOD  100
+#define INIT_SHARE      0.15
+#define INIT_MIN        4
 
 struct subpop {
 	struct indiv **v;
@@ -40,9 +46,9 @@ struct hgs {
 	struct penalty pen_min, pen_max; /* bounds of the adaptation */
 	struct ls *L;
 	struct subpop feas, infeas;
-	struct indiv *best;     /* best feasible so far (or least penalised) */
+	struct indiv *best; /* best feasible so far (or least penalised) */
 	bool best_feasible;
-	int *tmp;               /* n + 1 ints */
+	int *tmp; /* n + 1 ints */
 	bool *used;
 	int hist_load, hist_time, hist_n;
 	long iter;
@@ -94,7 +100,7 @@ static void prox_remove(struct indiv *x, const struct indiv *o)
 	for (int k = 0; k < x->nprox; k++)
 		if (x->prox[k].o == o) {
 			memmove(&x->prox[k], &x->prox[k + 1],
-				(size_t)(x->nprox - k - 1) * sizeof(*x->prox));
+			        (size_t)(x->nprox - k - 1) * sizeof(*x->prox));
 			x->nprox--;
 			return;
 		}
@@ -263,11 +269,25 @@ static void random_tour(struct hgs *H, struct indiv *x)
 
 static void manage_penalties(struct hgs *H);
 
-static void initial_population(struct hgs *H, struct indiv *x)
+/* Build up to 4 mu local-searched individuals (random giant tours; for pure
+ * CVRP every other one from savings routes). With a time limit the
+ * first population stops once INIT_SHARE of the limit is spent (keeping at
+ * least INIT_MIN): at short limits the genetic search, not the education of
+ * random tours, is what improves the solution. */
+static void initial_population(struct hgs *H, struct indiv *x, bool first)
 {
+	double budget =
+	    H->params->time_limit > 0 && first ? INIT_SHARE * H->params->time_limit : INFINITY;
 	for (int k = 0; k < 4 * MU && !out_of_time(H); k++) {
-		random_tour(H, x);
-		split_tour(H->P, &H->pen, x);
+		if (k >= INIT_MIN && elapsed(H) >= budget)
+			break;
+		if (H->P->cheap && k % 2 == 0) {
+			int nr = savings_tour(H->P, &H->rng, x->tour, H->tmp);
+			cut_tour(H->P, &H->pen, x, H->tmp, nr);
+		} else {
+			random_tour(H, x);
+			split_tour(H->P, &H->pen, x);
+		}
 		educate_and_add(H, x, NULL);
 		if (k % 20 == 19)
 			manage_penalties(H);
@@ -285,7 +305,7 @@ static struct indiv *pick(struct hgs *H)
 
 /* Order crossover (OX) of two giant tours. */
 static void crossover(struct hgs *H, const struct indiv *a, const struct indiv *b,
-		      struct indiv *child)
+                      struct indiv *child)
 {
 	int n = H->P->n;
 	int start = rng_below(&H->rng, n), end = rng_below(&H->rng, n);
@@ -326,11 +346,11 @@ static void manage_penalties(struct hgs *H)
 {
 	if (!H->hist_n)
 		return;
-	H->pen.load = adapt(H->pen.load, (double)H->hist_load / H->hist_n, H->pen_min.load,
-			    H->pen_max.load);
+	H->pen.load =
+	    adapt(H->pen.load, (double)H->hist_load / H->hist_n, H->pen_min.load, H->pen_max.load);
 	if (H->P->has_time)
-		H->pen.time = adapt(H->pen.time, (double)H->hist_time / H->hist_n,
-				    H->pen_min.time, H->pen_max.time);
+		H->pen.time = adapt(H->pen.time, (double)H->hist_time / H->hist_n, H->pen_min.time,
+		                    H->pen_max.time);
 	H->hist_load = H->hist_time = H->hist_n = 0;
 	for (int i = 0; i < H->infeas.n; i++) {
 		struct indiv *x = H->infeas.v[i];
@@ -367,7 +387,7 @@ static double cost_scale(const struct problem *P, double max_time)
 	for (int q = 0; q < P->nkinds; q++) {
 		const struct vrp_vehicle_type *vt = &P->inst->types[P->kinds[q]];
 		double c = vt->fixed_cost + vt->cost_per_dist * P->max_dist +
-			   (P->has_time ? vt->cost_per_time * max_time : 0);
+		           (P->has_time ? vt->cost_per_time * max_time : 0);
 		if (c > scale)
 			scale = c;
 	}
@@ -384,7 +404,7 @@ static void init_penalties(struct hgs *H)
 	double max_time = 0;
 	for (int i = 1; i <= P->n; i++) {
 		int64_t d = P->inst->delivery[i] > P->inst->pickup[i] ? P->inst->delivery[i]
-								      : P->inst->pickup[i];
+		                                                      : P->inst->pickup[i];
 		if (d > maxd)
 			maxd = d;
 	}
@@ -399,8 +419,8 @@ static void init_penalties(struct hgs *H)
 	H->pen_max = (struct penalty){H->pen.load * 1e5, H->pen.time * 1e5};
 }
 
-void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t seed,
-	     bool report, struct hgs_result *res)
+void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t seed, bool report,
+             struct hgs_result *res)
 {
 	struct hgs H = {.P = P, .params = params, .rng = {seed}, .report = report};
 	H.t0 = route_clock(params->cpu_time);
@@ -412,7 +432,7 @@ void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t 
 	init_penalties(&H);
 	struct indiv *child = indiv_new(P);
 	long no_improve = 0;
-	initial_population(&H, child);
+	initial_population(&H, child, true);
 	while (!out_of_time(&H) && (params->iters <= 0 || H.iter < params->iters)) {
 		if (H.feas.n + H.infeas.n == 0)
 			break;
@@ -430,7 +450,7 @@ void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t 
 			manage_penalties(&H);
 		if (no_improve >= ITERS_RESTART) {
 			clear_population(&H);
-			initial_population(&H, child);
+			initial_population(&H, child, false);
 			no_improve = 0;
 		}
 		maybe_report(&H);

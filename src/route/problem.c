@@ -171,6 +171,18 @@ static void init_neighbours(struct problem *P)
 	free(c);
 }
 
+/* P->df if every distance is an integer float holds exactly. */
+static void init_float_dist(struct problem *P)
+{
+	size_t cells = (size_t)P->m * (size_t)P->m;
+	for (size_t k = 0; k < cells; k++)
+		if (P->d[k] != floor(P->d[k]) || fabs(P->d[k]) >= 16777216.0)
+			return;
+	P->df = xmalloc(cells * sizeof(float));
+	for (size_t k = 0; k < cells; k++)
+		P->df[k] = (float)P->d[k];
+}
+
 static void init_angles(struct problem *P)
 {
 	const struct vrp_instance *I = P->inst;
@@ -197,6 +209,8 @@ void problem_init(struct problem *P, const struct vrp_instance *inst)
 	for (int i = 1; i <= P->n; i++)
 		pickups = pickups || inst->pickup[i] != 0;
 	P->cheap = !P->has_time && !pickups && symmetric(P);
+	if (P->cheap)
+		init_float_dist(P);
 	init_singles(P);
 	init_slots(P);
 	init_neighbours(P);
@@ -219,6 +233,7 @@ void problem_release(struct problem *P)
 	free(P->type_first);
 	free(P->type_slots);
 	free(P->angle);
+	free(P->df);
 }
 
 struct indiv *indiv_new(const struct problem *P)
@@ -289,7 +304,7 @@ void indiv_evaluate(const struct problem *P, const struct penalty *pen, struct i
 
 /* Cheapest penalised cost of a complete route over the types with slots. */
 static double best_type_cost(const struct problem *P, const struct penalty *pen,
-			     const struct seg *s)
+                             const struct seg *s)
 {
 	double best = INFINITY;
 	for (int q = 0; q < P->nkinds; q++) {
@@ -310,8 +325,7 @@ static struct seg range_seg(const struct problem *P, const int *tour, int a, int
 }
 
 /* Route boundaries by Bellman on the auxiliary graph; returns the count. */
-static int bellman(const struct problem *P, const struct penalty *pen, const int *tour,
-		   int *cut)
+static int bellman(const struct problem *P, const struct penalty *pen, const int *tour, int *cut)
 {
 	int n = P->n;
 	double *pot = xmalloc((size_t)(n + 1) * sizeof(double));
@@ -385,7 +399,7 @@ static int cmp_load_desc(const void *a, const void *b)
 
 /* Give each route a slot: heaviest first, to the free type costing least. */
 static void assign_slots(const struct problem *P, const struct penalty *pen, struct indiv *x,
-			 const int *ends, int k)
+                         const int *ends, int k)
 {
 	struct rinfo *ri = xmalloc((size_t)k * sizeof(*ri));
 	int *slot_of = xmalloc((size_t)k * sizeof(int));
@@ -443,8 +457,13 @@ void split_tour(const struct problem *P, const struct penalty *pen, struct indiv
 {
 	int *ends = xmalloc((size_t)(P->n + 1) * sizeof(int));
 	int k = bellman(P, pen, x->tour, ends);
+	cut_tour(P, pen, x, ends, k);
+	free(ends);
+}
+
+void cut_tour(const struct problem *P, const struct penalty *pen, struct indiv *x, int *ends, int k)
+{
 	k = merge_routes(P, x->tour, ends, k);
 	assign_slots(P, pen, x, ends, k);
-	free(ends);
 	indiv_evaluate(P, pen, x);
 }

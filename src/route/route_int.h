@@ -83,6 +83,9 @@ struct problem {
 	const struct vrp_instance *inst;
 	int n, m; /* customers; m = n + 1 nodes */
 	const double *d, *t;
+	float *df; /* d in single precision when that is exact (integer
+		    * distances below 2^24, as in CVRPLIB) and P->cheap: half the
+		    * cache footprint for the move filter and SWAP*; else NULL */
 	bool has_time; /* windows, service, durations or time costs matter */
 	bool cheap;    /* no time, no pickups, symmetric: O(1) sub-ranges */
 	struct seg *single; /* per node */
@@ -207,6 +210,16 @@ void indiv_copy_routes(const struct problem *P, struct indiv *dst, const struct 
  * auxiliary graph, penalised costs) and assign them to vehicle slots; fills
  * x->tour (reordered) and x->rlen and evaluates x. */
 void split_tour(const struct problem *P, const struct penalty *pen, struct indiv *x);
+/* Cut x->tour into the k routes that end before ends[0..k-1] (ascending, the
+ * last is n; changed when the routes must be merged to fit the slots),
+ * assign them to slots and evaluate x. */
+void cut_tour(const struct problem *P, const struct penalty *pen, struct indiv *x, int *ends,
+	      int k);
+
+/* Routes from randomised Clarke-Wright savings over the granular neighbour
+ * pairs (savings.c; for P->cheap problems), laid out as a giant tour; ends
+ * (n ints) gets the end of each route in it. Returns the route count. */
+int savings_tour(const struct problem *P, struct rng *rng, int *tour, int *ends);
 
 /* ---- local search (ls.c) ---- */
 
