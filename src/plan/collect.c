@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lib/alloc.h"
+#include "lib/timeutil.h"
 #include "route/route.h"
 
 #define DEFAULT_ITERS      2000
@@ -439,8 +440,38 @@ static int verified(const struct vrp_instance *inst, const struct vrp_solution *
 	return -1;
 }
 
+/* Leave out the `count` points of sub[0..m-1] farthest in time from the
+ * depot (marking them unserved); returns the number of points left. */
+static int leave_out_farthest(struct collect_plan *plan, const struct collect_input *in,
+                              const struct vrp_instance *inst, int *sub, int m, int count)
+{
+	bool *keep = xcalloc((size_t)m + 1, sizeof(bool));
+	for (int k = 1; k <= m; k++)
+		keep[k] = true;
+	for (int j = 0; j < count && j < m; j++) {
+		int far = farthest(inst, keep, m);
+		keep[far] = false;
+		unserve(plan, in, sub[far - 1], COLLECT_FLEET,
+		        "车辆不够：在各点营业时间内跑不完全部收购点，最远的留待改日",
+		        "not enough trucks to reach every point within its opening hours; the "
+		        "farthest waits");
+	}
+	int left = 0;
+	for (int k = 1; k <= m; k++)
+		if (keep[k])
+			sub[left++] = sub[k - 1];
+	free(keep);
+	return left;
+}
+
 /* Solve for the points sub[0..m-1]; on an engine failure leave out the
- * farthest point (marking it unserved) and try again. */
+ * farthest point (marking it unserved) and try again. The time limit caps
+ * all the tries together: each try gets what is left of it, and once less
+ * than LATE_SHARE of it is left a try gets LATE_SHARE of the limit and
+ * leaves out a quarter of the points when it fails, so that a day the fleet
+ * cannot cover ends in about 1.4 times the limit at worst, not a limit per
+ * point left out. */
+#define LATE_SHARE 0.02
 static int solve_points(struct collect_plan *plan, const struct collect_input *in, int *sub, int m,
                         char *err, size_t errlen)
 {
@@ -448,8 +479,12 @@ static int solve_points(struct collect_plan *plan, const struct collect_input *i
 	vrp_params_default(&params);
 	params.seed = in->seed;
 	params.iters = in->iters > 0 ? in->iters : DEFAULT_ITERS;
-	params.time_limit = in->time_limit > 0 ? in->time_limit : DEFAULT_TIME_LIMIT;
+	double cap = in->time_limit > 0 ? in->time_limit : DEFAULT_TIME_LIMIT;
+	int64_t start = time_mono_ms();
 	while (m > 0) {
+		double left = cap - (double)(time_mono_ms() - start) / 1000.0;
+		bool late = left < cap * LATE_SHARE;
+		params.time_limit = late ? cap * LATE_SHARE : left;
 		struct vrp_instance *inst = collect_build_instance(in, sub, m);
 		if (!inst) {
 			snprintf(err, errlen, "cannot compute the travel times");
@@ -468,13 +503,7 @@ static int solve_points(struct collect_plan *plan, const struct collect_input *i
 			vrp_instance_free(inst);
 			return rc;
 		}
-		int far = farthest(inst, NULL, m);
-		unserve(plan, in, sub[far - 1], COLLECT_FLEET,
-		        "车辆不够：在各点营业时间内跑不完全部收购点，最远的留待改日",
-		        "not enough trucks to reach every point within its opening hours; the "
-		        "farthest waits");
-		memmove(&sub[far - 1], &sub[far], (size_t)(m - far) * sizeof(int));
-		m--;
+		m = leave_out_farthest(plan, in, inst, sub, m, late && m >= 8 ? m / 4 : 1);
 		vrp_solution_release(&sol);
 		vrp_instance_free(inst);
 	}

@@ -15,6 +15,7 @@
  */
 #include "route/route_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,11 @@
 #include "lib/alloc.h"
 
 #define EPS 1e-6
+/* A move must gain more than EPS plus REL_EPS of the cost it changes: with
+ * large penalised costs (3e8 on an over-full collection day) a gain of 1e-6
+ * is rounding, and two "improving" moves can undo each other for ever. */
+#define REL_EPS 1e-12
+#define LS_MAX_LOOPS 100
 
 struct lroute {
 	int *nodes; /* nodes[0] = nodes[len+1] = depot */
@@ -291,22 +297,26 @@ static bool try_move(struct ls *L, int ru, const struct piece *pu, int ku, int r
 	bool bound = !L->P->cheap; /* cheap: the filter was exact already */
 	double delta;
 	if (ru == rv) {
-		if (bound && move_lower_bound(L, U->type, pu, ku) - U->pcost > -EPS)
+		double tol = EPS + REL_EPS * fabs(U->pcost);
+		if (bound && move_lower_bound(L, U->type, pu, ku) - U->pcost > -tol)
 			return false;
 		delta = eval_pieces(L, U->type, pu, ku) - U->pcost;
+		if (delta > -tol)
+			return false;
 	} else {
+		double tol = EPS + REL_EPS * (fabs(U->pcost) + fabs(V->pcost));
 		double lb = bound ? move_lower_bound(L, V->type, pv, kv) +
 		                        move_lower_bound(L, U->type, pu, ku)
 		                  : -INFINITY;
-		if (lb - V->pcost - U->pcost > -EPS)
+		if (lb - V->pcost - U->pcost > -tol)
 			return false;
 		double nv = eval_pieces(L, V->type, pv, kv);
-		if (nv - V->pcost - U->pcost > -EPS)
+		if (nv - V->pcost - U->pcost > -tol)
 			return false;
 		delta = nv + eval_pieces(L, U->type, pu, ku) - U->pcost - V->pcost;
+		if (delta > -tol)
+			return false;
 	}
-	if (delta > -EPS)
-		return false;
 	int ca = write_pieces(L, pu, ku, L->buf_a);
 	int cb = ru == rv ? 0 : write_pieces(L, pv, kv, L->buf_b);
 	L->nmoves++;
@@ -932,7 +942,12 @@ void ls_run(struct ls *L, const struct penalty *pen, struct indiv *x,
 		if (P->nneigh[i] > 1 && rng_below(L->rng, 20) == 0)
 			shuffle(L->rng, L->neigh[i], P->nneigh[i]);
 	load_indiv(L, x);
-	for (int loop = 0;; loop++) {
+	/* With time windows and penalties a billion times the travel cost (an
+	 * over-full collection day) the descent can go on for hours in steps
+	 * of a millionth; past LS_MAX_LOOPS passes (plus one per customer) it
+	 * stops where it is. Pure CVRP converges in a few passes: no cap. */
+	int max_loops = P->cheap ? INT_MAX : LS_MAX_LOOPS + P->n;
+	for (int loop = 0; loop < max_loops; loop++) {
 		bool improved = node_pass(L, loop);
 		if (P->cheap && swap_star_pass(L, loop))
 			improved = true;
