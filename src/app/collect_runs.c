@@ -511,38 +511,75 @@ static int store_plan(struct store *db, const struct collect_plan *p, const stru
 	return rc;
 }
 
+/* A planned day not yet stored: the inputs, the plan and what the plan
+ * left out, owned by this struct (collect_prepared_free). */
+struct collect_prepared {
+	struct gathered g, left_out;
+	struct collect_plan plan;
+	int64_t warehouse_id;
+	char date[11];
+	struct collect_run_opts opts;
+};
+
+void collect_prepared_free(struct collect_prepared *pp)
+{
+	if (!pp)
+		return;
+	collect_plan_release(&pp->plan);
+	gathered_release(&pp->g);
+	gathered_release(&pp->left_out);
+	free(pp);
+}
+
+int collect_plan_prepare(struct store *db, int64_t warehouse_id, const char *date,
+                         const struct collect_run_opts *opts, struct collect_prepared **out,
+                         struct app_err *err)
+{
+	struct collect_prepared *pp;
+	char why[600];
+	int64_t day;
+	*out = NULL;
+	if (!date || strlen(date) != 10 || date_parse(date, strlen(date), &day))
+		return app_fail(err, 422, "invalid", "date", "日期须为 YYYY-MM-DD",
+		                "date must be YYYY-MM-DD");
+	pp = xcalloc(1, sizeof(*pp));
+	pp->warehouse_id = warehouse_id;
+	memcpy(pp->date, date, sizeof(pp->date));
+	pp->opts = *opts;
+	pp->g.in.cfg = opts->cfg;
+	pp->g.in.seed = opts->seed;
+	pp->g.in.iters = opts->iters;
+	pp->g.in.time_limit = opts->time_limit;
+	if (gather(db, warehouse_id, date, &pp->g, err))
+		goto fail;
+	split_no_coords(&pp->g, &pp->left_out);
+	if (collect_plan_solve(&pp->g.in, &pp->plan, why, sizeof(why))) {
+		app_fail(err, 422, "cannot_plan", "", "无法规划集货线路", "%s", why);
+		goto fail;
+	}
+	*out = pp;
+	return 0;
+fail:
+	collect_prepared_free(pp);
+	return -1;
+}
+
+int collect_plan_store(struct store *db, const struct collect_prepared *pp, int64_t user_id,
+                       int64_t now_ms, int64_t *plan_id, struct app_err *err)
+{
+	int rc = store_plan(db, &pp->plan, &pp->g, &pp->left_out, pp->warehouse_id, pp->date,
+	                    &pp->opts, user_id, now_ms, plan_id);
+	return rc ? app_store_fail(err, db, rc) : 0;
+}
+
 int collect_plan_make(struct store *db, int64_t warehouse_id, const char *date,
                       const struct collect_run_opts *opts, int64_t user_id, int64_t now_ms,
                       int64_t *plan_id, struct app_err *err)
 {
-	struct gathered g = {0}, left_out = {0};
-	struct collect_plan plan = {0};
-	char why[600];
-	int ret = -1, rc;
-	int64_t day;
-	if (!date || date_parse(date, strlen(date), &day))
-		return app_fail(err, 422, "invalid", "date", "日期须为 YYYY-MM-DD",
-		                "date must be YYYY-MM-DD");
-	g.in.cfg = opts->cfg;
-	g.in.seed = opts->seed;
-	g.in.iters = opts->iters;
-	g.in.time_limit = opts->time_limit;
-	if (gather(db, warehouse_id, date, &g, err))
-		goto out_release;
-	split_no_coords(&g, &left_out);
-	if (collect_plan_solve(&g.in, &plan, why, sizeof(why))) {
-		app_fail(err, 422, "cannot_plan", "", "无法规划集货线路", "%s", why);
-		goto out_release;
-	}
-	if ((rc = store_plan(db, &plan, &g, &left_out, warehouse_id, date, opts, user_id, now_ms,
-	                     plan_id))) {
-		app_store_fail(err, db, rc);
-		goto out_release;
-	}
-	ret = 0;
-out_release:
-	collect_plan_release(&plan);
-	gathered_release(&g);
-	gathered_release(&left_out);
+	struct collect_prepared *pp;
+	if (collect_plan_prepare(db, warehouse_id, date, opts, &pp, err))
+		return -1;
+	int ret = collect_plan_store(db, pp, user_id, now_ms, plan_id, err);
+	collect_prepared_free(pp);
 	return ret;
 }

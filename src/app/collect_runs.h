@@ -77,8 +77,19 @@ struct collect_run_opts {
 	struct collect_config cfg;
 };
 
-/* Plan the day's collection runs of origin warehouse_id on date and store
- * the plan; *plan_id is the new plan. */
+/* Planning in two steps, so that the search (up to opts->time_limit
+ * seconds) runs on a read connection and only the storing holds the
+ * writer: collect_plan_prepare reads the inputs and solves (422 naming what
+ * cannot be planned), collect_plan_store writes the result. The prepared
+ * plan is the caller's, freed by collect_prepared_free (NULL is fine). */
+struct collect_prepared;
+int collect_plan_prepare(struct store *db, int64_t warehouse_id, const char *date,
+                         const struct collect_run_opts *opts, struct collect_prepared **out,
+                         struct app_err *err);
+int collect_plan_store(struct store *db, const struct collect_prepared *pp, int64_t user_id,
+                       int64_t now_ms, int64_t *plan_id, struct app_err *err);
+void collect_prepared_free(struct collect_prepared *pp);
+/* Both steps in the caller's transaction; *plan_id is the new plan. */
 int collect_plan_make(struct store *db, int64_t warehouse_id, const char *date,
                       const struct collect_run_opts *opts, int64_t user_id, int64_t now_ms,
                       int64_t *plan_id, struct app_err *err);

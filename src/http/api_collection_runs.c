@@ -2,9 +2,10 @@
  * Village collection runs (乡村集货) over HTTP: the origin warehouse's
  * vehicles (list, create, replace), the expected load at each point on a
  * date (the forecast rule, and the planner's override), and the day's plan:
- * POST /collection-plans plans and stores it (inside the writer's
- * transaction: the search stops after a fixed number of iterations, capped
- * by time_limit seconds, at most 30), GET returns plans with runs, stops,
+ * POST /collection-plans plans and stores it (the search runs first on a
+ * read connection, outside the writer, ROUTE_PREPARE; it stops after a
+ * fixed number of iterations, capped by time_limit seconds, at most 30;
+ * only storing the plan holds the writer), GET returns plans with runs, stops,
  * loads, times, km, cost and the points' approximate coordinates. Thin:
  * src/app/collect_runs.c and collect_read.c do the work.
  *
@@ -267,12 +268,20 @@ static int reply_plan(struct req *r, int status, int64_t id)
 	return reply_json(r, status, out);
 }
 
-static int handle_plan_create(struct req *r)
+static void prepared_free(void *pp)
+{
+	collect_prepared_free(pp);
+}
+
+/* First call (r->preparing, read connection): validate, check the scope,
+ * read the inputs and search; the plan waits in r->prepared. */
+static int prepare_plan(struct req *r)
 {
 	static const char *const fields[] = {"date", "warehouse_id", "time_limit", "seed", NULL};
 	json_t *body = req_body_object(r);
 	struct collect_run_opts o = {.seed = 1};
-	int64_t wh = 0, limit = 10, seed = 1, id;
+	struct collect_prepared *pp;
+	int64_t wh = 0, limit = 10, seed = 1;
 	const char *date = NULL;
 	struct app_err e;
 	if (!body || !(jcheck_fields(r, body, fields) & jget_date(r, body, "date", true, &date) &
@@ -286,7 +295,25 @@ static int handle_plan_create(struct req *r)
 	o.seed = (uint64_t)seed;
 	o.time_limit = (double)limit;
 	if (collect_warehouse_resolve(r->db, id_text(r, wh), &wh, &e) ||
-	    collect_plan_make(r->db, wh, date, &o, r->user->id, now_ms(), &id, &e))
+	    collect_plan_prepare(r->db, wh, date, &o, &pp, &e))
+		return reply_app(r, &e);
+	r->prepared = pp;
+	r->prepared_free = prepared_free;
+	return 0;
+}
+
+/* POST /collection-plans (ROUTE_PREPARE): the search ran in prepare_plan;
+ * on the writer only the plan is stored and audited. */
+static int handle_plan_create(struct req *r)
+{
+	struct app_err e;
+	int64_t id;
+	if (r->preparing)
+		return prepare_plan(r);
+	const json_t *body = r->json;
+	const char *date = json_string_value(json_object_get(body, "date"));
+	int64_t wh = json_integer_value(json_object_get(body, "warehouse_id"));
+	if (collect_plan_store(r->db, r->prepared, r->user->id, now_ms(), &id, &e))
 		return reply_app(r, &e);
 	int rc = audit(
 	    r, "collection_plan.create", "collection_plan", id_text(r, id),
@@ -337,7 +364,7 @@ const struct route collection_runs_routes[] = {
      "set the planner's override of a point's expected load on a date"},
     {"GET", "/api/v1/collection-plans", handle_plans_list, READERS | ROLE_COLLECTOR, 0,
      "list stored collection plans"},
-    {"POST", "/api/v1/collection-plans", handle_plan_create, WRITERS, 0,
+    {"POST", "/api/v1/collection-plans", handle_plan_create, WRITERS, ROUTE_PREPARE,
      "plan and store a day's village collection runs"},
     {"GET", "/api/v1/collection-plans/{id}", handle_plan_get, READERS | ROLE_COLLECTOR, 0,
      "one collection plan with runs, stops, loads, times, km, cost"},

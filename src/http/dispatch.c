@@ -235,6 +235,27 @@ static void run_write(struct server *s, struct req *r, const struct route *rt)
 	r->db = NULL;
 }
 
+/* ROUTE_PREPARE: the handler's first call, on the read connection, outside
+ * the writer (a search that takes seconds must not hold every other write).
+ * False if it replied, which ends the request with nothing written. */
+static bool run_prepare(struct req *r, const struct route *rt, struct store *db)
+{
+	r->db = db;
+	r->preparing = true;
+	rt->handler(r);
+	r->preparing = false;
+	r->db = NULL;
+	return r->status == 0;
+}
+
+static void free_prepared(struct req *r)
+{
+	if (r->prepared && r->prepared_free)
+		r->prepared_free(r->prepared);
+	r->prepared = NULL;
+	r->prepared_free = NULL;
+}
+
 void dispatch(struct server *s, struct req *r)
 {
 	bool path_known, bearer;
@@ -282,9 +303,13 @@ void dispatch(struct server *s, struct req *r)
 		r->db = NULL;
 		goto out_put;
 	}
+	if ((rt->flags & ROUTE_PREPARE) && !run_prepare(r, rt, db))
+		goto out_put;
 	db_pool_put(&s->reads, db);
 	run_write(s, r, rt);
+	free_prepared(r);
 	return;
 out_put:
+	free_prepared(r);
 	db_pool_put(&s->reads, db);
 }

@@ -83,6 +83,13 @@ struct req {
 	const char *set_cookie;  /* Set-Cookie header value, set by auth handlers */
 	const char *location;    /* Location header for redirects */
 	bool idem_replayed;      /* answered from the idempotency record */
+
+	/* ROUTE_PREPARE: set while the handler runs on the read connection; what
+	 * it prepared for its second call on the writer, freed by dispatch
+	 * after the write with prepared_free (whether or not the write ran). */
+	bool preparing;
+	void *prepared;
+	void (*prepared_free)(void *prepared);
 };
 
 typedef int (*handler_fn)(struct req *r);
@@ -92,6 +99,9 @@ enum route_flags {
 	ROUTE_NO_TX = 1 << 1,    /* a write that manages its own transactions (bulk import) */
 	ROUTE_RAW_BODY = 1 << 2, /* body is not JSON (CSV/xlsx upload) */
 	ROUTE_LARGE_BODY = 1 << 3, /* body up to 64 MiB (bulk orders, imports); else 1 MiB */
+	ROUTE_PREPARE = 1 << 4, /* a write whose slow part runs first on a read connection:
+	                           the handler is called with r->preparing set, before the
+	                           writer; a reply then ends the request (see dispatch.c) */
 };
 
 /* One row of the routes table: which roles may call which handler. The

@@ -213,3 +213,35 @@ test('reading plans: office and the operator see all of it; another warehouse is
   }
   assert.ok(sawRefusal && sawRuns, 'the demo day should visit some collectors and not others');
 });
+
+test('planning does not hold the writer: a write sent while a long search runs is answered first', async () => {
+  // 80 more points with loads on a day of their own: the search runs into
+  // its 3 s cap. Planning runs on a read connection (ROUTE_PREPARE); only
+  // storing the plan takes the writer, so the override below must not wait
+  // for the search.
+  const busy = addDays(day, 35);
+  const base = querySql(srv, "SELECT lon_e6, lat_e6, village_code FROM collection_points WHERE code = 'YY-WC-LJ'")[0];
+  for (let i = 0; i < 80; i++) {
+    const p = await as.admin.post('/api/v1/points', {
+      code: `T60-LOAD-${i}`, name: `测试收购点${i}`, village_code: base.village_code, warehouse_id: origin,
+      lon_e6: Number(base.lon_e6) + ((i * 7919) % 600000) - 300000, lat_e6: Number(base.lat_e6) + ((i * 104729) % 600000) - 300000,
+      opens: '06:00', closes: '20:00',
+    });
+    assert.equal(p.status, 201, p.text);
+    const o = await as.admin.put('/api/v1/collection-forecasts', { point_id: p.json.id, date: busy, expected_kg: 100 + (i * 37) % 700 });
+    assert.equal(o.status, 200, o.text);
+  }
+  const t0 = Date.now();
+  let planDone = 0, writeDone = 0;
+  const planning = as.wh_xichang.post('/api/v1/collection-plans', { date: busy, warehouse_id: origin, time_limit: 3, seed: 5 })
+    .then((r) => { planDone = Date.now(); return r; });
+  await new Promise((res) => setTimeout(res, 400));
+  const write = await as.wh_xichang.put('/api/v1/collection-forecasts', { point_id: Number(one("SELECT id FROM collection_points WHERE code = 'YY-WC-LJ'").id), date: addDays(busy, 1), expected_kg: 321 });
+  writeDone = Date.now();
+  assert.equal(write.status, 200, write.text);
+  const plan = await planning;
+  assert.equal(plan.status, 201, plan.text);
+  assert.ok(planDone - t0 >= 1500, `the search should run into its cap (took ${planDone - t0} ms), else this test proves nothing`);
+  assert.ok(writeDone < planDone, `the write waited for the search: answered ${writeDone - t0} ms, plan ${planDone - t0} ms after the start`);
+  assert.ok(plan.json.runs.length > 0, plan.text);
+});
