@@ -544,6 +544,27 @@ test('batch: the public page of the parcel names the household\'s village and no
   }
 });
 
+// The ledger drawer fits the viewport; at laptop width every column of its
+// table is visible (no clipping, no horizontal scroll); at phone width the
+// drawer takes the screen and its table scrolls sideways inside it.
+async function assertLedgerLayout(page, width) {
+  const m = await page.evaluate(() => {
+    const d = document.querySelector('.el-drawer').getBoundingClientRect();
+    const body = document.querySelector('.el-drawer .el-drawer__body').getBoundingClientRect();
+    const ths = [...document.querySelectorAll('.el-drawer .el-table__header th')];
+    const wrap = document.querySelector('.el-drawer .el-table__body-wrapper .el-scrollbar__wrap');
+    return { left: d.left, right: d.right, bodyRight: body.right, lastTh: ths[ths.length - 1].getBoundingClientRect().right,
+      scrollW: wrap.scrollWidth, clientW: wrap.clientWidth, overflowX: getComputedStyle(wrap).overflowX };
+  });
+  assert.ok(m.left >= 0 && m.right <= width + 0.5, `drawer inside the ${width}px viewport: ${JSON.stringify(m)}`);
+  if (width >= 1024) {
+    assert.ok(m.scrollW <= m.clientW, `ledger table fits the drawer at ${width}px: ${JSON.stringify(m)}`);
+    assert.ok(m.lastTh <= m.bodyRight + 0.5, `last ledger column visible at ${width}px: ${JSON.stringify(m)}`);
+  } else {
+    assert.ok(m.scrollW <= m.clientW || ['auto', 'scroll'].includes(m.overflowX), `ledger table scrolls at ${width}px: ${JSON.stringify(m)}`);
+  }
+}
+
 test('batch: the household\'s ledger shows what it is owed; a payment and its reversal with a reason', async () => {
   const c = batch.collection;
   const { ctx, page } = await loginAs('collector_yanyuan');
@@ -555,6 +576,13 @@ test('batch: the household\'s ledger shows what it is owed; a payment and its re
     const drawer = page.locator('.el-drawer');
     await drawer.locator('.el-table__row', { hasText: c.code }).waitFor();
     await shot(page, '31-batch-ledger');
+    await assertLedgerLayout(page, 1280);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(500);
+    await shot(page, '31-batch-ledger-phone');
+    await assertLedgerLayout(page, 390);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.waitForTimeout(500);
     const owed = sql(`SELECT COALESCE(SUM(amount_fen), 0) AS b FROM household_ledger WHERE household_id = ${c.household_id}`)[0].b;
     assert.ok(owed >= c.amount_fen, 'the ledger owes at least this delivery');
     await drawer.locator('input[inputmode=decimal]').first().fill('21.00');
