@@ -5,7 +5,9 @@
  * address, and starts a fresh session (a new token on every login: session
  * rotation; the session the client came with, if any, is ended) in an
  * HttpOnly SameSite=Strict cookie, returning the CSRF token the console sends
- * back on writes. GET /auth/me says who is logged in.
+ * back on writes. Each recorded attempt first prunes the attempts older than
+ * the throttle window (the throttle never counts them), so the table stays
+ * small. GET /auth/me says who is logged in.
  */
 #include "http/auth.h"
 #include "http/routes.h"
@@ -65,10 +67,26 @@ static int throttled(struct req *r, const char *username, bool *out)
 	return rc;
 }
 
+/* Deletes the attempts the throttle no longer counts (older than its window). */
+static int prune_old_attempts(struct store *db)
+{
+	struct stmt *st;
+	int rc = store_prepare(db, "DELETE FROM login_attempts WHERE at <= ?", &st);
+	if (rc)
+		return rc;
+	stmt_bind_int(st, 1, now_ms() - THROTTLE_WINDOW_MS);
+	rc = stmt_step(st);
+	stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int record_attempt(struct req *r, const char *username, bool ok)
 {
 	struct stmt *st;
-	int rc = store_prepare(
+	int rc = prune_old_attempts(r->db);
+	if (rc)
+		return rc;
+	rc = store_prepare(
 	    r->db, "INSERT INTO login_attempts (username, at, ok, addr) VALUES (?, ?, ?, ?)", &st);
 	if (rc)
 		return rc;

@@ -3,7 +3,7 @@
 // unknown routes, security headers), plus what must never reach the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, ADMIN_PASSWORD, Client } from './lib.mjs';
+import { startServer, ADMIN_PASSWORD, Client, execSql, querySql } from './lib.mjs';
 
 let srv, admin;
 before(async () => {
@@ -55,6 +55,22 @@ test('wrong password is 401 and repeated failures are throttled', async () => {
   const u = await srv.anon.post('/api/v1/auth/login', { username: 'nobody', password: 'whatever-123' });
   assert.equal(u.status, 401);
   assert.equal(u.json.error.message_en, 'wrong username or password');
+});
+
+test('a login prunes attempts older than the throttle window and keeps recent ones', async () => {
+  const windowMs = 15 * 60 * 1000;
+  const now = Date.now();
+  execSql(srv, `INSERT INTO login_attempts (username, at, ok, addr) VALUES
+    ('old-guess', ${now - windowMs - 60000}, 0, '203.0.113.9'),
+    ('old-guess', ${now - 3 * windowMs}, 1, ''),
+    ('recent-guess', ${now - windowMs + 120000}, 0, '203.0.113.9');`);
+  const count = (name) => Number(querySql(srv, `SELECT COUNT(*) AS n FROM login_attempts WHERE username = '${name}'`)[0].n);
+  assert.equal(count('old-guess'), 2);
+  const r = await srv.anon.post('/api/v1/auth/login', { username: 'nobody-prune', password: 'whatever-123' });
+  assert.equal(r.status, 401);
+  assert.equal(count('old-guess'), 0, 'attempts older than 15 minutes are deleted');
+  assert.equal(count('recent-guess'), 1, 'attempts inside the window are kept for the throttle');
+  assert.equal(count('nobody-prune'), 1, 'the new attempt is recorded');
 });
 
 test('writes with a session need the CSRF token', async () => {

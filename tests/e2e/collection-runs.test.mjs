@@ -1,6 +1,6 @@
 // End-to-end: the village collection runs screen (集货线路) in Debian's
 // chromium against a real `shanhai serve --demo` on a fresh SQLite file (the
-// launch pattern of flow.test.mjs). The origin warehouse operator opens the
+// set-up of harness.mjs, shared with flow.test.mjs). The origin warehouse operator opens the
 // screen, picks a day of the demo season and plans it: the table shows one
 // row per stored run, the Leaflet map draws the county outlines, a marker for
 // every point of the warehouse and a line per run, with no online tiles. Then
@@ -9,83 +9,21 @@
 // point is on a run. Screenshots go to tests/e2e/artifacts/collection-runs*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { startConsole, stopConsole, sqlRows, shot, loginAs as loginWith, PASSWORD } from './harness.mjs';
 
-const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-const PASSWORD = 'shanhai2026'; // the demo logins' shared password (src/app/demo.c)
-const ADMIN_PASSWORD = 'e2e-admin-pass-1';
+let server, url;
 
-let dir, db, child, url, browser;
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    child = spawn(BIN, ['--db', db, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = fs.createWriteStream(path.join(dir, 'server.log'));
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30000);
-    child.stdout.on('data', (d) => {
-      out += d.toString();
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
-    });
-    child.stderr.on('data', (d) => log.write(d));
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
-  });
-}
-
-const sql = (q) => JSON.parse(execFileSync('sqlite3', ['-json', db, q], { encoding: 'utf8' }) || '[]');
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: true });
-}
+const sql = (q) => sqlRows(server, q);
 
 // A new browser context logged in through the console's login form.
-async function loginAs(username, password = PASSWORD) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
-  await page.goto(`${url}/#/login`);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('[data-test=login]').click();
-  await page.waitForURL((u) => !u.hash.startsWith('#/login'));
-  return { ctx, page };
-}
+const loginAs = (username, password = PASSWORD) => loginWith(server, username, password);
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-e2e-'));
-  db = path.join(dir, 'e2e.db');
-  execFileSync(BIN, ['--db', db, 'init'], { stdio: 'ignore' });
-  execFileSync(BIN, ['--db', db, 'user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'],
-    { input: ADMIN_PASSWORD + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
-  url = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // playwright refuses --user-data-dir in launch(); it gives every launch a fresh temporary profile itself
-  });
+  server = await startConsole();
+  ({ url } = server);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((res) => child.on('exit', res));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-  const log = fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
-  if (!process.env.SHANHAI_KEEP) fs.rmSync(dir, { recursive: true, force: true });
-  const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
-  assert.equal(bad, null, 'sanitizer report in the server log');
-});
+after(async () => { await stopConsole(server); });
 
 test('the origin operator plans a day: runs in the table, points and runs on the offline map', async () => {
   const last = sql('SELECT MAX(collected_on) AS d FROM collections')[0].d;

@@ -18,57 +18,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { startConsole, stopConsole, sqlRows, shot, loginAs as loginWith, PASSWORD, ADMIN_PASSWORD } from './harness.mjs';
 
-const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-const PASSWORD = 'shanhai2026'; // the demo logins' shared password (src/app/demo.c)
-const ADMIN_PASSWORD = 'e2e-admin-pass-1';
+let server, dir, db, url, browser;
 
-let dir, db, child, url, browser;
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    child = spawn(BIN, ['--db', db, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = fs.createWriteStream(path.join(dir, 'server.log'));
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30000);
-    child.stdout.on('data', (d) => {
-      out += d.toString();
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
-    });
-    child.stderr.on('data', (d) => log.write(d));
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
-  });
-}
-
-const sql = (q) => JSON.parse(execFileSync('sqlite3', ['-json', db, q], { encoding: 'utf8' }) || '[]');
+const sql = (q) => sqlRows(server, q);
 
 // Is GET path served for this role? (404 = the route does not exist yet)
 async function served(page, p) {
   return page.evaluate(async (u) => (await fetch(u)).status !== 404, p);
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: true });
-}
-
 // A new browser context logged in through the console's login form.
-async function loginAs(username, password = PASSWORD) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
-  await page.goto(`${url}/#/login`);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('[data-test=login]').click();
-  await page.waitForURL((u) => !u.hash.startsWith('#/login'));
-  return { ctx, page };
-}
+const loginAs = (username, password = PASSWORD) => loginWith(server, username, password);
 
 // The <input> of an el-input marked data-test=name (Element Plus passes the
 // attribute on to the input itself, some versions to its wrapper).
@@ -170,34 +133,11 @@ async function packAndShip(page, { order, tracking, cost }) {
 }
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-e2e-'));
-  db = path.join(dir, 'e2e.db');
-  execFileSync(BIN, ['--db', db, 'init'], { stdio: 'ignore' });
-  execFileSync(BIN, ['--db', db, 'user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'],
-    { input: ADMIN_PASSWORD + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
-  url = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // playwright refuses --user-data-dir in launch(); it gives every launch a fresh temporary profile itself
-  });
+  server = await startConsole();
+  ({ dir, db, url, browser } = server);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((res) => child.on('exit', res));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-  const log = fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
-  if (!process.env.SHANHAI_KEEP) fs.rmSync(dir, { recursive: true, force: true });
-  const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
-  assert.equal(bad, null, 'sanitizer report in the server log');
-});
+after(async () => { await stopConsole(server); });
 
 test('the console is served at / with its assets', async () => {
   const r = await fetch(url + '/');
@@ -604,6 +544,27 @@ test('batch: the public page of the parcel names the household\'s village and no
   }
 });
 
+// The ledger drawer fits the viewport; at laptop width every column of its
+// table is visible (no clipping, no horizontal scroll); at phone width the
+// drawer takes the screen and its table scrolls sideways inside it.
+async function assertLedgerLayout(page, width) {
+  const m = await page.evaluate(() => {
+    const d = document.querySelector('.el-drawer').getBoundingClientRect();
+    const body = document.querySelector('.el-drawer .el-drawer__body').getBoundingClientRect();
+    const ths = [...document.querySelectorAll('.el-drawer .el-table__header th')];
+    const wrap = document.querySelector('.el-drawer .el-table__body-wrapper .el-scrollbar__wrap');
+    return { left: d.left, right: d.right, bodyRight: body.right, lastTh: ths[ths.length - 1].getBoundingClientRect().right,
+      scrollW: wrap.scrollWidth, clientW: wrap.clientWidth, overflowX: getComputedStyle(wrap).overflowX };
+  });
+  assert.ok(m.left >= 0 && m.right <= width + 0.5, `drawer inside the ${width}px viewport: ${JSON.stringify(m)}`);
+  if (width >= 1024) {
+    assert.ok(m.scrollW <= m.clientW, `ledger table fits the drawer at ${width}px: ${JSON.stringify(m)}`);
+    assert.ok(m.lastTh <= m.bodyRight + 0.5, `last ledger column visible at ${width}px: ${JSON.stringify(m)}`);
+  } else {
+    assert.ok(m.scrollW <= m.clientW || ['auto', 'scroll'].includes(m.overflowX), `ledger table scrolls at ${width}px: ${JSON.stringify(m)}`);
+  }
+}
+
 test('batch: the household\'s ledger shows what it is owed; a payment and its reversal with a reason', async () => {
   const c = batch.collection;
   const { ctx, page } = await loginAs('collector_yanyuan');
@@ -615,6 +576,13 @@ test('batch: the household\'s ledger shows what it is owed; a payment and its re
     const drawer = page.locator('.el-drawer');
     await drawer.locator('.el-table__row', { hasText: c.code }).waitFor();
     await shot(page, '31-batch-ledger');
+    await assertLedgerLayout(page, 1280);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(500);
+    await shot(page, '31-batch-ledger-phone');
+    await assertLedgerLayout(page, 390);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.waitForTimeout(500);
     const owed = sql(`SELECT COALESCE(SUM(amount_fen), 0) AS b FROM household_ledger WHERE household_id = ${c.household_id}`)[0].b;
     assert.ok(owed >= c.amount_fen, 'the ledger owes at least this delivery');
     await drawer.locator('input[inputmode=decimal]').first().fill('21.00');

@@ -67,8 +67,14 @@ export function fenText(fen) {
   return (neg ? '-' : '') + yuan + '.' + cents
 }
 
-export function yuanText(fen) {
-  return fen === null || fen === undefined ? '—' : '¥' + fenText(fen)
+// The one money formatter: "¥1,234.50", and a negative amount with its sign
+// before the currency sign, "-¥21.00" (never "¥-21.00"). An optional unit
+// gives a price: yuanText(640, 'kg') === "¥6.40/kg".
+export function yuanText(fen, per = '') {
+  if (fen === null || fen === undefined || fen === '') return '—'
+  const v = BigInt(fen)
+  const text = (v < 0n ? '-¥' : '¥') + fenText(v < 0n ? -v : v)
+  return per ? `${text}/${per}` : text
 }
 
 // "12.345 kg" for 12345 g; unit 'jin' gives "24.69 斤" (exact: g / 500).

@@ -1,0 +1,96 @@
+// Shared set-up of the end-to-end tests: a fresh SQLite store with an admin,
+// a real `shanhai serve --demo` on a free port, and one headless chromium
+// (playwright-core, /usr/bin/chromium) with the flags every test file uses;
+// then logging in through the console's form, screenshots, read-only SQL, and
+// the teardown that fails the file if the server's log has a sanitizer report.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+export const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
+export const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
+export const PASSWORD = 'shanhai2026'; // the demo logins' shared password (src/app/demo.c)
+export const ADMIN_PASSWORD = 'e2e-admin-pass-1';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// The one chromium launch. playwright refuses --user-data-dir in launch(); it
+// gives every launch a fresh temporary profile itself.
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+// Resolves to the server's base URL once it prints it; its stderr goes to server.log.
+function spawnServer(server) {
+  return new Promise((resolve, reject) => {
+    server.child = spawn(BIN, ['--db', server.db, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = fs.createWriteStream(path.join(server.dir, 'server.log'));
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30000);
+    server.child.stdout.on('data', (d) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    server.child.stderr.on('data', (d) => log.write(d));
+    server.child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
+  });
+}
+
+// A fresh store with the e2e admin, served with the demo data, and a browser.
+// Returns { dir, db, url, child, browser }.
+export async function startConsole() {
+  fs.mkdirSync(ART, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-e2e-'));
+  const server = { dir, db: path.join(dir, 'e2e.db'), url: null, child: null, browser: null };
+  execFileSync(BIN, ['--db', server.db, 'init'], { stdio: 'ignore' });
+  execFileSync(BIN, ['--db', server.db, 'user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'],
+    { input: ADMIN_PASSWORD + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  server.url = await spawnServer(server);
+  server.browser = await launchChromium();
+  return server;
+}
+
+// Closes the browser, stops the server (SIGTERM, then SIGKILL after 5 s),
+// removes the store (unless SHANHAI_KEEP) and asserts a clean server log.
+export async function stopConsole(server) {
+  if (!server) return;
+  if (server.browser) await server.browser.close();
+  const child = server.child;
+  if (child && child.exitCode === null) {
+    const exited = new Promise((res) => child.on('exit', res));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  const log = fs.readFileSync(path.join(server.dir, 'server.log'), 'utf8');
+  if (!process.env.SHANHAI_KEEP) fs.rmSync(server.dir, { recursive: true, force: true });
+  const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
+  assert.equal(bad, null, 'sanitizer report in the server log');
+}
+
+// Rows of a read-only query on the server's store (WAL lets the shell read beside it).
+export function sqlRows(server, q) {
+  return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }) || '[]');
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: true });
+}
+
+// A new browser context logged in through the console's login form.
+export async function loginAs(server, username, password = PASSWORD) {
+  const ctx = await server.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(`${server.url}/#/login`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('[data-test=login]').click();
+  await page.waitForURL((u) => !u.hash.startsWith('#/login'));
+  return { ctx, page };
+}
