@@ -1357,11 +1357,16 @@ static int pick_consumer_sku(struct demo *d, int64_t day)
 	return -1;
 }
 
-/* Lines of one order: SKU indexes and units, distinct SKUs. */
+/* Lines of one order: SKU indexes and units, distinct SKUs. Consumers buy a
+ * box or three; the union's 消费帮扶 purchases (staff welfare) and the
+ * supermarket's replenishments buy 60 to 200 boxes a line, which is what
+ * sells most of the season's packed produce (with only a few dozen boxes a
+ * line, under 40% of it sold and sales stayed below the payments to the
+ * households). */
 static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int64_t units[3])
 {
 	static const int union_skus[] = {S_APL85, S_APL80, S_APL85, S_KQ_1};
-	static const int super_skus[] = {S_APL75, S_APL70, S_KQ_1, S_KQ_2, S_QHJ_T};
+	static const int super_skus[] = {S_APL80, S_APL75, S_APL70, S_KQ_1, S_KQ_2, S_QHJ_T};
 	int want = channel == CH_SUPER ? (int)rnd(d, 2, 3) : chance(d, 75) ? 1 : (int)rnd(d, 2, 3);
 	int n = 0;
 	if (channel == CH_LIVE && sku_on_sale(d, S_QC, day) && chance(d, 12)) {
@@ -1371,7 +1376,7 @@ static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int6
 	}
 	for (int tries = 0; n < want && tries < 10; tries++) {
 		int s = channel == CH_UNION ? union_skus[rnd(d, 0, 3)]
-		      : channel == CH_SUPER ? super_skus[rnd(d, 0, 4)]
+		      : channel == CH_SUPER ? super_skus[rnd(d, 0, 5)]
 					    : pick_consumer_sku(d, day);
 		bool dup = s < 0 || !sku_on_sale(d, s, day);
 		for (int i = 0; i < n && !dup; i++)
@@ -1379,7 +1384,7 @@ static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int6
 		if (dup)
 			continue;
 		sku[n] = s;
-		units[n] = channel == CH_UNION || channel == CH_SUPER ? rnd(d, 10, 30)
+		units[n] = channel == CH_UNION || channel == CH_SUPER ? rnd(d, 60, 200)
 			   : chance(d, 70)				   ? 1
 									   : rnd(d, 2, 3);
 		n++;
