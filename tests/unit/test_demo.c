@@ -226,6 +226,9 @@ static void test_sales_fit_collections(void **state)
 	assert_true(paid_fen > 0);
 	/* sales exceed the payments to households by at least a quarter */
 	assert_true(sales_fen * 4 > paid_fen * 5);
+	/* wholesale lines are sized to the stock: little is left on backorder */
+	assert_true(q1(fx->db, "SELECT COALESCE(SUM(amount_fen), 0) FROM order_lines WHERE status = "
+			       "'backorder'") * 20 < sales_fen);
 	/* every line sells above the farm-gate price per kg of its SKU's grade */
 	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM order_lines ol JOIN skus k ON k.id = ol.sku_id "
 				    "WHERE ol.unit_price_fen * 1000 <= k.net_g * (SELECT MAX(c.price_fen_per_kg) "
