@@ -1357,11 +1357,31 @@ static int pick_consumer_sku(struct demo *d, int64_t day)
 	return -1;
 }
 
-/* Lines of one order: SKU indexes and units, distinct SKUs. */
+/* A wholesale line of SKU s: 60 to 200 boxes, but no more than one
+ * warehouse has unreserved (the buyer orders from the stock list the office
+ * sends, so a big line is not left on backorder). */
+static int wholesale_units(struct demo *d, int s, int64_t day, int64_t *units)
+{
+	int64_t at_sales, at_origin, want = rnd(d, 60, 200);
+	if (units_available(d, s, d->sales_wh, day, &at_sales) ||
+	    units_available(d, s, d->origin_wh, day, &at_origin))
+		return -1;
+	int64_t most = at_sales > at_origin ? at_sales : at_origin;
+	*units = want < most ? want : most;
+	return 0;
+}
+
+/* Lines of one order: SKU indexes and units, distinct SKUs; -1 on a store
+ * error. Consumers buy a
+ * box or three; the union's 消费帮扶 purchases (staff welfare) and the
+ * supermarket's replenishments buy 60 to 200 boxes a line, which is what
+ * sells most of the season's packed produce (with only a few dozen boxes a
+ * line, under 40% of it sold and sales stayed below the payments to the
+ * households). */
 static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int64_t units[3])
 {
 	static const int union_skus[] = {S_APL85, S_APL80, S_APL85, S_KQ_1};
-	static const int super_skus[] = {S_APL75, S_APL70, S_KQ_1, S_KQ_2, S_QHJ_T};
+	static const int super_skus[] = {S_APL80, S_APL75, S_APL70, S_KQ_1, S_KQ_2, S_QHJ_T};
 	int want = channel == CH_SUPER ? (int)rnd(d, 2, 3) : chance(d, 75) ? 1 : (int)rnd(d, 2, 3);
 	int n = 0;
 	if (channel == CH_LIVE && sku_on_sale(d, S_QC, day) && chance(d, 12)) {
@@ -1371,17 +1391,22 @@ static int plan_lines(struct demo *d, int channel, int64_t day, int sku[3], int6
 	}
 	for (int tries = 0; n < want && tries < 10; tries++) {
 		int s = channel == CH_UNION ? union_skus[rnd(d, 0, 3)]
-		      : channel == CH_SUPER ? super_skus[rnd(d, 0, 4)]
+		      : channel == CH_SUPER ? super_skus[rnd(d, 0, 5)]
 					    : pick_consumer_sku(d, day);
 		bool dup = s < 0 || !sku_on_sale(d, s, day);
 		for (int i = 0; i < n && !dup; i++)
 			dup = sku[i] == s;
 		if (dup)
 			continue;
+		if (channel == CH_UNION || channel == CH_SUPER) {
+			if (wholesale_units(d, s, day, &units[n]))
+				return -1;
+			if (units[n] < 20)
+				continue; /* too little left to be worth a wholesale line */
+		} else {
+			units[n] = chance(d, 70) ? 1 : rnd(d, 2, 3);
+		}
 		sku[n] = s;
-		units[n] = channel == CH_UNION || channel == CH_SUPER ? rnd(d, 10, 30)
-			   : chance(d, 70)				   ? 1
-									   : rnd(d, 2, 3);
 		n++;
 	}
 	return n;
@@ -1444,15 +1469,19 @@ struct built_order {
 	int64_t when;
 };
 
-/* Invent the order of plan op (no lines: nothing on sale yet). */
-static size_t build_order(struct demo *d, const struct order_plan *op, int64_t day, int seq,
+/* Invent the order of plan op: its number of lines (0: nothing on sale yet),
+ * -1 on a store error. */
+static int build_order(struct demo *d, const struct order_plan *op, int64_t day, int seq,
 			  struct built_order *b)
 {
 	int sku[3];
 	int64_t units[3];
 	char date[11];
 	b->place = pick_place(d, op->channel);
-	b->n = (size_t)plan_lines(d, op->channel, day, sku, units);
+	int nlines = plan_lines(d, op->channel, day, sku, units);
+	if (nlines < 0)
+		return -1;
+	b->n = (size_t)nlines;
 	b->when = op->when;
 	date_format(day, date, sizeof(date));
 	for (size_t i = 0; i < b->n; i++) {
@@ -1466,7 +1495,7 @@ static size_t build_order(struct demo *d, const struct order_plan *op, int64_t d
 	d->n_customers++;
 	snprintf(b->phone, sizeof(b->phone), "100-%04d-%04d", (int)(d->n_customers / 10000 + 77),
 		 (int)(d->n_customers % 10000));
-	return b->n;
+	return nlines;
 }
 
 /* After an order is taken: now and then the customer cancels; the rest
@@ -1494,8 +1523,9 @@ static int submit_order(struct demo *d, struct order_ctx *ctx, const struct orde
 			int64_t day, int seq)
 {
 	struct built_order b;
-	if (build_order(d, op, day, seq, &b) == 0)
-		return 0;
+	int nlines = build_order(d, op, day, seq, &b);
+	if (nlines <= 0)
+		return nlines;
 	struct order_in in = {b.order_no, b.name, b.phone, b.addr, places_east[b.place].division,
 			      b.when, b.lines, b.n};
 	struct order_result res;
@@ -1650,8 +1680,10 @@ static int order_day(struct demo *d, int64_t day)
 	for (int i = 0; i < n && !rc; i++) {
 		if (plans[i].channel != CH_FAIR)
 			rc = submit_order(d, ctx, &plans[i], day, i + 1);
-		else if (build_order(d, &plans[i], day, i + 1, &fair[nfair]) > 0)
+		else if ((rc = build_order(d, &plans[i], day, i + 1, &fair[nfair])) > 0) {
 			nfair++;
+			rc = 0;
+		}
 	}
 	order_ctx_free(ctx);
 	if (!rc && nfair > 0)

@@ -4,8 +4,9 @@
  * the season obeys the rules it was built through — every household's
  * ledger balance is its collections minus its payments and never negative,
  * no stock is negative or over-reserved, every packing run balances or is
- * flagged, every lot's journal closes — that the figures are sensible, and
- * that a second load is refused.
+ * flagged, every lot's journal closes — that the figures are sensible (the
+ * season sells most of what it packs, and sales exceed the payments to the
+ * households), and that a second load is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -208,6 +209,32 @@ static void test_orders_parcels_and_delivery_times(void **state)
 				    "FROM refunds r WHERE r.order_id = o.id) > o.total_fen"), 0);
 }
 
+/* The season sells most of what it packs, at retail prices well above the
+ * farm-gate price, so sales clearly exceed what the households were paid. */
+static void test_sales_fit_collections(void **state)
+{
+	struct dfx *fx = *state;
+	int64_t packed_g = q1(fx->db, "SELECT COALESCE(SUM(output_g), 0) FROM packings");
+	int64_t sold_g = q1(fx->db, "SELECT COALESCE(SUM(qty_g), 0) FROM allocations WHERE state = 'shipped'");
+	int64_t sales_fen = q1(fx->db, "SELECT COALESCE(SUM(amount_fen), 0) FROM order_lines WHERE status "
+				       "NOT IN ('backorder', 'cancelled')") -
+			    q1(fx->db, "SELECT COALESCE(SUM(amount_fen), 0) FROM refunds WHERE kind <> 'cancel'");
+	int64_t paid_fen = q1(fx->db, "SELECT COALESCE(SUM(amount_fen), 0) FROM payments");
+	assert_true(packed_g > 30000000); /* over 30 t packed */
+	/* at least 70% of the packed tonnage shipped to customers */
+	assert_true(sold_g * 10 >= packed_g * 7);
+	assert_true(paid_fen > 0);
+	/* sales exceed the payments to households by at least a quarter */
+	assert_true(sales_fen * 4 > paid_fen * 5);
+	/* wholesale lines are sized to the stock: little is left on backorder */
+	assert_true(q1(fx->db, "SELECT COALESCE(SUM(amount_fen), 0) FROM order_lines WHERE status = "
+			       "'backorder'") * 20 < sales_fen);
+	/* every line sells above the farm-gate price per kg of its SKU's grade */
+	assert_int_equal(q1(fx->db, "SELECT COUNT(*) FROM order_lines ol JOIN skus k ON k.id = ol.sku_id "
+				    "WHERE ol.unit_price_fen * 1000 <= k.net_g * (SELECT MAX(c.price_fen_per_kg) "
+				    "FROM collections c WHERE c.grade_id = k.grade_id)"), 0);
+}
+
 static void test_second_load_refused(void **state)
 {
 	struct dfx *fx = *state;
@@ -248,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_packings_balance_or_are_flagged),
 		cmocka_unit_test(test_transport_accounts_for_every_gram),
 		cmocka_unit_test(test_orders_parcels_and_delivery_times),
+		cmocka_unit_test(test_sales_fit_collections),
 		cmocka_unit_test(test_second_load_refused),
 		cmocka_unit_test(test_failed_load_leaves_nothing),
 	};
