@@ -531,6 +531,16 @@ void collect_prepared_free(struct collect_prepared *pp)
 	free(pp);
 }
 
+int64_t collect_prepared_warehouse(const struct collect_prepared *pp)
+{
+	return pp->warehouse_id;
+}
+
+const char *collect_prepared_date(const struct collect_prepared *pp)
+{
+	return pp->date;
+}
+
 int collect_plan_prepare(struct store *db, int64_t warehouse_id, const char *date,
                          const struct collect_run_opts *opts, struct collect_prepared **out,
                          struct app_err *err)

@@ -89,6 +89,9 @@ int collect_plan_prepare(struct store *db, int64_t warehouse_id, const char *dat
 int collect_plan_store(struct store *db, const struct collect_prepared *pp, int64_t user_id,
                        int64_t now_ms, int64_t *plan_id, struct app_err *err);
 void collect_prepared_free(struct collect_prepared *pp);
+/* The warehouse and date (YYYY-MM-DD) a prepared plan is for. */
+int64_t collect_prepared_warehouse(const struct collect_prepared *pp);
+const char *collect_prepared_date(const struct collect_prepared *pp);
 /* Both steps in the caller's transaction; *plan_id is the new plan. */
 int collect_plan_make(struct store *db, int64_t warehouse_id, const char *date,
                       const struct collect_run_opts *opts, int64_t user_id, int64_t now_ms,

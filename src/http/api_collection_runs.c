@@ -310,9 +310,8 @@ static int handle_plan_create(struct req *r)
 	int64_t id;
 	if (r->preparing)
 		return prepare_plan(r);
-	const json_t *body = r->json;
-	const char *date = json_string_value(json_object_get(body, "date"));
-	int64_t wh = json_integer_value(json_object_get(body, "warehouse_id"));
+	int64_t wh = collect_prepared_warehouse(r->prepared);
+	const char *date = collect_prepared_date(r->prepared);
 	if (collect_plan_store(r->db, r->prepared, r->user->id, now_ms(), &id, &e))
 		return reply_app(r, &e);
 	int rc = audit(
