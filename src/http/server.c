@@ -19,6 +19,7 @@
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,20 @@
 #define SMALL_BODY (1u << 20)
 #define LARGE_BODY (64u << 20)
 #define MALLOC_ARENAS  4
+#define SLOW_WORKERS   4 /* searches and imports at once; more wait their turn */
 #define MMAP_THRESHOLD (256u << 10)
+
+enum ctx_state { CTX_READING, CTX_AWAY, CTX_ANSWERED };
 
 struct conn_ctx {
 	struct arena arena;
 	struct req req;
 	struct buf body;
 	bool too_large;
+	bool slow;             /* the route runs on the slow pool */
+	int state;             /* enum ctx_state; CTX_ANSWERED is stored by the worker */
+	struct slow_job job;
+	struct server *server;
 	int64_t started;
 };
 
@@ -123,11 +131,22 @@ static void serve_static(struct server *s, struct req *r)
 		  sizeof(missing) - 1);
 }
 
-static size_t body_cap(struct req *r)
+static unsigned route_flags_of(struct req *r)
 {
 	bool known;
 	const struct route *rt = route_find(r, &known);
-	return rt && (rt->flags & (ROUTE_LARGE_BODY | ROUTE_RAW_BODY)) ? LARGE_BODY : SMALL_BODY;
+	return rt ? rt->flags : 0;
+}
+
+static size_t body_cap(unsigned flags)
+{
+	return flags & (ROUTE_LARGE_BODY | ROUTE_RAW_BODY) ? LARGE_BODY : SMALL_BODY;
+}
+
+/* Searches and whole-file imports take seconds: off the connection thread. */
+static bool is_slow(unsigned flags)
+{
+	return flags & (ROUTE_PREPARE | ROUTE_LARGE_BODY | ROUTE_RAW_BODY);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
@@ -182,6 +201,34 @@ static const char *client_addr(struct arena *a, struct MHD_Connection *conn)
 	return arena_strdup(a, text);
 }
 
+static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, struct conn_ctx *c)
+{
+	__atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
+	log_info("%s %s %d %lldms", c->req.method, c->req.path, c->req.status,
+		 (long long)(time_mono_ms() - c->started));
+	return send_reply(conn, &c->req);
+}
+
+/* On a slow-pool worker: the connection is suspended until the reply is ready. */
+static void run_away(struct slow_job *job)
+{
+	struct conn_ctx *c = (struct conn_ctx *)((char *)job - offsetof(struct conn_ctx, job));
+	handle(c->server, c);
+	__atomic_store_n(&c->state, CTX_ANSWERED, __ATOMIC_RELEASE);
+	MHD_resume_connection(c->req.conn);
+}
+
+/* Suspend first, then queue: the worker may resume before this returns. */
+static void send_away(struct server *s, struct MHD_Connection *conn, struct conn_ctx *c)
+{
+	__atomic_store_n(&c->state, CTX_AWAY, __ATOMIC_RELAXED);
+	c->server = s;
+	c->job.run = run_away;
+	MHD_suspend_connection(conn);
+	if (!slow_pool_submit(s->slow, &c->job))
+		run_away(&c->job); /* stopping: here, and resumed at once */
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -190,6 +237,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct conn_ctx *c = *con_cls;
 	(void)version;
 	if (!c) {
+		unsigned flags;
 		c = xcalloc(1, sizeof(*c));
 		arena_init(&c->arena);
 		c->started = time_mono_ms();
@@ -200,9 +248,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.client_addr = client_addr(&c->arena, conn);
 		c->req.content_type =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-		buf_init(&c->body, body_cap(&c->req));
+		flags = route_flags_of(&c->req);
+		c->slow = is_slow(flags) && is_app_path(c->req.path);
+		buf_init(&c->body, body_cap(flags));
 		*con_cls = c;
 		return MHD_YES;
+	}
+	switch (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE)) {
+	case CTX_ANSWERED:
+		return answer(s, conn, c);
+	case CTX_AWAY:
+		return MHD_YES; /* not called while suspended; nothing to do if it is */
+	default:
+		break;
 	}
 	if (*upload_size) {
 		if (!c->too_large && buf_add(&c->body, upload_data, *upload_size))
@@ -210,11 +268,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (c->slow && s->slow) {
+		send_away(s, conn, c);
+		return MHD_YES;
+	}
 	handle(s, c);
-	__atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
-	log_info("%s %s %d %lldms", c->req.method, c->req.path, c->req.status,
-		 (long long)(time_mono_ms() - c->started));
-	return send_reply(conn, &c->req);
+	return answer(s, conn, c);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -249,7 +308,8 @@ static void tune_malloc(void)
 
 static struct MHD_Daemon *start_daemon(struct server *s, struct sockaddr_in *addr, int threads)
 {
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	                            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 	                        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
@@ -275,14 +335,21 @@ struct server *server_start(const struct server_options *opt, char *err, size_t 
 	s->writer = writer_start(opt->db_url, err, errsz);
 	if (!s->writer)
 		goto out_pool;
+	s->slow = slow_pool_start(SLOW_WORKERS);
+	if (!s->slow) {
+		snprintf(err, errsz, "cannot start the slow-request workers");
+		goto out_writer;
+	}
 	s->daemon = start_daemon(s, &addr, 2 * reads);
 	if (!s->daemon) {
 		snprintf(err, errsz, "cannot listen on %s:%d (port in use?)", bind, opt->port);
-		goto out_writer;
+		goto out_slow;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : opt->port;
 	return s;
+out_slow:
+	slow_pool_free(s->slow);
 out_writer:
 	writer_stop(s->writer);
 out_pool:
@@ -301,7 +368,11 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
+	/* Queued slow requests run and resume their connections first: the
+	 * daemon must not stop with a connection still suspended. */
+	slow_pool_stop(s->slow);
 	MHD_stop_daemon(s->daemon);
+	slow_pool_free(s->slow);
 	writer_stop(s->writer);
 	db_pool_release(&s->reads);
 	free(s);

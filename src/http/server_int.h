@@ -48,9 +48,29 @@ void writer_stats(struct writer *w, long *batches, long *jobs);
  * once. Called on the writer thread only, from a write handler (db = r->db). */
 void writer_testing_arm_fault(long after, int rc, bool sticky);
 void writer_testing_clear_fault(struct store *db);
+/* How many collection-plan searches this process has started (api_collection_runs.c). */
+long collection_plan_searches(void);
+
+/* A request too slow for a connection thread (slow.c): run(job) runs on a
+ * worker of the slow pool. */
+struct slow_job {
+	void (*run)(struct slow_job *job);
+	struct slow_job *next;
+};
+
+struct slow_pool;
+/* NULL if no worker thread could be started. */
+struct slow_pool *slow_pool_start(int nthreads);
+/* Queue job; false once the pool is stopping (the caller then runs it). */
+bool slow_pool_submit(struct slow_pool *p, struct slow_job *job);
+/* Refuse new jobs, run what is queued, join the workers. The pool stays
+ * valid (submit returns false) until slow_pool_free, after the daemon stops. */
+void slow_pool_stop(struct slow_pool *p);
+void slow_pool_free(struct slow_pool *p);
 
 struct server {
 	struct db_pool reads;
+	struct slow_pool *slow;
 	struct writer *writer;
 	const char *db_url;
 	const char *static_dir; /* serve the console from disk instead of the embedded copy */

@@ -18,7 +18,9 @@ const count = (table) => Number(one(`SELECT COUNT(*) AS n FROM ${table}`).n);
 const addDays = (d, n) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 
 before(async () => {
-  srv = await startServer({ demo: true });
+  // two read connections, four connection threads: few enough that the
+  // keep-alive connections of the last test share a thread with the search
+  srv = await startServer({ demo: true, extraArgs: ['--threads', '2'] });
   for (const u of ['collector_yanyuan', 'collector_jinyang', 'collector_butuo', 'collector_zhaojue', 'collector_yuexi', 'wh_xichang', 'wh_ningbo', 'channel_mgr', 'office'])
     as[u] = await srv.login(u, DEMO_PASSWORD);
   as.admin = await srv.login('admin', ADMIN_PASSWORD);
@@ -141,13 +143,22 @@ test('plan: the operator plans the day; every point with a load is visited withi
 test('plan: an Idempotency-Key retry is applied once', async () => {
   const before = count('collection_plans');
   const opts = { headers: { 'Idempotency-Key': 'plan-once-1' } };
+  const searches = async () => (await as.admin.get('/api/v1/testing/counters')).json.collection_plan_searches;
+  const s0 = await searches();
   const a = await as.wh_xichang.post('/api/v1/collection-plans', { date: day, warehouse_id: origin }, opts);
+  const s1 = await searches();
   const b = await as.wh_xichang.post('/api/v1/collection-plans', { date: day, warehouse_id: origin }, opts);
   assert.equal(a.status, 201, a.text);
   assert.equal(b.status, 201, b.text);
   assert.equal(b.headers.get('idempotent-replay'), 'true');
   assert.equal(b.json.id, a.json.id);
   assert.equal(count('collection_plans'), before + 1);
+  assert.equal(s1, s0 + 1, 'the first try searches');
+  assert.equal(await searches(), s1, 'the retry is answered from its record, without searching again');
+  const other = await as.wh_xichang.post('/api/v1/collection-plans', { date: day, warehouse_id: origin, seed: 2 }, opts);
+  assert.equal(other.status, 422, other.text);
+  assert.equal(other.json.error.code, 'idempotency_mismatch');
+  assert.equal(await searches(), s1, 'a different body under the key is refused before searching');
 });
 
 test('plan: refusals change nothing', async () => {
@@ -214,13 +225,15 @@ test('reading plans: office and the operator see all of it; another warehouse is
   assert.ok(sawRefusal && sawRuns, 'the demo day should visit some collectors and not others');
 });
 
-test('planning does not hold the writer: a write sent while a long search runs is answered first', async () => {
+test('a long search holds neither the writer nor its connection thread: writes sent meanwhile are answered first', async () => {
   // 80 more points with loads on a day of their own: the search runs into
-  // its 8 s cap (long, because on a loaded 2-core box the search's thread
-  // slows the write's own path by seconds; with the old code the write
-  // waited for the whole search). Planning runs on a read connection (ROUTE_PREPARE); only
-  // storing the plan takes the writer, so the override below must not wait
-  // for the search.
+  // its 8 s cap. It runs on a read connection (ROUTE_PREPARE), so it does
+  // not hold the writer, and on a slow-request worker with its connection
+  // suspended, so it does not hold the libmicrohttpd thread that owns the
+  // connection either: that thread also serves other keep-alive connections
+  // (16 of them here, on the server's 4 connection threads), and each of the
+  // 16 writes below goes on one of them. With the search on the connection
+  // thread, the writes on its other connections waited for the whole search.
   const busy = addDays(day, 35);
   const base = querySql(srv, "SELECT lon_e6, lat_e6, village_code FROM collection_points WHERE code = 'YY-WC-LJ'")[0];
   for (let i = 0; i < 80; i++) {
@@ -233,17 +246,25 @@ test('planning does not hold the writer: a write sent while a long search runs i
     const o = await as.admin.put('/api/v1/collection-forecasts', { point_id: p.json.id, date: busy, expected_kg: 100 + (i * 37) % 700 });
     assert.equal(o.status, 200, o.text);
   }
+  const lj = Number(one("SELECT id FROM collection_points WHERE code = 'YY-WC-LJ'").id);
+  const WRITES = 16;
+  // open the keep-alive connections: concurrent requests each take one
+  const warm = await Promise.all(Array.from({ length: WRITES + 1 }, () => as.wh_xichang.get('/api/v1/vehicles?warehouse_id=' + origin)));
+  assert.ok(warm.every((r) => r.status === 200));
   const t0 = Date.now();
-  let planDone = 0, writeDone = 0;
+  let planDone = 0;
   const planning = as.wh_xichang.post('/api/v1/collection-plans', { date: busy, warehouse_id: origin, time_limit: 8, seed: 5 })
     .then((r) => { planDone = Date.now(); return r; });
   await new Promise((res) => setTimeout(res, 400));
-  const write = await as.wh_xichang.put('/api/v1/collection-forecasts', { point_id: Number(one("SELECT id FROM collection_points WHERE code = 'YY-WC-LJ'").id), date: addDays(busy, 1), expected_kg: 321 });
-  writeDone = Date.now();
-  assert.equal(write.status, 200, write.text);
+  const done = [];
+  const writes = await Promise.all(Array.from({ length: WRITES }, (_, k) =>
+    as.wh_xichang.put('/api/v1/collection-forecasts', { point_id: lj, date: addDays(busy, 1 + k), expected_kg: 300 + k })
+      .then((r) => { done.push(Date.now() - t0); return r; })));
+  for (const w of writes) assert.equal(w.status, 200, w.text);
   const plan = await planning;
   assert.equal(plan.status, 201, plan.text);
   assert.ok(planDone - t0 >= 4000, `the search should run into its cap (took ${planDone - t0} ms), else this test proves nothing`);
-  assert.ok(writeDone < planDone, `the write waited for the search: answered ${writeDone - t0} ms, plan ${planDone - t0} ms after the start`);
+  const last = Math.max(...done);
+  assert.ok(last < planDone - t0, `a write waited for the search: writes answered at ${done.sort((a, b) => a - b).join(', ')} ms, the plan at ${planDone - t0} ms`);
   assert.ok(plan.json.runs.length > 0, plan.text);
 });
