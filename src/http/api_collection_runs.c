@@ -21,6 +21,7 @@
 
 #include "app/collect_runs.h"
 #include "http/routes.h"
+#include "http/server_int.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
 
@@ -273,6 +274,13 @@ static void prepared_free(void *pp)
 	collect_prepared_free(pp);
 }
 
+static long searches; /* plan searches started: the test builds' counters */
+
+long collection_plan_searches(void)
+{
+	return __atomic_load_n(&searches, __ATOMIC_RELAXED);
+}
+
 /* First call (r->preparing, read connection): validate, check the scope,
  * read the inputs and search; the plan waits in r->prepared. */
 static int prepare_plan(struct req *r)
@@ -294,8 +302,10 @@ static int prepare_plan(struct req *r)
 	collect_config_default(&o.cfg);
 	o.seed = (uint64_t)seed;
 	o.time_limit = (double)limit;
-	if (collect_warehouse_resolve(r->db, id_text(r, wh), &wh, &e) ||
-	    collect_plan_prepare(r->db, wh, date, &o, &pp, &e))
+	if (collect_warehouse_resolve(r->db, id_text(r, wh), &wh, &e))
+		return reply_app(r, &e);
+	__atomic_add_fetch(&searches, 1, __ATOMIC_RELAXED);
+	if (collect_plan_prepare(r->db, wh, date, &o, &pp, &e))
 		return reply_app(r, &e);
 	r->prepared = pp;
 	r->prepared_free = prepared_free;

@@ -5,7 +5,9 @@
  * the writer's connection for the next write batch — a failing write (io), a
  * full disk (io as well: both surface as STORE_EIO), a busy database — once
  * or until cleared, so tests can prove a failed request leaves nothing behind
- * and the server serves again once the fault clears.
+ * and the server serves again once the fault clears. It also reads out
+ * counters of work done (searches started), so a test can tell a retry that
+ * was answered from its record from one that did the work again.
  */
 #include "http/routes.h"
 #include "http/server_int.h"
@@ -31,6 +33,13 @@ static int handle_fault(struct req *r)
 	return reply_json(r, 200, json_pack("{s:b}", "armed", 1));
 }
 
+/* Counters a test reads to tell work done from work skipped. */
+static int handle_counters(struct req *r)
+{
+	return reply_json(r, 200, json_pack("{s:I}", "collection_plan_searches",
+	                                    (json_int_t)collection_plan_searches()));
+}
+
 static int handle_clear(struct req *r)
 {
 	writer_testing_clear_fault(r->db);
@@ -44,6 +53,8 @@ const struct route testing_routes[] = {
 	 "test builds: fail the next write batch's store steps"},
 	{"POST", "/api/v1/testing/fault/clear", handle_clear, ROLE_ADMIN, 0,
 	 "test builds: end an injected fault"},
+	{"GET", "/api/v1/testing/counters", handle_counters, ROLE_ADMIN, 0,
+	 "test builds: work counters (collection-plan searches started)"},
 #endif
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

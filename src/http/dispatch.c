@@ -214,20 +214,44 @@ static int write_job(void *arg, struct store *db, bool *keep)
 	return r->status;
 }
 
+/* The request's Idempotency-Key into r->idem_key; false if it replied 400. */
+static bool take_idem_key(struct req *r)
+{
+	const char *key = req_header(r, "Idempotency-Key");
+	if (!key)
+		return true;
+	size_t n = strlen(key);
+	if (n == 0 || n > 128 || !utf8_valid_key(key, n)) {
+		reply_error(r, 400, "invalid", "Idempotency-Key", "幂等键须为 1..128 个可见字符",
+			    "Idempotency-Key must be 1 to 128 visible characters");
+		return false;
+	}
+	r->idem_key = key;
+	return true;
+}
+
+/* ROUTE_PREPARE: a retry whose key is already recorded is answered from the
+ * record on the read connection, without searching again. True if it
+ * replied (the replay, a key mismatch or a store error). The writer checks
+ * the key again, for two first tries racing each other. */
+static bool replayed_early(struct req *r, struct store *db)
+{
+	if (!r->idem_key)
+		return false;
+	r->db = db;
+	int rc = idem_replay(r, request_hash(r));
+	r->db = NULL;
+	if (rc < 0)
+		reply_store_error(r, rc);
+	else if (rc == 1 && r->status < 400)
+		r->idem_replayed = true;
+	return rc != 0;
+}
+
 static void run_write(struct server *s, struct req *r, const struct route *rt)
 {
 	struct write_ctx ctx = {r, rt, false};
 	struct write_job job = {.fn = write_job, .arg = &ctx, .alone = (rt->flags & ROUTE_NO_TX) != 0};
-	const char *key = req_header(r, "Idempotency-Key");
-	if (key) {
-		size_t n = strlen(key);
-		if (n == 0 || n > 128 || !utf8_valid_key(key, n)) {
-			reply_error(r, 400, "invalid", "Idempotency-Key", "幂等键须为 1..128 个可见字符",
-				    "Idempotency-Key must be 1 to 128 visible characters");
-			return;
-		}
-		r->idem_key = key;
-	}
 	writer_run(s->writer, &job);
 	if (job.status == 503 && r->status < 500)
 		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用，请稍后重试",
@@ -303,7 +327,9 @@ void dispatch(struct server *s, struct req *r)
 		r->db = NULL;
 		goto out_put;
 	}
-	if ((rt->flags & ROUTE_PREPARE) && !run_prepare(r, rt, db))
+	if (!take_idem_key(r))
+		goto out_put;
+	if ((rt->flags & ROUTE_PREPARE) && (replayed_early(r, db) || !run_prepare(r, rt, db)))
 		goto out_put;
 	db_pool_put(&s->reads, db);
 	run_write(s, r, rt);
