@@ -152,12 +152,12 @@ static void kg(int64_t g, char out[32])
 
 static void print_run(json_t *run)
 {
-	char load[32], cost[32], on[32];
+	char load[32], cost[40], on[32];
 	size_t i;
 	json_t *s;
 	kg(jint(run, "load_g"), load);
-	fen_format(jint(run, "cost_fen"), cost, sizeof(cost));
-	printf("车次 run %lld  %s (%s)%s  出发 leaves %s  回仓 back %s  %s kg  %.1f km  ¥%s\n",
+	yuan_format(jint(run, "cost_fen"), cost, sizeof(cost));
+	printf("车次 run %lld  %s (%s)%s  出发 leaves %s  回仓 back %s  %s kg  %.1f km  %s\n",
 	       (long long)jint(run, "seq"), jtext(run, "vehicle_name"), jtext(run, "vehicle_code"),
 	       json_is_true(json_object_get(run, "refrigerated")) ? " 冷藏 refrigerated" : "",
 	       jtext(run, "depart_local"), jtext(run, "return_local"), load,
@@ -177,7 +177,7 @@ static void print_run(json_t *run)
 
 static void print_plan(json_t *p)
 {
-	char load[32], cost[32];
+	char load[32], cost[40];
 	size_t i;
 	json_t *x;
 	printf("集货计划 collection plan %s  %s  %s %s  %s\n", jtext(p, "code"), jtext(p, "date"),
@@ -195,8 +195,8 @@ static void print_plan(json_t *p)
 		       jtext(x, "message"), jtext(x, "message_en"));
 	}
 	kg(jint(p, "load_g"), load);
-	fen_format(jint(p, "cost_fen"), cost, sizeof(cost));
-	printf("合计 total: %zu runs, %s kg, %.1f km, ¥%s (≈ approximate coordinates)\n",
+	yuan_format(jint(p, "cost_fen"), cost, sizeof(cost));
+	printf("合计 total: %zu runs, %s kg, %.1f km, %s (≈ approximate coordinates)\n",
 	       json_array_size(json_object_get(p, "runs")), load,
 	       json_real_value(json_object_get(p, "km")), cost);
 }

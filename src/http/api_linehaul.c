@@ -472,8 +472,8 @@ static const char manifest_css[] =
 static void manifest_head(struct req *r, struct buf *b, json_t *lh)
 {
 	struct arena *a = r->arena;
-	char cost[32];
-	fen_format(jint(lh, "cost_fen"), cost, sizeof(cost));
+	char cost[40];
+	yuan_format(jint(lh, "cost_fen"), cost, sizeof(cost));
 	buf_printf(b, "<h1>干线运输清单 <small>Line-haul manifest</small> %s</h1>",
 		   html_escape(a, jtext(lh, "code")));
 	buf_printf(b, "<p>发货仓 From: %s %s → 收货仓 To: %s %s</p>",
@@ -481,7 +481,7 @@ static void manifest_head(struct req *r, struct buf *b, json_t *lh)
 		   html_escape(a, jtext(lh, "from_warehouse_name")),
 		   html_escape(a, jtext(lh, "to_warehouse_code")),
 		   html_escape(a, jtext(lh, "to_warehouse_name")));
-	buf_printf(b, "<p>车型 Truck: %s · 车牌 Plate: %s · 状态 Status: %s · 运费 Cost: ¥%s</p>",
+	buf_printf(b, "<p>车型 Truck: %s · 车牌 Plate: %s · 状态 Status: %s · 运费 Cost: %s</p>",
 		   html_escape(a, jtext(lh, "truck_type")), html_escape(a, jtext(lh, "plate")),
 		   html_escape(a, jtext(lh, "status")), html_escape(a, cost));
 	buf_printf(b, "<p>发车 Dispatched: %s · 到达 Received: %s</p>",

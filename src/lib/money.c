@@ -60,10 +60,27 @@ int split_largest_remainder(int64_t total, const int64_t *weights, size_t n, int
 	return 0;
 }
 
+/* "1234.50" for the magnitude of fen; sign says whether it was negative. */
+static void magnitude_text(int64_t fen, char *out, size_t outsz, const char **sign)
+{
+	uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+	*sign = fen < 0 ? "-" : "";
+	snprintf(out, outsz, "%llu.%02llu", (unsigned long long)(mag / 100),
+		 (unsigned long long)(mag % 100));
+}
+
 void fen_format(int64_t fen, char *out, size_t outsz)
 {
-	const char *sign = fen < 0 ? "-" : "";
-	uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-	snprintf(out, outsz, "%s%llu.%02llu", sign, (unsigned long long)(mag / 100),
-		 (unsigned long long)(mag % 100));
+	char digits[32];
+	const char *sign;
+	magnitude_text(fen, digits, sizeof(digits), &sign);
+	snprintf(out, outsz, "%s%s", sign, digits);
+}
+
+void yuan_format(int64_t fen, char *out, size_t outsz)
+{
+	char digits[32];
+	const char *sign;
+	magnitude_text(fen, digits, sizeof(digits), &sign);
+	snprintf(out, outsz, "%s¥%s", sign, digits);
 }

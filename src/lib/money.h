@@ -28,5 +28,8 @@ int amount_for_weight(int64_t net_g, int64_t price_fen_per_kg, int64_t *fen);
 int split_largest_remainder(int64_t total, const int64_t *weights, size_t n, int64_t *out);
 /* "1234.50" for 123450 fen (out needs 32 bytes). */
 void fen_format(int64_t fen, char *out, size_t outsz);
+/* "¥1234.50", and "-¥21.00" for a negative amount (the sign before the
+ * currency, as the console's yuanText writes it); out needs 40 bytes. */
+void yuan_format(int64_t fen, char *out, size_t outsz);
 
 #endif

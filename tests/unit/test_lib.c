@@ -105,6 +105,24 @@ static void test_amount_rounding(void **state)
 	assert_int_equal(muldiv_round(INT64_MAX, 2, 1, &fen), -1);
 }
 
+static void test_yuan_format(void **state)
+{
+	char out[40];
+	(void)state;
+	yuan_format(123450, out, sizeof(out));
+	assert_string_equal(out, "¥1234.50");
+	yuan_format(-2100, out, sizeof(out));
+	assert_string_equal(out, "-¥21.00");
+	yuan_format(-5, out, sizeof(out));
+	assert_string_equal(out, "-¥0.05");
+	yuan_format(0, out, sizeof(out));
+	assert_string_equal(out, "¥0.00");
+	yuan_format(INT64_MIN, out, sizeof(out));
+	assert_string_equal(out, "-¥92233720368547758.08");
+	fen_format(-2100, out, sizeof(out));
+	assert_string_equal(out, "-21.00");
+}
+
 static void test_largest_remainder(void **state)
 {
 	(void)state;
@@ -160,6 +178,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_amount_rounding), cmocka_unit_test(test_largest_remainder),
+	    cmocka_unit_test(test_yuan_format),
 	    cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
