@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/rows.h"
 #include "lib/alloc.h"
 #include "lib/money.h"
 #include "lib/timeutil.h"
@@ -151,23 +152,8 @@ static int collections_json(struct tctx *t, int64_t lot_id, json_t **out)
 		  "FROM collections WHERE lot_id = ? ORDER BY id"))
 		return -1;
 	stmt_bind_int(t->colls, 1, lot_id);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = stmt_step(t->colls)) == STORE_ROW) {
-		json_t *c = json_object();
-		set_text(c, "code", t->colls, 0);
-		set_text(c, "collected_on", t->colls, 1);
-		set_text(c, "harvest_date", t->colls, 2);
-		set_int(c, "net_g", t->colls, 3);
-		json_object_set_new(c, "reversal", json_boolean(stmt_type(t->colls, 5) != COL_NULL));
-		json_array_append_new(arr, c);
-	}
-	if (rc != STORE_DONE) {
-		json_decref(arr);
-		return app_store_fail(t->err, t->db, rc);
-	}
-	*out = arr;
-	return 0;
+	return rows_array(t->db, t->colls, "code collected_on harvest_date net_g:i - reversal:n", out,
+	                 t->err);
 }
 
 /* Line-hauls that carried lot_id. */
@@ -182,26 +168,10 @@ static int linehauls_json(struct tctx *t, int64_t lot_id, json_t **out)
 		  "WHERE ll.lot_id = ? ORDER BY l.id"))
 		return -1;
 	stmt_bind_int(t->linehauls, 1, lot_id);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = stmt_step(t->linehauls)) == STORE_ROW) {
-		json_t *l = json_object();
-		set_text(l, "code", t->linehauls, 0);
-		set_text(l, "status", t->linehauls, 1);
-		set_text(l, "from_warehouse", t->linehauls, 2);
-		set_text(l, "to_warehouse", t->linehauls, 3);
-		set_int(l, "loaded_g", t->linehauls, 4);
-		set_int(l, "received_g", t->linehauls, 5);
-		set_instant(l, "dispatched_at", t->linehauls, 6);
-		set_instant(l, "received_at", t->linehauls, 7);
-		json_array_append_new(arr, l);
-	}
-	if (rc != STORE_DONE) {
-		json_decref(arr);
-		return app_store_fail(t->err, t->db, rc);
-	}
-	*out = arr;
-	return 0;
+	return rows_array(t->db, t->linehauls,
+	                 "code status from_warehouse to_warehouse loaded_g:i received_g:i "
+	                 "dispatched_at:t received_at:t",
+	                 out, t->err);
 }
 
 /* Where lot_id was sold: one item per allocation (released ones left out).
@@ -225,19 +195,9 @@ static int sales_json(struct tctx *t, int64_t lot_id, int64_t share_g, int64_t i
 	int rc;
 	*household_total = 0;
 	while ((rc = stmt_step(t->sales)) == STORE_ROW) {
-		json_t *s = json_object();
-		set_int(s, "allocation_id", t->sales, 0);
-		set_int(s, "qty_g", t->sales, 1);
-		set_text(s, "state", t->sales, 2);
-		set_int(s, "order_id", t->sales, 3);
-		set_text(s, "channel_order_no", t->sales, 4);
-		set_text(s, "ordered_on", t->sales, 5);
-		set_text(s, "channel", t->sales, 6);
-		set_int(s, "line_no", t->sales, 7);
-		set_text(s, "parcel_code", t->sales, 8);
-		set_text(s, "parcel_status", t->sales, 9);
-		set_instant(s, "delivered_at", t->sales, 10);
-		set_text(s, "warehouse", t->sales, 11);
+		json_t *s = row_object(t->sales, "allocation_id:i qty_g:i state order_id:i "
+		                               "channel_order_no ordered_on channel line_no:i "
+		                               "parcel_code parcel_status delivered_at:t warehouse");
 		if (share_g > 0 && initial_g > 0) {
 			int64_t g = 0;
 			if (muldiv_round(stmt_int(t->sales, 1), share_g, initial_g, &g))
@@ -364,26 +324,11 @@ static int64_t sources_total(json_t *sources)
 
 static json_t *lot_row_json(struct stmt *st)
 {
-	json_t *l = json_object();
-	set_int(l, "id", st, 0);
-	set_text(l, "code", st, 1);
-	set_text(l, "kind", st, 2);
-	json_t *p = json_object();
-	set_text(p, "code", st, 3);
-	set_text(p, "name", st, 4);
-	set_text(p, "name_en", st, 5);
-	json_object_set_new(l, "product", p);
-	set_text(l, "grade_code", st, 6);
-	set_text(l, "grade", st, 7);
-	set_text(l, "sku_code", st, 8);
-	set_text(l, "sku", st, 9);
-	set_text(l, "harvest_date", st, 10);
-	set_text(l, "packed_on", st, 11);
-	set_text(l, "expires_on", st, 12);
-	set_int(l, "initial_g", st, 13);
-	set_text(l, "status", st, 14);
-	set_text(l, "mass_flag", st, 15);
-	set_text(l, "cooperative", st, 16);
+	json_t *l = row_object(st, "id:i code kind");
+	json_object_set_new(l, "product", row_object_at(st, 3, "code name name_en"));
+	json_object_update_new(l, row_object_at(st, 6, "grade_code grade sku_code sku harvest_date "
+	                                             "packed_on expires_on initial_g:i status "
+	                                             "mass_flag cooperative"));
 	return l;
 }
 
@@ -423,15 +368,7 @@ static int packing_json(struct tctx *t, int64_t lot_id, json_t **out)
 	}
 	if (rc != STORE_ROW)
 		return app_store_fail(t->err, t->db, rc);
-	json_t *p = json_object();
-	set_text(p, "code", t->packing, 0);
-	set_text(p, "packed_on", t->packing, 1);
-	set_text(p, "warehouse_code", t->packing, 2);
-	set_text(p, "warehouse", t->packing, 3);
-	set_int(p, "qty_g", t->packing, 4);
-	set_int(p, "units", t->packing, 5);
-	json_object_set_new(p, "balanced", json_boolean(stmt_int(t->packing, 6)));
-	*out = p;
+	*out = row_object(t->packing, "code packed_on warehouse_code warehouse qty_g:i units:i balanced:b");
 	return 0;
 }
 
@@ -487,24 +424,10 @@ static int parcel_by_code(struct tctx *t, const char *code, json_t **out, int64_
 	stmt_bind_text(st, 1, code);
 	rc = stmt_step(st);
 	if (rc == STORE_ROW) {
-		json_t *p = json_object(), *o = json_object();
-		set_int(p, "id", st, 0);
-		set_text(p, "code", st, 1);
-		set_text(p, "route", st, 2);
-		set_text(p, "carrier", st, 3);
-		set_text(p, "tracking_no", st, 4);
-		set_text(p, "status", st, 5);
-		set_int(p, "weight_g", st, 6);
-		set_instant(p, "shipped_at", st, 7);
-		set_instant(p, "delivered_at", st, 8);
-		set_text(p, "warehouse", st, 9);
-		set_int(o, "id", st, 10);
-		set_text(o, "channel_order_no", st, 11);
-		set_instant(o, "ordered_at", st, 12);
-		set_text(o, "ordered_on", st, 13);
-		set_text(o, "status", st, 14);
-		set_text(o, "channel", st, 15);
-		set_text(o, "channel_name", st, 16);
+		json_t *p = row_object(st, "id:i code route carrier tracking_no status weight_g:i "
+		                         "shipped_at:t delivered_at:t warehouse");
+		json_t *o = row_object_at(st, 10, "id:i channel_order_no ordered_at:t ordered_on status "
+		                                "channel channel_name");
 		*parcel_id = stmt_int(st, 0);
 		*out = json_pack("{s:o, s:o}", "parcel", p, "order", o);
 	}
@@ -673,26 +596,10 @@ static int household_lots(struct tctx *t, int64_t household_id, json_t **out)
 	if (rc != STORE_OK)
 		return app_store_fail(t->err, t->db, rc);
 	stmt_bind_int(st, 1, household_id);
-	json_t *arr = json_array();
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		json_t *l = json_object();
-		set_int(l, "id", st, 0);
-		set_text(l, "code", st, 1);
-		set_text(l, "product_code", st, 2);
-		set_text(l, "product", st, 3);
-		set_text(l, "grade", st, 4);
-		set_text(l, "harvest_date", st, 5);
-		set_int(l, "initial_g", st, 6);
-		set_text(l, "status", st, 7);
-		json_array_append_new(arr, l);
-	}
+	rc = rows_array(t->db, st, "id:i code product_code product grade harvest_date initial_g:i status",
+	               out, t->err);
 	stmt_finalize(st);
-	if (rc != STORE_DONE) {
-		json_decref(arr);
-		return app_store_fail(t->err, t->db, rc);
-	}
-	*out = arr;
-	return 0;
+	return rc;
 }
 
 /* The packed lots source lot_id went into: [{id, code, sku, share_g,
@@ -709,26 +616,10 @@ static int packed_into(struct tctx *t, int64_t lot_id, json_t **out)
 	if (rc != STORE_OK)
 		return app_store_fail(t->err, t->db, rc);
 	stmt_bind_int(st, 1, lot_id);
-	json_t *arr = json_array();
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		json_t *l = json_object();
-		set_int(l, "id", st, 0);
-		set_text(l, "code", st, 1);
-		set_text(l, "sku_code", st, 2);
-		set_text(l, "sku", st, 3);
-		set_int(l, "share_g", st, 4);
-		set_int(l, "initial_g", st, 5);
-		set_text(l, "packed_on", st, 6);
-		set_text(l, "status", st, 7);
-		json_array_append_new(arr, l);
-	}
+	rc = rows_array(t->db, st, "id:i code sku_code sku share_g:i initial_g:i packed_on status", out,
+	               t->err);
 	stmt_finalize(st);
-	if (rc != STORE_DONE) {
-		json_decref(arr);
-		return app_store_fail(t->err, t->db, rc);
-	}
-	*out = arr;
-	return 0;
+	return rc;
 }
 
 /* Fill one source lot of the forward trace; adds to the totals. */
