@@ -7,8 +7,8 @@
  * an open query is still reading.
  */
 #include "app/fulfil.h"
+#include "app/query.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,76 +18,6 @@
 #include "lib/alloc.h"
 #include "lib/timeutil.h"
 
-/* Prepare sql and bind its parameters described by fmt: 'i' int64_t, 't'
- * text (NULL binds NULL), 'n' NULL. NULL with err on failure. */
-static struct stmt *prep(struct store *db, struct app_err *err, const char *sql, const char *fmt,
-			 va_list ap)
-{
-	struct stmt *st;
-	int rc = store_prepare(db, sql, &st);
-	if (rc) {
-		app_store_fail(err, db, rc);
-		return NULL;
-	}
-	for (int k = 1; *fmt; fmt++, k++) {
-		if (*fmt == 'i')
-			stmt_bind_int(st, k, va_arg(ap, int64_t));
-		else if (*fmt == 't')
-			stmt_bind_text(st, k, va_arg(ap, const char *));
-		else
-			stmt_bind_null(st, k);
-	}
-	return st;
-}
-
-/* prep() with the parameters as arguments. */
-static struct stmt *prepf(struct store *db, struct app_err *err, const char *sql,
-			  const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	struct stmt *st = prep(db, err, sql, fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-/* Run a statement that returns no rows. */
-static int exec(struct store *db, struct app_err *err, const char *sql, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	struct stmt *st = prep(db, err, sql, fmt, ap);
-	va_end(ap);
-	if (!st)
-		return -1;
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW) /* INSERT ... RETURNING: run it to the end */
-		rc = stmt_step(st);
-	stmt_finalize(st);
-	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
-}
-
-/* The first column of the first row as an integer: 1 if there was a row,
- * 0 if none, -1 on error. */
-static int query_int(struct store *db, struct app_err *err, int64_t *out, const char *sql,
-		     const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	struct stmt *st = prep(db, err, sql, fmt, ap);
-	va_end(ap);
-	if (!st)
-		return -1;
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		*out = stmt_int(st, 0);
-	if (rc == STORE_ROW && stmt_step(st) == STORE_ROW) { /* drain RETURNING */
-	}
-	stmt_finalize(st);
-	if (rc == STORE_ROW)
-		return 1;
-	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
-}
 
 /* ---- pick lists ---- */
 
@@ -171,12 +101,12 @@ json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int
 	json_t *out = json_pack("{s:o, s:o, s:o, s:I, s:I}", "warehouse", w, "items", items,
 				"totals", totals, "limit", (json_int_t)limit, "offset",
 				(json_int_t)offset);
-	if (query_int(db, err, &total,
+	if (app_query_int(db, err, &total,
 		      "SELECT COUNT(DISTINCT ol.order_id) FROM allocations a"
 		      " JOIN order_lines ol ON ol.id = a.order_line_id WHERE" PICKABLE,
 		      "i", warehouse_id) < 0 ||
 	    rows_into(db,
-		      prepf(db, err,
+		      app_prepf(db, err,
 			    "SELECT o.id, ch.code, o.channel_order_no, ol.line_no, k.code, k.name,"
 			    " ol.units, l.code, a.qty_g, k.net_g, ol.route"
 			    " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
@@ -190,7 +120,7 @@ json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int
 			    "iiii", warehouse_id, warehouse_id, limit, offset),
 		      pick_row, items, err) ||
 	    rows_into(db,
-		      prepf(db, err,
+		      app_prepf(db, err,
 			    "SELECT k.code, k.name, l.code, l.expires_on, SUM(a.qty_g),"
 			    " SUM(a.qty_g) / k.net_g"
 			    " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
@@ -271,15 +201,15 @@ static int choose_lines(struct pack_line *lines, size_t n, const int64_t *line_n
 
 static int pack_line(struct store *db, int64_t parcel_id, int64_t line_id, struct app_err *err)
 {
-	return exec(db, err,
+	return app_exec(db, err,
 		    "INSERT INTO parcel_lines (parcel_id, allocation_id) SELECT ?, id"
 		    " FROM allocations WHERE order_line_id = ? AND state = 'reserved'",
 		    "ii", parcel_id, line_id) ||
-			       exec(db, err,
+			       app_exec(db, err,
 				    "UPDATE allocations SET state = 'picked'"
 				    " WHERE order_line_id = ? AND state = 'reserved'",
 				    "i", line_id) ||
-			       exec(db, err, "UPDATE order_lines SET status = 'picked' WHERE id = ?",
+			       app_exec(db, err, "UPDATE order_lines SET status = 'picked' WHERE id = ?",
 				    "i", line_id)
 		       ? -1
 		       : 0;
@@ -306,7 +236,7 @@ int parcel_create(struct store *db, int64_t order_id, int64_t warehouse_id,
 			route = lines[i].route;
 		}
 	app_new_code("P", code, 32);
-	int got = query_int(db, err, parcel_id,
+	int got = app_query_int(db, err, parcel_id,
 			    "INSERT INTO parcels (code, order_id, warehouse_id, route, status,"
 			    " weight_g, created_at) VALUES (?, ?, ?, ?, 'packed', ?, ?) RETURNING id",
 			    "tiitii", code, order_id, warehouse_id, route, weight, time_now_ms());
@@ -404,7 +334,7 @@ int parcel_ship(struct store *db, int64_t parcel_id, const char *carrier, const 
 	if (strcmp(status, "packed") != 0)
 		return app_fail(err, 409, "conflict", "status", "包裹不是待发货状态",
 				"parcel %lld is %s, not packed", (long long)parcel_id, status);
-	if (exec(db, err,
+	if (app_exec(db, err,
 		 "UPDATE parcels SET status = 'shipped', carrier = ?, tracking_no = ?, cost_fen = ?,"
 		 " weight_g = CASE WHEN ? > 0 THEN ? ELSE weight_g END, shipped_at = ? WHERE id = ?",
 		 "ttiiiii", carrier, tracking_no, cost_fen, weight_g, weight_g, time_now_ms(),
@@ -425,9 +355,9 @@ int parcel_ship(struct store *db, int64_t parcel_id, const char *carrier, const 
 		struct stock_loc loc = {LOC_WAREHOUSE, a[i].warehouse_id};
 		if (stock_ship_reserved(db, a[i].lot_id, loc, a[i].qty_g, "parcel", parcel_id,
 					user_id, err) ||
-		    exec(db, err, "UPDATE allocations SET state = 'shipped' WHERE id = ?", "i",
+		    app_exec(db, err, "UPDATE allocations SET state = 'shipped' WHERE id = ?", "i",
 			 a[i].id) ||
-		    exec(db, err, "UPDATE order_lines SET status = 'shipped' WHERE id = ?", "i",
+		    app_exec(db, err, "UPDATE order_lines SET status = 'shipped' WHERE id = ?", "i",
 			 a[i].line_id))
 			goto out_free;
 	}
@@ -475,9 +405,9 @@ int delivery_confirm(struct store *db, const char *carrier, const char *tracking
 	if (delivered_ms < shipped)
 		return app_fail(err, 422, "invalid", "delivered_at", "签收时间早于发货时间",
 				"delivered_at is before the parcel was shipped");
-	if (exec(db, err, "UPDATE parcels SET status = 'delivered', delivered_at = ? WHERE id = ?",
+	if (app_exec(db, err, "UPDATE parcels SET status = 'delivered', delivered_at = ? WHERE id = ?",
 		 "ii", delivered_ms, parcel_id) ||
-	    exec(db, err,
+	    app_exec(db, err,
 		 "UPDATE order_lines SET status = 'delivered' WHERE status = 'shipped' AND id IN"
 		 " (SELECT a.order_line_id FROM parcel_lines pl"
 		 " JOIN allocations a ON a.id = pl.allocation_id WHERE pl.parcel_id = ?)",
@@ -524,7 +454,7 @@ static int insert_refund(struct store *db, int64_t order_id, int64_t line_id, co
 {
 	char code[32];
 	app_new_code("RF", code, sizeof(code));
-	int got = query_int(db, err, id,
+	int got = app_query_int(db, err, id,
 			    "INSERT INTO refunds (code, order_id, order_line_id, kind, units,"
 			    " amount_fen, restocked_g, reason, created_by, created_at)"
 			    " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id",
@@ -546,7 +476,7 @@ int order_cancel(struct store *db, int64_t order_id, const char *reason, int64_t
 	if (strcmp(m.status, "cancelled") == 0)
 		return app_fail(err, 409, "conflict", "status", "订单已取消",
 				"order %lld is already cancelled", (long long)order_id);
-	if (query_int(db, err, &shipped,
+	if (app_query_int(db, err, &shipped,
 		      "SELECT COUNT(*) FROM order_lines WHERE order_id = ?"
 		      " AND status IN ('shipped', 'delivered', 'returned')",
 		      "i", order_id) < 0)
@@ -564,15 +494,15 @@ int order_cancel(struct store *db, int64_t order_id, const char *reason, int64_t
 	for (size_t i = 0; i < n; i++) {
 		struct stock_loc loc = {LOC_WAREHOUSE, a[i].warehouse_id};
 		if (stock_unreserve(db, a[i].lot_id, loc, a[i].qty_g, err) ||
-		    exec(db, err, "UPDATE allocations SET state = 'released' WHERE id = ?", "i",
+		    app_exec(db, err, "UPDATE allocations SET state = 'released' WHERE id = ?", "i",
 			 a[i].id))
 			goto out_free;
 	}
-	if (exec(db, err,
+	if (app_exec(db, err,
 		 "UPDATE order_lines SET status = 'cancelled' WHERE order_id = ?"
 		 " AND status <> 'cancelled'",
 		 "i", order_id) ||
-	    exec(db, err,
+	    app_exec(db, err,
 		 "UPDATE parcels SET status = 'cancelled' WHERE order_id = ?"
 		 " AND status IN ('picking', 'packed')",
 		 "i", order_id) ||
@@ -712,7 +642,7 @@ int order_return(struct store *db, int64_t order_id, int64_t line_no, int64_t un
 	if (units < 1 || units > l.units - l.returned)
 		return app_fail(err, 422, "invalid", "units", "退货件数超过可退件数",
 				"units must be between 1 and %lld", (long long)(l.units - l.returned));
-	int got = query_int(db, err, &wh, "SELECT id FROM warehouses WHERE id = ?", "i",
+	int got = app_query_int(db, err, &wh, "SELECT id FROM warehouses WHERE id = ?", "i",
 			    warehouse_id);
 	if (got <= 0)
 		return got < 0 ? -1
@@ -726,12 +656,12 @@ int order_return(struct store *db, int64_t order_id, int64_t line_no, int64_t un
 	    restock_units(db, &l, units, warehouse_id, restockable, *refund_id, user_id, err))
 		return -1;
 	bool all = l.returned + units == l.units;
-	if (exec(db, err,
+	if (app_exec(db, err,
 		 "UPDATE order_lines SET returned_units = returned_units + ?,"
 		 " status = CASE WHEN ? = 1 THEN 'returned' ELSE status END WHERE id = ?",
 		 "iii", units, (int64_t)all, l.id))
 		return -1;
-	if (all && exec(db, err,
+	if (all && app_exec(db, err,
 			"UPDATE parcels SET status = 'returned' WHERE status = 'delivered' AND id IN"
 			" (SELECT pl.parcel_id FROM parcel_lines pl JOIN allocations a"
 			" ON a.id = pl.allocation_id WHERE a.order_line_id = ?)",

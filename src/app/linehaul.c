@@ -291,21 +291,6 @@ static int set_status(struct store *db, int64_t id, const char *status, const ch
 	return 0;
 }
 
-static int check_transit_free(struct store *db, int64_t lot_id, int64_t transit_id,
-			      struct app_err *err)
-{
-	int64_t have;
-	struct stock_loc tr = {LOC_TRANSIT, transit_id};
-	int rc = stock_available(db, lot_id, tr, &have);
-	if (rc)
-		return app_store_fail(err, db, rc);
-	if (have > 0)
-		return app_fail(err, 409, "conflict", "lot_id", "该批次已在途，请先收货",
-				"lot %lld is already in transit under number %lld; receive it first",
-				(long long)lot_id, (long long)transit_id);
-	return 0;
-}
-
 int linehaul_load(struct store *db, int64_t id, const struct linehaul_line_in *lines, int n,
 		  const char *today, struct app_err *err)
 {
@@ -418,7 +403,7 @@ int linehaul_dispatch(struct store *db, int64_t id, int64_t cost_fen, int64_t us
 	}
 	struct stock_loc from = {LOC_WAREHOUSE, lh.from_warehouse_id}, tr = {LOC_TRANSIT, id};
 	for (int i = 0; i < n; i++)
-		if (check_transit_free(db, lines[i].lot_id, id, err) ||
+		if (stock_check_transit_free(db, lines[i].lot_id, id, err) ||
 		    stock_unreserve(db, lines[i].lot_id, from, lines[i].loaded_g, err) ||
 		    stock_move(db, lines[i].lot_id, from, tr, lines[i].loaded_g, "linehaul", "linehaul",
 			       id, user_id, err)) {

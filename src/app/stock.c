@@ -432,3 +432,18 @@ int stock_ship_reserved(struct store *db, int64_t lot_id, struct stock_loc loc, 
 				(long long)loc.id);
 	return journal(db, lot_id, &loc, NULL, qty_g, "ship", ref_type, ref_id, user_id, err);
 }
+
+int stock_check_transit_free(struct store *db, int64_t lot_id, int64_t transit_id,
+			     struct app_err *err)
+{
+	int64_t have;
+	struct stock_loc tr = {LOC_TRANSIT, transit_id};
+	int rc = stock_available(db, lot_id, tr, &have);
+	if (rc)
+		return app_store_fail(err, db, rc);
+	if (have > 0)
+		return app_fail(err, 409, "conflict", "lot_id", "该批次已在途，请先收货",
+				"lot %lld is already in transit under number %lld; receive it first",
+				(long long)lot_id, (long long)transit_id);
+	return 0;
+}

@@ -38,6 +38,10 @@ int stock_move(struct store *db, int64_t lot_id, struct stock_loc from, struct s
 	       int64_t user_id, struct app_err *err);
 /* Unreserved grams of lot at loc (0 if none). */
 int stock_available(struct store *db, int64_t lot_id, struct stock_loc loc, int64_t *qty_g);
+/* A lot may leave only once per transit id (a transfer or line-haul number):
+ * 409 if it is already in transit under transit_id, 0 if not. */
+int stock_check_transit_free(struct store *db, int64_t lot_id, int64_t transit_id,
+			     struct app_err *err);
 
 /* One reservation made by stock_reserve_fefo. */
 struct stock_pick {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/rows.h"
+#include "app/query.h"
 #include "lib/alloc.h"
 #include "lib/money.h"
 #include "lib/timeutil.h"

@@ -81,23 +81,6 @@ static int insert_line(struct store *db, int64_t transfer_id, int64_t lot_id, in
 	return 0;
 }
 
-/* A lot may only leave once per transit id: refuse if it is already in
- * transit under the same id (a line-haul sharing the number). */
-static int check_transit_free(struct store *db, int64_t lot_id, int64_t transit_id,
-			      struct app_err *err)
-{
-	int64_t have;
-	struct stock_loc tr = {LOC_TRANSIT, transit_id};
-	int rc = stock_available(db, lot_id, tr, &have);
-	if (rc)
-		return app_store_fail(err, db, rc);
-	if (have > 0)
-		return app_fail(err, 409, "conflict", "lot_id", "该批次已在途，请先收货",
-				"lot %lld is already in transit under number %lld; receive it first",
-				(long long)lot_id, (long long)transit_id);
-	return 0;
-}
-
 int64_t transfer_default_warehouse(struct store *db, int64_t point_id)
 {
 	int64_t wh = 0;
@@ -140,7 +123,7 @@ int transfer_send(struct store *db, int64_t point_id, int64_t warehouse_id,
 			return fail_row(err, i + 1);
 		}
 		if (insert_line(db, *id, lines[i].lot_id, lines[i].qty_g, err) ||
-		    check_transit_free(db, lines[i].lot_id, *id, err) ||
+		    stock_check_transit_free(db, lines[i].lot_id, *id, err) ||
 		    stock_move(db, lines[i].lot_id, from, to, lines[i].qty_g, "transfer", "transfer",
 			       *id, user_id, err))
 			return fail_row(err, i + 1);

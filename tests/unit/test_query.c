@@ -12,7 +12,7 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "app/rows.h"
+#include "app/query.h"
 
 static int setup(void **state)
 {
