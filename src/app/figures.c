@@ -7,6 +7,7 @@
  */
 #include "app/figures.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -512,6 +513,34 @@ static const char *sv(json_t *row, const char *k)
 	return s ? s : "";
 }
 
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sales rows summed by a text key (the first keylen bytes of column col):
+ * [{name: key, "sales_fen": sum}, ...] in key order. */
+static json_t *sales_series(json_t *rows, const char *col, size_t keylen, const char *name)
+{
+	json_t *by = json_object(), *out = json_array(), *r;
+	size_t i, n = 0;
+	char key[64];
+	const char *k;
+	json_array_foreach(rows, i, r) {
+		snprintf(key, sizeof(key), "%.*s", (int)keylen, sv(r, col));
+		json_object_set_new(by, key, json_integer(iv(by, key) + iv(r, "amount_fen")));
+	}
+	const char **keys = xcalloc(json_object_size(by) + 1, sizeof(*keys));
+	json_object_foreach(by, k, r) keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, json_pack("{s:s, s:I}", name, keys[i], "sales_fen",
+						     (json_int_t)iv(by, keys[i])));
+	free(keys);
+	json_decref(by);
+	return out;
+}
+
 static json_t *sales_summary(json_t *rows)
 {
 	int64_t lines = 0, refunds = 0;
@@ -523,8 +552,10 @@ static json_t *sales_summary(json_t *rows)
 		else
 			refunds -= iv(r, "amount_fen");
 	}
-	return json_pack("{s:I, s:I, s:I}", "sales_fen", (json_int_t)(lines - refunds), "lines_fen",
-			 (json_int_t)lines, "refunds_fen", (json_int_t)refunds);
+	return json_pack("{s:I, s:I, s:I, s:o, s:o}", "sales_fen", (json_int_t)(lines - refunds),
+			 "lines_fen", (json_int_t)lines, "refunds_fen", (json_int_t)refunds, "by_month",
+			 sales_series(rows, "ordered_on", 7, "month"), "by_channel",
+			 sales_series(rows, "channel", 63, "channel"));
 }
 
 static json_t *sold_summary(json_t *rows)

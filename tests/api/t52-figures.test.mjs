@@ -49,7 +49,9 @@ test('October figures equal the hand-worked values', async () => {
   const r = await office.get(`/api/v1/figures?${OCT}`);
   assert.equal(r.status, 200);
   const f = r.json.figures;
-  assert.deepEqual(f.sales, { sales_fen: 45400, lines_fen: 50400, refunds_fen: 5000 });
+  assert.deepEqual(f.sales, { sales_fen: 45400, lines_fen: 50400, refunds_fen: 5000,
+    by_month: [{ month: '2026-10', sales_fen: 45400 }],
+    by_channel: [{ channel: 'LIVE', sales_fen: 17600 + 8800 }, { channel: 'SJ', sales_fen: 24000 - 5000 }] });
   assert.deepEqual(f.sold, { sold_g: 30000, sold_t: '0.030' });
   assert.deepEqual(f.payments, { paid_fen: 45000, households_paid: 2, lifted_paid_fen: 15000, lifted_households_paid: 1 });
   assert.equal(f.purchases.purchases_fen, 24000);
@@ -72,6 +74,15 @@ test('the records behind every figure add up to it', async () => {
     return r.json.items;
   };
   assert.equal(sum(await rec('sales'), 'amount_fen'), all.sales.sales_fen);
+  // each bar of the series is the records of its month or channel
+  const year = (await admin.get('/api/v1/figures?from=2026-01-01&to=2026-12-31')).json.figures.sales;
+  assert.deepEqual(year.by_month.map((x) => x.month), ['2026-10', '2026-11']);
+  assert.equal(sum(year.by_month, 'sales_fen'), year.sales_fen);
+  assert.equal(sum(year.by_channel, 'sales_fen'), year.sales_fen);
+  for (const { channel, sales_fen } of year.by_channel)
+    assert.equal(sum((await admin.get(`/api/v1/figures/sales/records?from=2026-01-01&to=2026-12-31&channel=${channel}`)).json.items, 'amount_fen'), sales_fen, channel);
+  assert.equal(sum((await admin.get('/api/v1/figures/sales/records?from=2026-11-01&to=2026-11-30')).json.items, 'amount_fen'),
+    year.by_month[1].sales_fen);
   assert.equal(sum(await rec('sold'), 'sold_g'), all.sold.sold_g);
   assert.equal(sum(await rec('payments'), 'amount_fen'), all.payments.paid_fen);
   const pur = await rec('purchases');
@@ -141,6 +152,7 @@ test('Excel: the figures and the records, money in yuan, text never a formula', 
   assert.ok(sheet.includes('sales.sales_fen') && sheet.includes('<v>454</v>'), '45400 fen as 454 yuan');
   assert.ok(sheet.includes('<v>30</v>'), '30000 g sold as 30 kg');
   assert.ok(sheet.includes('<v>308</v>'), 'line-haul + parcel cost 308.00 yuan');
+  assert.ok(sheet.includes('sales.by_channel.SJ.sales_fen') && sheet.includes('<v>190</v>'), 'the series, one row per bar');
 
   // an order number that looks like a formula stays text
   sqlRows(srv, `INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, ordered_at, ordered_on, status, total_fen, created_at)
@@ -242,13 +254,14 @@ test('returned and partly refunded lines: the rule the documentation states', as
   const nov = 'from=2026-11-01&to=2026-11-30';
   const fig = async () => (await office.get(`/api/v1/figures?${nov}`)).json.figures;
   const before = await fig();
-  assert.deepEqual(before.sales, { sales_fen: 8000, lines_fen: 8000, refunds_fen: 0 });
+  const sj = (fen) => ({ by_month: [{ month: '2026-11', sales_fen: fen }], by_channel: [{ channel: 'SJ', sales_fen: fen }] });
+  assert.deepEqual(before.sales, { sales_fen: 8000, lines_fen: 8000, refunds_fen: 0, ...sj(8000) });
   assert.equal(before.sold.sold_g, 5000);
   // a partial refund lowers sales by its amount and leaves the grams sold
   const pr = await admin.post('/api/v1/orders/5/refund', { line_no: 1, amount_fen: 1500, reason: '补偿' });
   assert.equal(pr.status, 201, pr.text);
   const part = await fig();
-  assert.deepEqual(part.sales, { sales_fen: 6500, lines_fen: 8000, refunds_fen: 1500 });
+  assert.deepEqual(part.sales, { sales_fen: 6500, lines_fen: 8000, refunds_fen: 1500, ...sj(6500) });
   assert.equal(part.sold.sold_g, 5000);
   // the unit returned for the rest of its money: the line stays (status
   // 'returned'), its refunds take the sale to 0 and no grams are sold
@@ -256,7 +269,7 @@ test('returned and partly refunded lines: the rule the documentation states', as
   assert.equal(ret.status, 201, ret.text);
   assert.equal(sqlRows(srv, "SELECT status FROM order_lines WHERE order_id = 5")[0], 'returned');
   const back = await fig();
-  assert.deepEqual(back.sales, { sales_fen: 0, lines_fen: 8000, refunds_fen: 8000 });
+  assert.deepEqual(back.sales, { sales_fen: 0, lines_fen: 8000, refunds_fen: 8000, ...sj(0) });
   assert.deepEqual(back.sold, { sold_g: 0, sold_t: '0.000' });
   const sales = await records('sales', nov);
   assert.deepEqual(sales.items.map((x) => [x.kind, x.order_no, x.amount_fen]),
