@@ -844,7 +844,7 @@ async function chromeTexts(page) {
 
 test('the English switch turns every screen\'s own words into English', async () => {
   const screensOf = {
-    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'customers', 'fulfil', 'trace', 'figures', 'users', 'audit', 'tokens'],
+    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'customers', 'fulfil', 'trace', 'figures', 'master', 'users', 'audit', 'tokens'],
   };
   const { ctx, page } = await loginAs('admin', ADMIN_PASSWORD);
   const left = [];
