@@ -336,7 +336,8 @@ static int unfilled_records(struct store *db, const struct fig_filter *f, json_t
 	qb_init(&q, "SELECT o.ordered_on, c.code, o.channel_order_no, ol.line_no, k.code, p.code, "
 		    "ol.units, ol.units * k.net_g, (SELECT COALESCE(SUM(r.amount_fen), 0) "
 		    "FROM refunds r WHERE r.order_line_id = ol.id AND r.kind <> 'cancel'), "
-		    "ol.amount_fen FROM order_lines ol" ORDER_JOINS " WHERE ol.status = 'backorder'");
+		    "ol.amount_fen FROM order_lines ol" ORDER_JOINS
+		    " WHERE ol.status = 'backorder'");
 	order_filters(&q, f);
 	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, ol.line_no");
 	return run_release(db, &q, FIG_UNFILLED, 10, rows, err);
@@ -553,9 +554,9 @@ static json_t *sales_summary(json_t *rows)
 			refunds -= iv(r, "amount_fen");
 	}
 	return json_pack("{s:I, s:I, s:I, s:o, s:o}", "sales_fen", (json_int_t)(lines - refunds),
-			 "lines_fen", (json_int_t)lines, "refunds_fen", (json_int_t)refunds, "by_month",
-			 sales_series(rows, "ordered_on", 7, "month"), "by_channel",
-			 sales_series(rows, "channel", 63, "channel"));
+			 "lines_fen", (json_int_t)lines, "refunds_fen", (json_int_t)refunds,
+			 "by_month", sales_series(rows, "ordered_on", 7, "month"),
+			 "by_channel", sales_series(rows, "channel", 63, "channel"));
 }
 
 static json_t *sold_summary(json_t *rows)

@@ -239,21 +239,23 @@ static void test_backorder_is_unfilled(void **state)
 {
 	struct store *db = *state;
 	static const char *const o6[] = {
-	    "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, ordered_at, "
-	    "ordered_on, status, total_fen, created_at) VALUES (1, 'O6', 'h', 1, 1792634400000, "
-	    "'2026-10-22', 'partial', 38600, 0)",
-	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, amount_fen, "
-	    "warehouse_id, route, status) SELECT id, 1, 1, 2, 8800, 17600, 2, 'sales_warehouse', "
-	    "'allocated' FROM orders WHERE channel_order_no = 'O6'",
-	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, amount_fen, "
-	    "status) SELECT id, 2, 1, 3, 7000, 21000, 'backorder' FROM orders "
+	    "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, "
+	    "ordered_at, ordered_on, status, total_fen, created_at) VALUES "
+	    "(1, 'O6', 'h', 1, 1792634400000, '2026-10-22', 'partial', 38600, 0)",
+	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, "
+	    "amount_fen, warehouse_id, route, status) SELECT id, 1, 1, 2, 8800, 17600, 2, "
+	    "'sales_warehouse', 'allocated' FROM orders WHERE channel_order_no = 'O6'",
+	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, "
+	    "amount_fen, status) SELECT id, 2, 1, 3, 7000, 21000, 'backorder' FROM orders "
 	    "WHERE channel_order_no = 'O6'",
-	    "INSERT INTO refunds (code, order_id, order_line_id, kind, units, amount_fen, reason, "
-	    "created_at) SELECT 'RF6', ol.order_id, ol.id, 'refund', 0, 1000, 'x', 0 FROM order_lines "
-	    "ol JOIN orders o ON o.id = ol.order_id WHERE o.channel_order_no = 'O6' AND ol.line_no = 2",
+	    "INSERT INTO refunds (code, order_id, order_line_id, kind, units, amount_fen, "
+	    "reason, created_at) SELECT 'RF6', ol.order_id, ol.id, 'refund', 0, 1000, 'x', 0 "
+	    "FROM order_lines ol JOIN orders o ON o.id = ol.order_id "
+	    "WHERE o.channel_order_no = 'O6' AND ol.line_no = 2",
 	    "INSERT INTO refunds (code, order_id, kind, units, amount_fen, reason, created_at) "
 	    "SELECT 'RF7', id, 'refund', 0, 500, 'x', 0 FROM orders WHERE channel_order_no = 'O6'",
 	};
+
 	for (size_t i = 0; i < sizeof(o6) / sizeof(o6[0]); i++)
 		assert_int_equal(store_exec(db, o6[i]), 0);
 	/* sales: 50400 + 17600 lines; refunds 5000 + 500 (RF6 is of the backorder) */
@@ -281,10 +283,12 @@ static void test_backorder_is_unfilled(void **state)
 	json_decref(s);
 	/* the order is all backorder once line 1 is cancelled: its order refund
 	 * RF7 no longer counts either */
-	assert_int_equal(store_exec(db, "UPDATE order_lines SET status = 'cancelled' WHERE line_no = 1 "
-					"AND order_id = (SELECT id FROM orders WHERE channel_order_no = 'O6')"),
+	assert_int_equal(store_exec(db, "UPDATE order_lines SET status = 'cancelled' "
+					"WHERE line_no = 1 AND order_id = "
+					"(SELECT id FROM orders WHERE channel_order_no = 'O6')"),
 			 0);
-	assert_int_equal(store_exec(db, "UPDATE orders SET status = 'backorder' WHERE channel_order_no = 'O6'"),
+	assert_int_equal(store_exec(db, "UPDATE orders SET status = 'backorder' "
+					"WHERE channel_order_no = 'O6'"),
 			 0);
 	s = figure(db, &october, FIG_SALES);
 	assert_int_equal(jint(s, "sales_fen"), 45400);
