@@ -7,6 +7,7 @@
  */
 #include "app/figures.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,13 +82,26 @@ static const struct fig_column delivery_cols[] = {
 	{"days", "天数 days", FIGCOL_INT},
 };
 
+static const struct fig_column unfilled_cols[] = {
+	{"ordered_on", "下单日期 ordered on", FIGCOL_DATE},
+	{"channel", "渠道 channel", FIGCOL_TEXT},
+	{"order_no", "订单号 order no", FIGCOL_TEXT},
+	{"line_no", "行号 line", FIGCOL_INT},
+	{"sku", "商品 SKU", FIGCOL_TEXT},
+	{"product", "产品 product", FIGCOL_TEXT},
+	{"units", "件数 units", FIGCOL_INT},
+	{"wanted_g", "需求重量(kg) wanted (kg)", FIGCOL_GRAMS},
+	{"refunded_fen", "已退款(元) refunded (yuan)", FIGCOL_FEN},
+	{"amount_fen", "金额(元) amount (yuan)", FIGCOL_FEN},
+};
+
 #define COLS(a) {a, sizeof(a) / sizeof(a[0])}
 static const struct {
 	const struct fig_column *cols;
 	size_t n;
 } metric_cols[FIG_NMETRICS] = {
 	COLS(sales_cols),     COLS(sold_cols),      COLS(payments_cols),
-	COLS(purchases_cols), COLS(logistics_cols), COLS(delivery_cols),
+	COLS(purchases_cols), COLS(logistics_cols), COLS(delivery_cols), COLS(unfilled_cols),
 };
 
 const struct fig_column *figures_columns(enum fig_metric m, size_t *n)
@@ -267,13 +281,25 @@ static void order_filters(struct qb *q, const struct fig_filter *f)
 	qb_origin(q, f, "p.origin_code");
 }
 
+/* A line is a sale once stock is promised to it: not cancelled, and not on
+ * backorder (unfilled demand, counted by FIG_UNFILLED instead). */
+#define LINE_IS_SALE " ol.status NOT IN ('cancelled', 'backorder')"
+
+/* A refund counts against sales unless it is the cancellation itself, its
+ * order is cancelled, or what it refunds never counted as a sale: a
+ * backordered line, or (refund of no line) an order whose every line that is
+ * not cancelled is on backorder. */
+#define REFUND_OF_SALE                                                                        \
+	" r.kind <> 'cancel' AND o.status <> 'cancelled'"                                       \
+	" AND (ol.id IS NULL OR ol.status <> 'backorder')"                                     \
+	" AND (r.order_line_id IS NOT NULL OR o.status <> 'backorder')"
+
 static int sales_records(struct store *db, const struct fig_filter *f, json_t *rows,
 			 struct app_err *err)
 {
 	struct qb q;
 	qb_init(&q, "SELECT 'line', o.ordered_on, c.code, o.channel_order_no, ol.line_no, k.code, "
-		    "p.code, ol.amount_fen FROM order_lines ol" ORDER_JOINS
-		    " WHERE ol.status <> 'cancelled'");
+		    "p.code, ol.amount_fen FROM order_lines ol" ORDER_JOINS " WHERE" LINE_IS_SALE);
 	order_filters(&q, f);
 	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, ol.line_no");
 	if (run_release(db, &q, FIG_SALES, 8, rows, err))
@@ -283,7 +309,7 @@ static int sales_records(struct store *db, const struct fig_filter *f, json_t *r
 		    "JOIN channels c ON c.id = o.channel_id "
 		    "LEFT JOIN order_lines ol ON ol.id = r.order_line_id "
 		    "LEFT JOIN skus k ON k.id = ol.sku_id LEFT JOIN products p ON p.id = k.product_id "
-		    "WHERE r.kind <> 'cancel' AND o.status <> 'cancelled'");
+		    "WHERE" REFUND_OF_SALE);
 	order_filters(&q, f);
 	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, r.id");
 	return run_release(db, &q, FIG_SALES, 8, rows, err);
@@ -295,10 +321,26 @@ static int sold_records(struct store *db, const struct fig_filter *f, json_t *ro
 	struct qb q;
 	qb_init(&q, "SELECT o.ordered_on, c.code, o.channel_order_no, ol.line_no, k.code, p.code, "
 		    "ol.units, ol.returned_units, k.net_g, (ol.units - ol.returned_units) * k.net_g "
-		    "FROM order_lines ol" ORDER_JOINS " WHERE ol.status <> 'cancelled'");
+		    "FROM order_lines ol" ORDER_JOINS " WHERE" LINE_IS_SALE);
 	order_filters(&q, f);
 	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, ol.line_no");
 	return run_release(db, &q, FIG_SOLD, 10, rows, err);
+}
+
+/* Backordered lines of orders placed in the period, with what was refunded
+ * on each (a refund of a backordered line is no sale returned). */
+static int unfilled_records(struct store *db, const struct fig_filter *f, json_t *rows,
+			    struct app_err *err)
+{
+	struct qb q;
+	qb_init(&q, "SELECT o.ordered_on, c.code, o.channel_order_no, ol.line_no, k.code, p.code, "
+		    "ol.units, ol.units * k.net_g, (SELECT COALESCE(SUM(r.amount_fen), 0) "
+		    "FROM refunds r WHERE r.order_line_id = ol.id AND r.kind <> 'cancel'), "
+		    "ol.amount_fen FROM order_lines ol" ORDER_JOINS
+		    " WHERE ol.status = 'backorder'");
+	order_filters(&q, f);
+	buf_adds(&q.sql, " ORDER BY o.ordered_on, o.id, ol.line_no");
+	return run_release(db, &q, FIG_UNFILLED, 10, rows, err);
 }
 
 static int payments_records(struct store *db, const struct fig_filter *f, json_t *rows,
@@ -446,7 +488,7 @@ int figures_records(struct store *db, enum fig_metric m, const struct fig_filter
 	static int (*const readers[FIG_NMETRICS])(struct store *, const struct fig_filter *,
 						  json_t *, struct app_err *) = {
 		sales_records,     sold_records,      payments_records,
-		purchases_records, logistics_records, delivery_records,
+		purchases_records, logistics_records, delivery_records, unfilled_records,
 	};
 	if ((unsigned)m >= FIG_NMETRICS)
 		return app_fail(err, 404, "not_found", "metric", "没有该指标", "no such metric");
@@ -472,6 +514,34 @@ static const char *sv(json_t *row, const char *k)
 	return s ? s : "";
 }
 
+static int compare_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sales rows summed by a text key (the first keylen bytes of column col):
+ * [{name: key, "sales_fen": sum}, ...] in key order. */
+static json_t *sales_series(json_t *rows, const char *col, size_t keylen, const char *name)
+{
+	json_t *by = json_object(), *out = json_array(), *r;
+	size_t i, n = 0;
+	char key[64];
+	const char *k;
+	json_array_foreach(rows, i, r) {
+		snprintf(key, sizeof(key), "%.*s", (int)keylen, sv(r, col));
+		json_object_set_new(by, key, json_integer(iv(by, key) + iv(r, "amount_fen")));
+	}
+	const char **keys = xcalloc(json_object_size(by) + 1, sizeof(*keys));
+	json_object_foreach(by, k, r) keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, json_pack("{s:s, s:I}", name, keys[i], "sales_fen",
+						     (json_int_t)iv(by, keys[i])));
+	free(keys);
+	json_decref(by);
+	return out;
+}
+
 static json_t *sales_summary(json_t *rows)
 {
 	int64_t lines = 0, refunds = 0;
@@ -483,8 +553,10 @@ static json_t *sales_summary(json_t *rows)
 		else
 			refunds -= iv(r, "amount_fen");
 	}
-	return json_pack("{s:I, s:I, s:I}", "sales_fen", (json_int_t)(lines - refunds), "lines_fen",
-			 (json_int_t)lines, "refunds_fen", (json_int_t)refunds);
+	return json_pack("{s:I, s:I, s:I, s:o, s:o}", "sales_fen", (json_int_t)(lines - refunds),
+			 "lines_fen", (json_int_t)lines, "refunds_fen", (json_int_t)refunds,
+			 "by_month", sales_series(rows, "ordered_on", 7, "month"),
+			 "by_channel", sales_series(rows, "channel", 63, "channel"));
 }
 
 static json_t *sold_summary(json_t *rows)
@@ -496,6 +568,22 @@ static json_t *sold_summary(json_t *rows)
 	json_array_foreach(rows, i, r) g += iv(r, "sold_g");
 	fig_format_tonnes(g, t, sizeof(t));
 	return json_pack("{s:I, s:s}", "sold_g", (json_int_t)g, "sold_t", t);
+}
+
+static json_t *unfilled_summary(json_t *rows)
+{
+	int64_t amount = 0, units = 0, grams = 0, refunded = 0;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		amount += iv(r, "amount_fen");
+		units += iv(r, "units");
+		grams += iv(r, "wanted_g");
+		refunded += iv(r, "refunded_fen");
+	}
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "lines", (json_int_t)json_array_size(rows),
+			 "units", (json_int_t)units, "amount_fen", (json_int_t)amount, "wanted_g",
+			 (json_int_t)grams, "refunded_fen", (json_int_t)refunded);
 }
 
 /* Net amount per household (key "household") over rows, in an object. */
@@ -619,6 +707,7 @@ json_t *figures_summary(enum fig_metric m, json_t *rows, const struct fig_filter
 	case FIG_PURCHASES: return purchases_summary(rows, f);
 	case FIG_LOGISTICS: return logistics_summary(rows, f);
 	case FIG_DELIVERY: return delivery_summary(rows);
+	case FIG_UNFILLED: return unfilled_summary(rows);
 	default: return json_null();
 	}
 }

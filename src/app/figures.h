@@ -6,10 +6,20 @@
  * drill-down always adds up to the dashboard.
  *
  * What each metric counts (docs/openapi/figures.yaml says the same):
- *  - sales: order lines not cancelled (+amount) and refunds/returns (−amount)
- *    of orders placed in the period; a cancelled order counts nothing (its
- *    lines are cancelled, and no refund of it is subtracted again).
- *  - sold: grams of those order lines, (units − returned units) × net weight.
+ *  - sales: order lines with stock promised to them, that is neither
+ *    cancelled nor on backorder (+amount), and refunds/returns (−amount) of
+ *    orders placed in the period; a cancelled order counts nothing (its lines
+ *    are cancelled, and no refund of it is subtracted again). A backordered
+ *    line is unfilled demand, not a sale: neither it nor a refund of it
+ *    counts, nor a refund of no line on an order that is all backorder.
+ *    A returned line stays a sale and its return refund is subtracted, so a
+ *    line returned in full for its whole amount nets to 0; a partial refund
+ *    subtracts just its amount.
+ *  - sold: grams of those same order lines, (units − returned units) × net
+ *    weight (a refund without a return leaves the grams sold).
+ *  - unfilled: backordered lines of orders placed in the period: lines,
+ *    units, grams wanted (units × net weight), amount, and what was refunded
+ *    on them. When such an order is cancelled its lines leave this figure.
  *  - payments: payments to households dated in the period (reversals are
  *    negative rows); households paid = households with a positive net.
  *  - purchases: collections up to the end of the period (+) and payments up

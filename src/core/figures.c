@@ -11,7 +11,7 @@
 #include "lib/money.h"
 
 static const char *const metric_names[FIG_NMETRICS] = {
-	"sales", "sold", "payments", "purchases", "logistics", "delivery",
+	"sales", "sold", "payments", "purchases", "logistics", "delivery", "unfilled",
 };
 
 const char *fig_metric_name(enum fig_metric m)

@@ -20,6 +20,7 @@ enum fig_metric {
 	FIG_PURCHASES, /* bought from households in the period; owed at its end */
 	FIG_LOGISTICS, /* cost per kg, consolidated vs direct parcel */
 	FIG_DELIVERY,  /* order-to-delivery days */
+	FIG_UNFILLED,  /* unfilled demand: backordered order lines, fen */
 	FIG_NMETRICS,
 };
 

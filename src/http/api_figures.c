@@ -200,6 +200,28 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
+static void summary_rows(struct req *r, struct table *t, const char *prefix, json_t *o);
+
+/* A series ([{"month": "2026-10", "sales_fen": ...}, ...]): each element's
+ * figures under prefix.<its first text member>. */
+static void series_rows(struct req *r, struct table *t, const char *prefix, json_t *a)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		const char *name = NULL, *key;
+		json_t *v, *rest = json_object();
+		json_object_foreach(e, key, v) {
+			if (!name && json_is_string(v))
+				name = json_string_value(v);
+			else
+				json_object_set(rest, key, v);
+		}
+		summary_rows(r, t, arena_printf(r->arena, "%s.%s", prefix, name ? name : "?"), rest);
+		json_decref(rest);
+	}
+}
+
 /* One row per figure: item | yuan | kg | count | other value. */
 static void summary_rows(struct req *r, struct table *t, const char *prefix, json_t *o)
 {
@@ -210,6 +232,10 @@ static void summary_rows(struct req *r, struct table *t, const char *prefix, jso
 		const char *cells[5] = {item, "", "", "", ""};
 		if (json_is_object(v)) {
 			summary_rows(r, t, item, v);
+			continue;
+		}
+		if (json_is_array(v)) {
+			series_rows(r, t, item, v);
 			continue;
 		}
 		if (json_is_integer(v)) {

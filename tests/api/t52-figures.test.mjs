@@ -49,7 +49,9 @@ test('October figures equal the hand-worked values', async () => {
   const r = await office.get(`/api/v1/figures?${OCT}`);
   assert.equal(r.status, 200);
   const f = r.json.figures;
-  assert.deepEqual(f.sales, { sales_fen: 45400, lines_fen: 50400, refunds_fen: 5000 });
+  assert.deepEqual(f.sales, { sales_fen: 45400, lines_fen: 50400, refunds_fen: 5000,
+    by_month: [{ month: '2026-10', sales_fen: 45400 }],
+    by_channel: [{ channel: 'LIVE', sales_fen: 17600 + 8800 }, { channel: 'SJ', sales_fen: 24000 - 5000 }] });
   assert.deepEqual(f.sold, { sold_g: 30000, sold_t: '0.030' });
   assert.deepEqual(f.payments, { paid_fen: 45000, households_paid: 2, lifted_paid_fen: 15000, lifted_households_paid: 1 });
   assert.equal(f.purchases.purchases_fen, 24000);
@@ -72,6 +74,15 @@ test('the records behind every figure add up to it', async () => {
     return r.json.items;
   };
   assert.equal(sum(await rec('sales'), 'amount_fen'), all.sales.sales_fen);
+  // each bar of the series is the records of its month or channel
+  const year = (await admin.get('/api/v1/figures?from=2026-01-01&to=2026-12-31')).json.figures.sales;
+  assert.deepEqual(year.by_month.map((x) => x.month), ['2026-10', '2026-11']);
+  assert.equal(sum(year.by_month, 'sales_fen'), year.sales_fen);
+  assert.equal(sum(year.by_channel, 'sales_fen'), year.sales_fen);
+  for (const { channel, sales_fen } of year.by_channel)
+    assert.equal(sum((await admin.get(`/api/v1/figures/sales/records?from=2026-01-01&to=2026-12-31&channel=${channel}`)).json.items, 'amount_fen'), sales_fen, channel);
+  assert.equal(sum((await admin.get('/api/v1/figures/sales/records?from=2026-11-01&to=2026-11-30')).json.items, 'amount_fen'),
+    year.by_month[1].sales_fen);
   assert.equal(sum(await rec('sold'), 'sold_g'), all.sold.sold_g);
   assert.equal(sum(await rec('payments'), 'amount_fen'), all.payments.paid_fen);
   const pur = await rec('purchases');
@@ -141,6 +152,7 @@ test('Excel: the figures and the records, money in yuan, text never a formula', 
   assert.ok(sheet.includes('sales.sales_fen') && sheet.includes('<v>454</v>'), '45400 fen as 454 yuan');
   assert.ok(sheet.includes('<v>30</v>'), '30000 g sold as 30 kg');
   assert.ok(sheet.includes('<v>308</v>'), 'line-haul + parcel cost 308.00 yuan');
+  assert.ok(sheet.includes('sales.by_channel.SJ.sales_fen') && sheet.includes('<v>190</v>'), 'the series, one row per bar');
 
   // an order number that looks like a formula stays text
   sqlRows(srv, `INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, ordered_at, ordered_on, status, total_fen, created_at)
@@ -155,4 +167,123 @@ test('Excel: the figures and the records, money in yuan, text never a formula', 
   assert.ok(!recs.includes('<f>'), 'no formulas');
   assert.ok(recs.includes('=HYPERLINK(&quot;http://evil&quot;,&quot;x&quot;)') || recs.includes('=HYPERLINK("http://evil","x")'));
   assert.ok(xs['xl/worksheets/sheet2.xml'].includes('<v>12.34</v>'), 'the figure sheet');
+});
+
+// ---- backorders are unfilled demand, not sales -------------------------------
+// The fixture holds no stock rows, so an order posted through the API now is
+// left on backorder (no warehouse promised anything to it). These tests run
+// after the ones above: they add orders, which the fixed ids above must not see.
+
+const everything = async (who = office) => (await who.get('/api/v1/figures')).json.figures;
+const records = async (m, q = '', who = office) => {
+  const r = await who.get(`/api/v1/figures/${m}/records?${q}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+};
+const backorder = async (no, units, price) => {
+  const r = await live.post('/api/v1/orders', {
+    channel: 'LIVE', order_no: no, lines: [{ sku: 'YY-APL-80-5', units, unit_price_fen: price }],
+    customer: { name: '顾客乙', phone: '13700004444', address: '宁波市江北区某路2号', division_code: '330205' },
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.order.status, 'backorder', 'no stock anywhere: the line waits');
+  assert.equal(r.json.order.lines[0].status, 'backorder');
+  return r.json.order;
+};
+
+test('a backordered line raises neither sales nor tonnes sold; it is unfilled demand with its records', async () => {
+  const before = await everything();
+  assert.deepEqual(before.unfilled, { lines: 0, units: 0, amount_fen: 0, wanted_g: 0, refunded_fen: 0 });
+  const o = await backorder('BO-1', 4, 9900);
+  const after = await everything();
+  assert.deepEqual(after.sales, before.sales, 'a backorder is no sale');
+  assert.deepEqual(after.sold, before.sold, 'nor tonnes sold');
+  assert.deepEqual(after.unfilled, { lines: 1, units: 4, amount_fen: 4 * 9900, wanted_g: 4 * 5000, refunded_fen: 0 });
+  // the drill-downs agree: the line is in the unfilled records, in no sales or sold record
+  const un = await records('unfilled');
+  assert.deepEqual(un.figure, after.unfilled);
+  assert.equal(sum(un.items, 'amount_fen'), after.unfilled.amount_fen);
+  assert.equal(sum(un.items, 'wanted_g'), after.unfilled.wanted_g);
+  assert.deepEqual(un.items.map((x) => [x.order_no, x.line_no, x.channel, x.units]), [['BO-1', 1, 'LIVE', 4]]);
+  const sales = await records('sales');
+  assert.equal(sum(sales.items, 'amount_fen'), after.sales.sales_fen);
+  assert.ok(!sales.items.some((x) => x.order_no === o.channel_order_no || x.order_no === 'BO-1'));
+  const sold = await records('sold');
+  assert.equal(sum(sold.items, 'sold_g'), after.sold.sold_g);
+  assert.ok(!sold.items.some((x) => x.order_no === 'BO-1'));
+  // filters act on unfilled demand as on sales: its channel, not another
+  assert.equal((await office.get('/api/v1/figures?channel=SJ')).json.figures.unfilled.lines, 0);
+  assert.equal((await office.get('/api/v1/figures?channel=LIVE')).json.figures.unfilled.lines, 1);
+  assert.equal((await live.get('/api/v1/figures')).json.figures.unfilled.amount_fen, 4 * 9900);
+  assert.equal((await office.get('/api/v1/figures?county=513434')).json.figures.unfilled.lines, 0);
+});
+
+test('refunds of backordered lines, or of an order that is all backorder, do not lower sales', async () => {
+  const before = await everything();
+  const o = await backorder('BO-2', 2, 5000);
+  const line = await live.post(`/api/v1/orders/${o.id}/refund`, { line_no: 1, amount_fen: 3000, reason: '缺货退款' });
+  assert.equal(line.status, 201, line.text);
+  const whole = await live.post(`/api/v1/orders/${o.id}/refund`, { amount_fen: 2000, reason: '缺货补偿' });
+  assert.equal(whole.status, 201, whole.text);
+  const after = await everything();
+  assert.deepEqual(after.sales, before.sales, 'money back on what was never sold is no sale returned');
+  assert.equal(after.unfilled.lines, before.unfilled.lines + 1);
+  assert.equal(after.unfilled.amount_fen, before.unfilled.amount_fen + 10000);
+  assert.equal(after.unfilled.refunded_fen, before.unfilled.refunded_fen + 3000, 'the line refund shows on its line');
+  const sales = await records('sales');
+  assert.equal(sum(sales.items, 'amount_fen'), after.sales.sales_fen);
+  assert.ok(!sales.items.some((x) => x.order_no === 'BO-2'));
+  const un = await records('unfilled');
+  assert.equal(sum(un.items, 'refunded_fen'), after.unfilled.refunded_fen);
+});
+
+test('a cancelled backorder leaves unfilled demand and never enters sales', async () => {
+  const before = await everything();
+  const o = await backorder('BO-3', 1, 7000);
+  assert.equal((await everything()).unfilled.lines, before.unfilled.lines + 1);
+  const c = await live.post(`/api/v1/orders/${o.id}/cancel`, { reason: '顾客取消' });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.status, 'cancelled');
+  const after = await everything();
+  assert.deepEqual(after.unfilled, before.unfilled);
+  assert.deepEqual(after.sales, before.sales);
+});
+
+test('returned and partly refunded lines: the rule the documentation states', async () => {
+  // O5 (2026-11-02, SJ): 1 unit of 5 kg at 80.00 yuan, delivered; O3: 3 units, 50.00 refunded
+  const nov = 'from=2026-11-01&to=2026-11-30';
+  const fig = async () => (await office.get(`/api/v1/figures?${nov}`)).json.figures;
+  const before = await fig();
+  const sj = (fen) => ({ by_month: [{ month: '2026-11', sales_fen: fen }], by_channel: [{ channel: 'SJ', sales_fen: fen }] });
+  assert.deepEqual(before.sales, { sales_fen: 8000, lines_fen: 8000, refunds_fen: 0, ...sj(8000) });
+  assert.equal(before.sold.sold_g, 5000);
+  // a partial refund lowers sales by its amount and leaves the grams sold
+  const pr = await admin.post('/api/v1/orders/5/refund', { line_no: 1, amount_fen: 1500, reason: '补偿' });
+  assert.equal(pr.status, 201, pr.text);
+  const part = await fig();
+  assert.deepEqual(part.sales, { sales_fen: 6500, lines_fen: 8000, refunds_fen: 1500, ...sj(6500) });
+  assert.equal(part.sold.sold_g, 5000);
+  // the unit returned for the rest of its money: the line stays (status
+  // 'returned'), its refunds take the sale to 0 and no grams are sold
+  const ret = await admin.post('/api/v1/orders/5/return', { line_no: 1, units: 1, warehouse_id: 1, restockable: true, reason: '退货', refund_fen: 6500 });
+  assert.equal(ret.status, 201, ret.text);
+  assert.equal(sqlRows(srv, "SELECT status FROM order_lines WHERE order_id = 5")[0], 'returned');
+  const back = await fig();
+  assert.deepEqual(back.sales, { sales_fen: 0, lines_fen: 8000, refunds_fen: 8000, ...sj(0) });
+  assert.deepEqual(back.sold, { sold_g: 0, sold_t: '0.000' });
+  const sales = await records('sales', nov);
+  assert.deepEqual(sales.items.map((x) => [x.kind, x.order_no, x.amount_fen]),
+    [['line', 'O5', 8000], ['refund', 'O5', -1500], ['refund', 'O5', -6500]]);
+  const sold = await records('sold', nov);
+  assert.deepEqual(sold.items.map((x) => [x.order_no, x.units, x.returned_units, x.sold_g]), [['O5', 1, 1, 0]]);
+});
+
+test('Excel: the unfilled demand records and the figures sheet', async () => {
+  const x = await office.get('/api/v1/figures/unfilled/records?format=xlsx');
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-disposition'), /unfilled\.xlsx/);
+  const xs = unzip(x.body);
+  assert.ok(xs['xl/worksheets/sheet1.xml'].includes('<v>396</v>'), 'BO-1: 4 x 99.00 yuan');
+  const f = unzip((await office.get('/api/v1/figures?format=xlsx')).body)['xl/worksheets/sheet1.xml'];
+  assert.ok(f.includes('unfilled.amount_fen'), 'unfilled demand is a row of the figures sheet');
 });

@@ -341,6 +341,25 @@ test('the cooperation office reads the figures dashboard and its Excel export', 
     assert.match(await page.locator('[data-metric=sales] .value').innerText(), /¥\s*[1-9]/);
     assert.match(await page.locator('[data-metric=on_time] .value').innerText(), /^\d+\.\d%$/);
     await shot(page, '14-figures');
+    // unfilled demand is its own card: every backordered line of the period, none in sales
+    const [bo] = sql(`SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen FROM order_lines WHERE status = 'backorder'`);
+    assert.ok(bo.n > 0, 'the demo season has backordered lines');
+    assert.match(await page.locator('[data-metric=unfilled] .sub').innerText(), new RegExp(`^${bo.n} `));
+    const fen = BigInt(bo.fen);
+    const yuan = `${(fen / 100n).toLocaleString('en-US')}.${String(fen % 100n).padStart(2, '0')}`;
+    assert.ok((await page.locator('[data-metric=unfilled] .value').innerText()).includes(yuan), `unfilled ¥${yuan}`);
+    // each card opens the records behind it: the unfilled lines, the tonnes sold
+    await page.locator('[data-metric=unfilled]').click();
+    const drawer = page.locator('.el-drawer');
+    await drawer.locator('.muted', { hasText: `${bo.n} ` }).first().waitFor();
+    assert.equal(await drawer.locator('.el-alert--error').count(), 0);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.locator('[data-metric=volume]').click();
+    await drawer.locator('[data-test=records] .el-table__row').first().waitFor();
+    assert.equal(await drawer.locator('.el-alert--error').count(), 0, 'the tonnes card has records');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     const href = await page.locator('[data-test=figures-xlsx]').getAttribute('href');
     const r = await page.request.get(url + href);
     assert.equal(r.status(), 200, href);
@@ -546,22 +565,31 @@ test('batch: the public page of the parcel names the household\'s village and no
 
 // The ledger drawer fits the viewport; at laptop width every column of its
 // table is visible (no clipping, no horizontal scroll); at phone width the
-// drawer takes the screen and its table scrolls sideways inside it.
+// drawer takes the screen and the ledger is stacked cards: neither the page,
+// the drawer nor the card list scrolls sideways (tests/e2e/phone.test.mjs
+// checks the rest of the screen on a phone).
 async function assertLedgerLayout(page, width) {
   const m = await page.evaluate(() => {
     const d = document.querySelector('.el-drawer').getBoundingClientRect();
-    const body = document.querySelector('.el-drawer .el-drawer__body').getBoundingClientRect();
+    const bodyEl = document.querySelector('.el-drawer .el-drawer__body');
+    const body = bodyEl.getBoundingClientRect();
     const ths = [...document.querySelectorAll('.el-drawer .el-table__header th')];
     const wrap = document.querySelector('.el-drawer .el-table__body-wrapper .el-scrollbar__wrap');
-    return { left: d.left, right: d.right, bodyRight: body.right, lastTh: ths[ths.length - 1].getBoundingClientRect().right,
-      scrollW: wrap.scrollWidth, clientW: wrap.clientWidth, overflowX: getComputedStyle(wrap).overflowX };
+    const cards = document.querySelector('.el-drawer [data-test=ledger-cards]');
+    const doc = document.scrollingElement;
+    return { left: d.left, right: d.right, bodyRight: body.right, lastTh: ths.length ? ths[ths.length - 1].getBoundingClientRect().right : null,
+      scrollW: wrap ? wrap.scrollWidth : null, clientW: wrap ? wrap.clientWidth : null,
+      cardsScroll: cards ? cards.scrollWidth : null, cardsClient: cards ? cards.clientWidth : null,
+      bodyScroll: bodyEl.scrollWidth, bodyClient: bodyEl.clientWidth, docScroll: doc.scrollWidth, docClient: doc.clientWidth };
   });
   assert.ok(m.left >= 0 && m.right <= width + 0.5, `drawer inside the ${width}px viewport: ${JSON.stringify(m)}`);
   if (width >= 1024) {
-    assert.ok(m.scrollW <= m.clientW, `ledger table fits the drawer at ${width}px: ${JSON.stringify(m)}`);
+    assert.ok(m.scrollW !== null && m.scrollW <= m.clientW, `ledger table fits the drawer at ${width}px: ${JSON.stringify(m)}`);
     assert.ok(m.lastTh <= m.bodyRight + 0.5, `last ledger column visible at ${width}px: ${JSON.stringify(m)}`);
   } else {
-    assert.ok(m.scrollW <= m.clientW || ['auto', 'scroll'].includes(m.overflowX), `ledger table scrolls at ${width}px: ${JSON.stringify(m)}`);
+    assert.equal(m.scrollW, null, `no ledger table at ${width}px: ${JSON.stringify(m)}`);
+    assert.ok(m.cardsScroll !== null && m.cardsScroll <= m.cardsClient, `ledger cards do not scroll sideways at ${width}px: ${JSON.stringify(m)}`);
+    assert.ok(m.bodyScroll <= m.bodyClient && m.docScroll <= m.docClient, `nothing scrolls sideways at ${width}px: ${JSON.stringify(m)}`);
   }
 }
 
@@ -816,7 +844,7 @@ async function chromeTexts(page) {
 
 test('the English switch turns every screen\'s own words into English', async () => {
   const screensOf = {
-    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'customers', 'fulfil', 'trace', 'figures', 'users', 'audit', 'tokens'],
+    admin: ['collect', 'households', 'stock', 'linehaul', 'orders', 'customers', 'fulfil', 'trace', 'figures', 'master', 'users', 'audit', 'tokens'],
   };
   const { ctx, page } = await loginAs('admin', ADMIN_PASSWORD);
   const left = [];

@@ -58,6 +58,8 @@ static void test_core(void **state)
 	assert_int_equal(m, FIG_DELIVERY);
 	assert_string_equal(fig_metric_name(FIG_SALES), "sales");
 	assert_int_equal(fig_metric_parse("salez", &m), -1);
+	assert_int_equal(fig_metric_parse("unfilled", &m), 0);
+	assert_int_equal(m, FIG_UNFILLED);
 	/* 30800 fen over 10 kg; 1 fen over 3 kg = 0.33 -> 0; 2 fen over 3 kg = 0.67 -> 1 */
 	assert_int_equal(fig_cost_per_kg(30800, 10000, &v), 0);
 	assert_int_equal(v, 3080);
@@ -230,6 +232,69 @@ static void test_logistics_and_delivery(void **state)
 	json_decref(s);
 }
 
+/* A backordered line is unfilled demand, never a sale. O6 (2026-10-22,
+ * LIVE, status partial): line 1, 2 boxes at 8800 allocated; line 2, 3 boxes
+ * at 7000 on backorder, 1000 of it refunded; 500 refunded on the order. */
+static void test_backorder_is_unfilled(void **state)
+{
+	struct store *db = *state;
+	static const char *const o6[] = {
+	    "INSERT INTO orders (channel_id, channel_order_no, body_hash, customer_id, "
+	    "ordered_at, ordered_on, status, total_fen, created_at) VALUES "
+	    "(1, 'O6', 'h', 1, 1792634400000, '2026-10-22', 'partial', 38600, 0)",
+	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, "
+	    "amount_fen, warehouse_id, route, status) SELECT id, 1, 1, 2, 8800, 17600, 2, "
+	    "'sales_warehouse', 'allocated' FROM orders WHERE channel_order_no = 'O6'",
+	    "INSERT INTO order_lines (order_id, line_no, sku_id, units, unit_price_fen, "
+	    "amount_fen, status) SELECT id, 2, 1, 3, 7000, 21000, 'backorder' FROM orders "
+	    "WHERE channel_order_no = 'O6'",
+	    "INSERT INTO refunds (code, order_id, order_line_id, kind, units, amount_fen, "
+	    "reason, created_at) SELECT 'RF6', ol.order_id, ol.id, 'refund', 0, 1000, 'x', 0 "
+	    "FROM order_lines ol JOIN orders o ON o.id = ol.order_id "
+	    "WHERE o.channel_order_no = 'O6' AND ol.line_no = 2",
+	    "INSERT INTO refunds (code, order_id, kind, units, amount_fen, reason, created_at) "
+	    "SELECT 'RF7', id, 'refund', 0, 500, 'x', 0 FROM orders WHERE channel_order_no = 'O6'",
+	};
+
+	for (size_t i = 0; i < sizeof(o6) / sizeof(o6[0]); i++)
+		assert_int_equal(store_exec(db, o6[i]), 0);
+	/* sales: 50400 + 17600 lines; refunds 5000 + 500 (RF6 is of the backorder) */
+	json_t *s = figure(db, &october, FIG_SALES);
+	assert_int_equal(jint(s, "lines_fen"), 68000);
+	assert_int_equal(jint(s, "refunds_fen"), 5500);
+	assert_int_equal(jint(s, "sales_fen"), 62500);
+	json_decref(s);
+	/* sold: 30000 + 2 boxes of 5 kg; the 3 backordered boxes are not sold */
+	s = figure(db, &october, FIG_SOLD);
+	assert_int_equal(jint(s, "sold_g"), 40000);
+	json_decref(s);
+	s = figure(db, &october, FIG_UNFILLED);
+	assert_int_equal(jint(s, "lines"), 1);
+	assert_int_equal(jint(s, "units"), 3);
+	assert_int_equal(jint(s, "wanted_g"), 15000);
+	assert_int_equal(jint(s, "amount_fen"), 21000);
+	assert_int_equal(jint(s, "refunded_fen"), 1000);
+	json_decref(s);
+	/* November has no backorder */
+	struct fig_filter nov = {.from = "2026-11-01", .to = "2026-11-30"};
+	s = figure(db, &nov, FIG_UNFILLED);
+	assert_int_equal(jint(s, "lines"), 0);
+	assert_int_equal(jint(s, "amount_fen"), 0);
+	json_decref(s);
+	/* the order is all backorder once line 1 is cancelled: its order refund
+	 * RF7 no longer counts either */
+	assert_int_equal(store_exec(db, "UPDATE order_lines SET status = 'cancelled' "
+					"WHERE line_no = 1 AND order_id = "
+					"(SELECT id FROM orders WHERE channel_order_no = 'O6')"),
+			 0);
+	assert_int_equal(store_exec(db, "UPDATE orders SET status = 'backorder' "
+					"WHERE channel_order_no = 'O6'"),
+			 0);
+	s = figure(db, &october, FIG_SALES);
+	assert_int_equal(jint(s, "sales_fen"), 45400);
+	json_decref(s);
+}
+
 /* Every figure is the sum of its records' column. */
 static void test_records_add_up(void **state)
 {
@@ -264,6 +329,10 @@ static void test_records_add_up(void **state)
 	assert_int_equal(json_array_size(rows), jint2(all, "delivery", "orders"));
 	assert_int_equal(column_sum(rows, "days"), 6);
 	json_decref(rows);
+	assert_int_equal(figures_records(db, FIG_UNFILLED, &october, &rows, &err), 0);
+	assert_int_equal(column_sum(rows, "amount_fen"), jint2(all, "unfilled", "amount_fen"));
+	assert_int_equal((int64_t)json_array_size(rows), jint2(all, "unfilled", "lines"));
+	json_decref(rows);
 	json_decref(all);
 }
 
@@ -274,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sales_and_sold, tx_setup, tx_teardown),
 		cmocka_unit_test_setup_teardown(test_payments_and_purchases, tx_setup, tx_teardown),
 		cmocka_unit_test_setup_teardown(test_logistics_and_delivery, tx_setup, tx_teardown),
+		cmocka_unit_test_setup_teardown(test_backorder_is_unfilled, tx_setup, tx_teardown),
 		cmocka_unit_test_setup_teardown(test_records_add_up, tx_setup, tx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,7 @@ export async function request(method, path, opts = {}) {
 export const get = (path, params) => request('GET', path, { params })
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body })
 export const put = (path, body) => request('PUT', path, { body })
+export const patch = (path, body) => request('PATCH', path, { body })
 
 // A fresh key for Idempotency-Key (one per form submission, kept across retries).
 export function newIdemKey() {

@@ -17,6 +17,7 @@ export const screens = [
   { path: '/fulfil', name: 'fulfil', zh: '发货', en: 'Fulfilment', roles: ['warehouse', 'admin'], component: () => import('./views/Fulfil.vue') },
   { path: '/trace', name: 'trace', zh: '追溯', en: 'Trace', roles: ['collector', 'warehouse', 'channel', 'office', 'admin'], component: () => import('./views/Trace.vue') },
   { path: '/figures', name: 'figures', zh: '数据看板', en: 'Figures', roles: ['office', 'admin'], component: () => import('./views/Figures.vue') },
+  { path: '/master', name: 'master', zh: '基础资料', en: 'Master data', roles: ['admin'], component: () => import('./views/MasterData.vue') },
   { path: '/users', name: 'users', zh: '用户', en: 'Users', roles: ['admin'], component: () => import('./views/Users.vue') },
   { path: '/audit', name: 'audit', zh: '审计日志', en: 'Audit log', roles: ['admin'], component: () => import('./views/Audit.vue') },
   { path: '/tokens', name: 'tokens', zh: 'API 令牌', en: 'API tokens', roles: ['admin', 'channel'], component: () => import('./views/Tokens.vue') },
