@@ -15,8 +15,8 @@
 	"SELECT g.id, g.channel_id, ch.code AS channel_code, ch.name AS channel_name, "        \
 	"cu.name, cu.phone, cu.address, cu.division_code, g.order_count, g.spent_fen, "        \
 	"g.first_on, g.last_on FROM (SELECT MIN(consignee_id) AS id, channel_id, "             \
-	"customer_key, COUNT(*) AS order_count, SUM(CASE WHEN status <> 'cancelled' "          \
-	"THEN total_fen ELSE 0 END) AS spent_fen, MIN(ordered_on) AS first_on, "               \
+	"customer_key, COUNT(*) AS order_count, SUM(spent_fen) AS spent_fen, "                 \
+	"MIN(ordered_on) AS first_on, "                                                        \
 	"MAX(ordered_on) AS last_on FROM customer_orders GROUP BY channel_id, "                \
 	"customer_key) g JOIN customers cu ON cu.id = g.id "                                   \
 	"JOIN channels ch ON ch.id = g.channel_id"

@@ -2,7 +2,8 @@
 // phone written differently ('138 1234 5678', '+86 138-1234-5678') in one
 // channel is one customer, the same phone in another channel is another;
 // without a phone, name and address identify them. A customer's detail
-// lists its orders, money spent (cancelled orders excluded) and refunded,
+// lists its orders, money spent (what was sold: backordered and cancelled
+// lines excluded, refunds taken off) and refunded,
 // units bought. Channel managers see only their channels' customers, whole;
 // the office sees them masked and may not search by name or phone;
 // collectors, warehouses and machine tokens are refused, anonymous 401.
@@ -133,4 +134,23 @@ test('bad filters are named', async () => {
     assert.equal(r.status, 422, q);
     assert.equal(r.json.error.errors[0].field, field, q);
   }
+});
+
+test('what was not sold is not spent: a backordered line adds nothing; a line with stock adds its amount', async () => {
+  const phone = '13700000077';
+  const before = (await customerOf(admin, 1)).json.items.find((c) => c.phone === phone);
+  assert.equal(before, undefined);
+  // far more units than the world holds: the whole line goes to backorder
+  const none = await live.feed.post('/api/v1/orders', buyer('C-BO1', phone, { units: 100000, name: '钱七' }));
+  assert.equal(none.status, 201, none.text);
+  assert.equal(none.json.order.lines[0].status, 'backorder', none.text);
+  let c = (await customerOf(admin, 1)).json.items.find((x) => x.phone === phone);
+  assert.equal(c.order_count, 1);
+  assert.equal(c.spent_fen, 0, 'a backordered order counted as spent');
+  const some = await live.feed.post('/api/v1/orders', buyer('C-BO2', phone, { units: 1, name: '钱七' }));
+  assert.equal(some.status, 201, some.text);
+  assert.equal(some.json.order.lines[0].status, 'allocated', some.text);
+  c = (await admin.get(`/api/v1/customers/${c.id}`)).json;
+  assert.equal(c.order_count, 2);
+  assert.equal(c.spent_fen, some.json.order.total_fen);
 });
