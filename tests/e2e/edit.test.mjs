@@ -60,7 +60,11 @@ test('admin edits a channel and a collection point; the change reaches the serve
     await input(dialog, 'closes').fill('25:99');
     await dialog.locator('[data-test=edit-save]').click();
     await dialog.locator('[data-test=error]').waitFor();
-    assert.match(await dialog.locator('[data-test=error]').innerText(), /closes/);
+    const refusal = await dialog.locator('[data-test=error]').innerText();
+    assert.match(refusal, /closes/);
+    // in Chinese, every line of the refusal is the server's Chinese text
+    assert.match(refusal, /时间格式应为 HH:MM/);
+    assert.doesNotMatch(refusal, /must be a time/);
     assert.equal(sql(`SELECT closes FROM collection_points WHERE id = ${pt.id}`)[0].closes, pt.closes, 'refused: nothing changed');
     await shot(page, 'edit-point-refused');
     await dialog.getByRole('button', { name: '取消' }).click();

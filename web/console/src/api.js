@@ -47,7 +47,9 @@ export class ApiError extends Error {
 // language: "第 3 行 gross_g：毛重必须大于皮重".
 export function problemText(p) {
   const zh = lang.value === 'zh'
-  const msg = (zh ? p.message || p.zh : p.message_en || p.en) || p.message || p.zh || p.en || ''
+  // An ApiError's own .message is the English text (what Error shows in a
+  // log); its Chinese one is .zh. An entry of errors[] has message/message_en.
+  const msg = (zh ? p.zh || p.message : p.message_en || p.en) || p.message || p.zh || p.en || ''
   const where = []
   if (p.row) where.push(zh ? `第 ${p.row} 行` : `row ${p.row}`)
   if (p.field) where.push(p.field)
