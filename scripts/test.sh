@@ -4,7 +4,7 @@
 # in both builds, API tests against a real server (the sanitizer build, so
 # memory errors in the server fail the run) on SQLite and again on PostgreSQL
 # (a throwaway cluster started here by scripts/pg-temp.sh and removed at the
-# end), end-to-end browser tests, bounded fuzzing. Each stage prints its duration; the last line counts every
+# end), end-to-end browser tests on both stores, bounded fuzzing. Each stage prints its duration; the last line counts every
 # test: "total: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +67,11 @@ node_tests() { # folder, binary
 e2e() {
   if [ ! -x /usr/bin/chromium ]; then echo "e2e: /usr/bin/chromium missing"; echo "0 passed, 1 failed"; return 1; fi
   if [ -f tests/e2e/package.json ]; then (cd tests/e2e && npm ci --no-audit --no-fund >/dev/null) || return 1; fi
+  SHANHAI_TEST_PG= node_tests tests/e2e "$PWD/build/rel/shanhai"
+}
+
+e2e_postgres() {
+  [ -n "${SHANHAI_TEST_PG:-}" ] || { echo "e2e postgres: no cluster"; echo "0 passed, 1 failed"; return 1; }
   node_tests tests/e2e "$PWD/build/rel/shanhai"
 }
 
@@ -102,6 +107,7 @@ api_postgres() {
 stage "api sqlite (asan server)" api_sqlite
 stage "api postgres (asan server)" api_postgres
 stage "end-to-end (chromium)" e2e
+stage "end-to-end postgres" e2e_postgres
 stage "fuzz" fuzz
 
 echo

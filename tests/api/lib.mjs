@@ -37,52 +37,63 @@ const TEMPLATE = 'shanhai_demo_template';
 
 function sleepMs(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
 
-function templateExists() {
-  return psql(`SELECT 1 FROM pg_database WHERE datname = '${TEMPLATE}'`).trim() === '1';
+function templateExists(name) {
+  return psql(`SELECT 1 FROM pg_database WHERE datname = '${name}'`).trim() === '1';
 }
 
-function ensureDemoTemplate() {
-  const lock = path.join(os.tmpdir(), `shanhai-demo-template-${PG.replace(/[^0-9]/g, '')}.lock`);
-  for (let waited = 0; !templateExists(); waited += 500) {
+// Build the template database `name` once per cluster with build(url) (under
+// a lock directory: parallel test files wait for the first), unless it exists.
+function ensureTemplate(name, build) {
+  const lock = path.join(os.tmpdir(), `shanhai-${name}-${PG.replace(/[^0-9]/g, '')}.lock`);
+  for (let waited = 0; !templateExists(name); waited += 500) {
     let mine = false;
     try { fs.mkdirSync(lock); mine = true; } catch { /* someone else builds it */ }
     if (mine) {
       try {
-        if (!templateExists()) {
-          const building = `${TEMPLATE}_building`;
+        if (!templateExists(name)) {
+          const building = `${name}_building`;
           psql(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
           psql(`CREATE DATABASE ${building}`);
-          const url = `${PG}/${building}`;
-          runCli(url, ['init']);
-          runCli(url, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
-          runCli(url, ['demo']);
-          psql(`ALTER DATABASE ${building} RENAME TO ${TEMPLATE}`);
+          build(`${PG}/${building}`);
+          psql(`ALTER DATABASE ${building} RENAME TO ${name}`);
         }
       } finally {
         fs.rmdirSync(lock);
       }
       return;
     }
-    if (waited > 600000) throw new Error('timed out waiting for the demo template database');
+    if (waited > 600000) throw new Error(`timed out waiting for the template database ${name}`);
     sleepMs(500);
   }
 }
 
-// A fresh database: a file in dir, or a new PostgreSQL database (a copy of
-// the demo template when demo is asked for).
-function freshDatabase(dir, { demo = false } = {}) {
-  if (!PG) return path.join(dir, 'test.db');
+// A new PostgreSQL database for the scratch folder dir, a copy of the
+// template `template` (built by build(url) the first time) if one is named.
+export function pgDatabase(dir, template = null, build = null) {
   const name = `t_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
-  if (demo) {
-    ensureDemoTemplate();
-    psql(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+  if (template) {
+    ensureTemplate(template, build);
+    psql(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } else {
     psql(`CREATE DATABASE ${name}`);
   }
   return `${PG}/${name}`;
 }
 
-function dropDatabase(db) {
+function buildDemo(url) {
+  runCli(url, ['init']);
+  runCli(url, ['user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'], ADMIN_PASSWORD + '\n');
+  runCli(url, ['demo']);
+}
+
+// A fresh database: a file in dir, or a new PostgreSQL database (a copy of
+// the demo template when demo is asked for).
+function freshDatabase(dir, { demo = false } = {}) {
+  if (!PG) return path.join(dir, 'test.db');
+  return demo ? pgDatabase(dir, TEMPLATE, buildDemo) : pgDatabase(dir);
+}
+
+export function dropDatabase(db) {
   if (PG) psql(`DROP DATABASE IF EXISTS ${db.slice(db.lastIndexOf('/') + 1)} WITH (FORCE)`);
 }
 

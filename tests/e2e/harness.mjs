@@ -1,4 +1,6 @@
-// Shared set-up of the end-to-end tests: a fresh SQLite store with an admin,
+// Shared set-up of the end-to-end tests: a fresh store with an admin (SQLite,
+// or with SHANHAI_TEST_PG a copy of a PostgreSQL template database that
+// holds the admin and the demo, built once per cluster by tests/api/lib.mjs),
 // a real `shanhai serve --demo` on a free port, and one headless chromium
 // (playwright-core, /usr/bin/chromium) with the flags every test file uses;
 // then logging in through the console's form, screenshots, read-only SQL, and
@@ -9,6 +11,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { STORE, pgDatabase, dropDatabase, querySql } from '../api/lib.mjs';
 
 export const BIN = process.env.SHANHAI_BIN || path.resolve('build/rel/shanhai');
 export const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
@@ -41,15 +44,29 @@ function spawnServer(server) {
   });
 }
 
+// A new store with the schema and the e2e admin.
+function prepareStore(db) {
+  execFileSync(BIN, ['--db', db, 'init'], { stdio: 'ignore' });
+  execFileSync(BIN, ['--db', db, 'user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'],
+    { input: ADMIN_PASSWORD + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+function runDemo(db) {
+  execFileSync(BIN, ['--db', db, 'demo'], { stdio: 'ignore' });
+}
+
 // A fresh store with the e2e admin, served with the demo data, and a browser.
 // Returns { dir, db, url, child, browser }.
 export async function startConsole() {
   fs.mkdirSync(ART, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shanhai-e2e-'));
   const server = { dir, db: path.join(dir, 'e2e.db'), url: null, child: null, browser: null };
-  execFileSync(BIN, ['--db', server.db, 'init'], { stdio: 'ignore' });
-  execFileSync(BIN, ['--db', server.db, 'user', 'add', 'admin', '--role', 'admin', '--display', '管理员', '--password-stdin'],
-    { input: ADMIN_PASSWORD + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  if (STORE === 'postgres') {
+    // the demo loads in about a minute on PostgreSQL: once, into the template
+    server.db = pgDatabase(dir, 'shanhai_e2e_template', (url) => { prepareStore(url); runDemo(url); });
+  } else {
+    prepareStore(server.db);
+  }
   server.url = await spawnServer(server);
   server.browser = await launchChromium();
   return server;
@@ -68,14 +85,17 @@ export async function stopConsole(server) {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
   const log = fs.readFileSync(path.join(server.dir, 'server.log'), 'utf8');
-  if (!process.env.SHANHAI_KEEP) fs.rmSync(server.dir, { recursive: true, force: true });
+  if (!process.env.SHANHAI_KEEP) {
+    fs.rmSync(server.dir, { recursive: true, force: true });
+    if (STORE === 'postgres') dropDatabase(server.db);
+  }
   const bad = log.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
   assert.equal(bad, null, 'sanitizer report in the server log');
 }
 
-// Rows of a read-only query on the server's store (WAL lets the shell read beside it).
+// Rows of a read-only query on the server's store (on SQLite WAL lets the shell read beside it).
 export function sqlRows(server, q) {
-  return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }) || '[]');
+  return querySql(server, q);
 }
 
 export async function shot(page, name) {
