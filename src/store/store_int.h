@@ -39,6 +39,9 @@ struct store_ops {
 	/* The id the connection's last INSERT generated, for store_prepare_insert
 	 * (NULL: the store runs RETURNING id as written). */
 	int64_t (*last_insert_id)(struct store *db);
+	/* store_next_ids: n fresh ids of table (a name checked by store.c). */
+	int (*next_ids)(struct store *db, const char *table, int64_t *ids, size_t n);
+	int (*max_params)(struct store *db); /* the most parameters one statement may bind */
 };
 
 struct store {
