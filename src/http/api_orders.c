@@ -350,8 +350,10 @@ static int handle_bulk(struct req *r)
 	json_t *done = NULL;
 	struct app_err e;
 	order_ctx_batch(ctx); /* lines and reservations written in multi-row batches */
-	if (bulk_check(r, orders, items, ctx))
+	if (bulk_check(r, orders, items, ctx)) {
+		order_ctx_prechecked(ctx); /* every order passed order_check above */
 		done = bulk_submit(r, items, n, ctx, &created);
+	}
 	if (done && !r->status && !r->nerrors && order_ctx_flush(ctx, &e)) {
 		json_decref(done);
 		done = NULL;
