@@ -536,11 +536,18 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
 	crypto_hash_sha256_update(h, (const unsigned char *)"\x1f", 1);
 }
 
+/* v in decimal, as "%lld" writes it (without printf: three per order line). */
 static void hash_int(crypto_hash_sha256_state *h, int64_t v)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%lld", (long long)v);
-	hash_field(h, t);
+	char t[24], *p = t + sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	hash_field(h, p);
 }
 
 static void body_hash(const struct order_in *in, char hex[65])
@@ -815,7 +822,12 @@ static int insert_order(struct order_ctx *c, int64_t channel_id, const struct or
 /* The allocation reason stored with a line: "中文 / English". */
 static const char *line_reason(const struct line_alloc *a, char out[480])
 {
-	snprintf(out, 480, "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	size_t zh = strnlen(a->choice.reason_zh, sizeof(a->choice.reason_zh) - 1);
+	size_t en = strnlen(a->choice.reason_en, sizeof(a->choice.reason_en) - 1);
+	memcpy(out, a->choice.reason_zh, zh); /* 199 + 3 + 239 + 1 bytes fit in 480 */
+	memcpy(out + zh, " / ", 3);
+	memcpy(out + zh + 3, a->choice.reason_en, en);
+	out[zh + 3 + en] = '\0';
 	return out;
 }
 
@@ -890,10 +902,10 @@ static void bind_customer(struct stmt *st, const struct batch *b, size_t i, int 
 {
 	const struct pending_customer *r = &b->customers[i];
 	stmt_bind_int(st, k + 1, r->id);
-	stmt_bind_text(st, k + 2, r->name);
-	stmt_bind_text(st, k + 3, r->phone && *r->phone ? r->phone : NULL);
-	stmt_bind_text(st, k + 4, r->address);
-	stmt_bind_text(st, k + 5, r->division);
+	stmt_bind_text_ref(st, k + 2, r->name);
+	stmt_bind_text_ref(st, k + 3, r->phone && *r->phone ? r->phone : NULL);
+	stmt_bind_text_ref(st, k + 4, r->address);
+	stmt_bind_text_ref(st, k + 5, r->division);
 	stmt_bind_int(st, k + 6, r->at);
 }
 
@@ -910,12 +922,12 @@ static void bind_order(struct stmt *st, const struct batch *b, size_t i, int k)
 	const struct pending_order *r = &b->orders[i];
 	stmt_bind_int(st, k + 1, r->id);
 	stmt_bind_int(st, k + 2, r->channel_id);
-	stmt_bind_text(st, k + 3, r->order_no);
-	stmt_bind_text(st, k + 4, r->hash);
+	stmt_bind_text_ref(st, k + 3, r->order_no);
+	stmt_bind_text_ref(st, k + 4, r->hash);
 	stmt_bind_int(st, k + 5, r->customer_id);
 	stmt_bind_int(st, k + 6, r->at);
-	stmt_bind_text(st, k + 7, r->day);
-	stmt_bind_text(st, k + 8, r->status);
+	stmt_bind_text_ref(st, k + 7, r->day);
+	stmt_bind_text_ref(st, k + 8, r->status);
 	stmt_bind_int(st, k + 9, r->total_fen);
 	bind_or_null(st, k + 10, r->import_id);
 	bind_or_null(st, k + 11, r->user_id);
@@ -933,9 +945,9 @@ static void bind_line(struct stmt *st, const struct batch *b, size_t i, int k)
 	stmt_bind_int(st, k + 6, r->price_fen);
 	stmt_bind_int(st, k + 7, r->units * r->price_fen);
 	bind_or_null(st, k + 8, r->warehouse_id);
-	stmt_bind_text(st, k + 9, r->route);
-	stmt_bind_text(st, k + 10, r->reason);
-	stmt_bind_text(st, k + 11, r->warehouse_id ? "allocated" : "backorder");
+	stmt_bind_text_ref(st, k + 9, r->route);
+	stmt_bind_text_ref(st, k + 10, r->reason);
+	stmt_bind_text_ref(st, k + 11, r->warehouse_id ? "allocated" : "backorder");
 }
 
 static void bind_alloc(struct stmt *st, const struct batch *b, size_t i, int k)
@@ -1059,7 +1071,7 @@ static struct stmt *rows_stmt(struct order_ctx *c, int t, size_t k, struct app_e
 			;
 	struct stmt **st = &b->st[t][slot];
 	if (*st) {
-		stmt_reset(*st);
+		stmt_reset_rebind(*st); /* write_table binds every parameter */
 		return *st;
 	}
 	char *sql = multi_row_sql(specs[t].head, specs[t].row, k);

@@ -202,6 +202,20 @@ int stmt_reset(struct stmt *st)
 	return st->db->ops->reset(st->impl);
 }
 
+int stmt_reset_rebind(struct stmt *st)
+{
+	const struct store_ops *o = st->db->ops;
+	return o->reset_keep ? o->reset_keep(st->impl) : o->reset(st->impl);
+}
+
+int stmt_bind_text_ref(struct stmt *st, int idx, const char *s)
+{
+	const struct store_ops *o = st->db->ops;
+	if (!s)
+		return o->bind_null(st->impl, idx);
+	return (o->bind_text_ref ? o->bind_text_ref : o->bind_text)(st->impl, idx, s, strlen(s));
+}
+
 void stmt_finalize(struct stmt *st)
 {
 	if (!st)

@@ -94,6 +94,12 @@ int stmt_columns(struct stmt *st);
 const char *stmt_column_name(struct stmt *st, int idx);
 /* Make the statement ready to run again with new bindings. */
 int stmt_reset(struct stmt *st);
+/* The same for a caller that binds every parameter again before the next
+ * step (a multi-row INSERT): the old bindings are not cleared first. */
+int stmt_reset_rebind(struct stmt *st);
+/* stmt_bind_text without copying s (SQLite): s must stay as it is until
+ * the statement has been stepped to its end, reset or finalized. */
+int stmt_bind_text_ref(struct stmt *st, int idx, const char *s);
 void stmt_finalize(struct stmt *st);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE on

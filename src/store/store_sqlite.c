@@ -141,6 +141,11 @@ static int sq_bind_text(void *impl, int idx, const char *s, size_t n)
 	return map_rc(sqlite3_bind_text(impl, idx, s, (int)n, SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_ref(void *impl, int idx, const char *s, size_t n)
+{
+	return map_rc(sqlite3_bind_text(impl, idx, s, (int)n, SQLITE_STATIC));
+}
+
 static int sq_bind_null(void *impl, int idx)
 {
 	return map_rc(sqlite3_bind_null(impl, idx));
@@ -192,6 +197,12 @@ static int sq_reset(void *impl)
 {
 	sqlite3_reset(impl);
 	return map_rc(sqlite3_clear_bindings(impl));
+}
+
+static int sq_reset_keep(void *impl)
+{
+	sqlite3_reset(impl);
+	return STORE_OK;
 }
 
 /* A cached statement goes back to the cache, ready to run again. */
@@ -396,6 +407,8 @@ static const struct store_ops sqlite_ops = {
     .sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
     .last_insert_id = sq_last_insert_id,
     .next_ids = sq_next_ids,
+    .reset_keep = sq_reset_keep,
+    .bind_text_ref = sq_bind_text_ref,
     .max_params = sq_max_params,
 };
 
