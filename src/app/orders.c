@@ -105,8 +105,8 @@ struct sku_entry {
 
 /* Rows waiting to be written in batch mode (order_ctx_batch), with the ids
  * the context gave them (store_next_ids), so a line can name its order and
- * an allocation its line before either is written. Text is the caller's
- * order_in's (valid until the flush, see orders.h) except the reason. */
+ * an allocation its line before either is written. An order's texts and its
+ * customer's are copied into one block the order owns. */
 struct pending_customer {
 	int64_t id, at;
 	const char *name, *phone, *address, *division;
@@ -114,7 +114,8 @@ struct pending_customer {
 
 struct pending_order {
 	int64_t id, channel_id, customer_id, at, total_fen, import_id, user_id, now;
-	const char *order_no, *status; /* status: static text */
+	const char *order_no, *status; /* order_no: in text; status: static text */
+	char *text;                    /* owned: order_no and the customer's fields */
 	char hash[65], day[11];
 };
 
@@ -1010,6 +1011,8 @@ static struct batch *batch_new(struct store *db)
 
 static void drop_queued(struct batch *b)
 {
+	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
+		free(b->orders[i].text);
 	for (size_t i = 0; i < b->n[B_LINES]; i++)
 		free(b->lines[i].reason);
 	for (int t = 0; t < B_TABLES; t++)
@@ -1146,6 +1149,21 @@ static void index_add(struct batch *b, size_t order_index)
 	b->index.slot[i] = (uint32_t)order_index + 1;
 }
 
+/* Copies of the n texts src (NULL stays NULL) in one allocation, returned;
+ * dst[i] points at each copy. */
+static char *copy_texts(const char *const *src, const char **dst, int n)
+{
+	size_t len[5], total = 0;
+	for (int i = 0; i < n; i++)
+		total += len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+	char *block = xmalloc(total ? total : 1), *p = block;
+	for (int i = 0; i < n; i++) {
+		dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
+		p += len[i];
+	}
+	return block;
+}
+
 /* Queue the customer and the order; their ids are known at once. */
 static int queue_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                        const char *hash, const char *status, int64_t import_id,
@@ -1155,13 +1173,15 @@ static int queue_order(struct order_ctx *c, int64_t channel_id, const struct ord
 	int64_t customer_id;
 	if (take_id(c, B_CUSTOMERS, &customer_id, err) || take_id(c, B_ORDERS, id, err))
 		return -1;
+	const char *src[5] = {in->order_no, in->name, in->phone, in->address, in->division_code};
+	const char *t[5];
+	char *text = copy_texts(src, t, 5);
 	struct pending_customer *pc =
 	    queue_slot(b, B_CUSTOMERS, (void **)&b->customers, sizeof(*b->customers));
-	*pc = (struct pending_customer){customer_id, now,         in->name,
-	                                in->phone,   in->address, in->division_code};
+	*pc = (struct pending_customer){customer_id, now, t[1], t[2], t[3], t[4]};
 	struct pending_order *po = queue_slot(b, B_ORDERS, (void **)&b->orders, sizeof(*b->orders));
-	*po = (struct pending_order){*id, channel_id, customer_id, 0, 0, import_id, user_id, now,
-	                             in->order_no, status, "", ""};
+	*po = (struct pending_order){*id,  channel_id, customer_id, 0,    0,  import_id, user_id,
+	                             now,  t[0],       status,      text, "", ""};
 	po->at = in->ordered_at_ms ? in->ordered_at_ms : now;
 	date_format(shanghai_day_of(po->at / 1000), po->day, sizeof(po->day));
 	for (size_t i = 0; i < in->nlines; i++)

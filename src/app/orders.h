@@ -81,9 +81,9 @@ void order_ctx_keep(struct order_ctx *ctx);
  * customers, orders and lines are taken from the store in blocks
  * (store_next_ids), and the rows themselves, the allocations and the stock
  * reservations are queued and written with multi-row statements. An order
- * sent twice in one batch is found in the queue (unchanged, or 409). The
- * text of every order_in submitted must stay valid until order_ctx_flush;
- * the caller must call it before it commits or reads the orders back, and
+ * sent twice in one batch is found in the queue (unchanged, or 409); the
+ * queue keeps its own copies of the orders' texts. The caller must call
+ * order_ctx_flush before it commits or reads the orders back, and
  * nothing else may insert customers, orders or order lines through the same
  * connection in between; freeing the context drops what is queued. Without
  * batch mode every order is written when it is submitted. */
