@@ -84,7 +84,8 @@ static bool parse_lines(struct req *r, json_t *o, struct order_in *in)
 		good =
 		    jget_int(r, l, "unit_price_fen", true, 0, 1000000000, &out[i].unit_price_fen) &&
 		    good;
-		relabel(r, from, arena_printf(r->arena, "lines[%zu].", i), 0);
+		if (r->nerrors > from) /* the prefix is only written for errors */
+			relabel(r, from, arena_printf(r->arena, "lines[%zu].", i), 0);
 		ok = ok && good;
 	}
 	in->lines = out;
@@ -123,9 +124,15 @@ static bool parse_order(struct req *r, json_t *o, struct order_in *in, const cha
 
 struct problem_sink {
 	struct req *r;
-	const char *prefix;
+	const char *prefix; /* NULL: "orders[row - 1].", written when first needed */
 	int64_t row;
 };
+
+/* "orders[i]." for the bulk entry of row i + 1, written only for an error. */
+static const char *bulk_prefix(struct req *r, int64_t row)
+{
+	return arena_printf(r->arena, "orders[%lld].", (long long)row - 1);
+}
 
 static const char *customer_field(const char *f)
 {
@@ -139,6 +146,8 @@ static const char *customer_field(const char *f)
 static void add_problem(void *ud, int line, const char *field, const char *zh, const char *en)
 {
 	struct problem_sink *s = ud;
+	if (!s->prefix)
+		s->prefix = bulk_prefix(s->r, s->row);
 	const char *f =
 	    line >= 0
 	        ? arena_printf(s->r->arena, "%slines[%d].%s", s->prefix, line, field)
@@ -284,16 +293,16 @@ static bool bulk_check(struct req *r, json_t *orders, struct bulk_item *items,
 	{
 		const char *channel = NULL;
 		int from = r->nerrors;
-		const char *prefix = arena_printf(r->arena, "orders[%zu].", i);
 		items[i].ok = parse_order(r, o, &items[i].in, &channel);
-		relabel(r, from, prefix, (int64_t)i + 1);
+		if (r->nerrors > from)
+			relabel(r, from, bulk_prefix(r, (int64_t)i + 1), (int64_t)i + 1);
 		if (channel && !bulk_channel(r, &cc, channel, i, &items[i].channel_id)) {
 			if (r->status)
 				return false;
 			items[i].ok = false;
 		}
 		if (items[i].ok) {
-			struct problem_sink sink = {r, prefix, (int64_t)i + 1};
+			struct problem_sink sink = {r, NULL, (int64_t)i + 1};
 			struct app_err e;
 			int bad = order_check(ctx, &items[i].in, add_problem, &sink, &e);
 			if (bad < 0) {
