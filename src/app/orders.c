@@ -121,8 +121,8 @@ struct pending_order {
 
 struct pending_line {
 	int64_t id, order_id, line_no, sku_id, units, price_fen, warehouse_id; /* 0: backorder */
-	const char *route;                                                     /* static text or NULL */
-	char *reason;                                                          /* owned */
+	const char *route; /* static text or NULL */
+	char *reason;      /* owned */
 };
 
 struct pending_alloc {
@@ -191,8 +191,8 @@ struct order_ctx {
 	struct batch *b; /* batch mode's queues (NULL outside batch mode) */
 	struct pending_reserve *preserves;
 	size_t npreserves, cappreserves;
-	struct last_order last;                  /* the order just created (not in batch mode) */
-	bool shared;                             /* owned by the store's cache (order_ctx_shared) */
+	struct last_order last; /* the order just created (not in batch mode) */
+	bool shared;            /* owned by the store's cache (order_ctx_shared) */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -1166,8 +1166,8 @@ static char *copy_texts(const char *const *src, const char **dst, int n)
 
 /* Queue the customer and the order; their ids are known at once. */
 static int queue_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
-                       const char *hash, const char *status, int64_t import_id,
-                       int64_t user_id, int64_t now, int64_t *id, struct app_err *err)
+                       const char *hash, const char *status, int64_t import_id, int64_t user_id,
+                       int64_t now, int64_t *id, struct app_err *err)
 {
 	struct batch *b = c->b;
 	int64_t customer_id;
@@ -1180,8 +1180,8 @@ static int queue_order(struct order_ctx *c, int64_t channel_id, const struct ord
 	    queue_slot(b, B_CUSTOMERS, (void **)&b->customers, sizeof(*b->customers));
 	*pc = (struct pending_customer){customer_id, now, t[1], t[2], t[3], t[4]};
 	struct pending_order *po = queue_slot(b, B_ORDERS, (void **)&b->orders, sizeof(*b->orders));
-	*po = (struct pending_order){*id,  channel_id, customer_id, 0,    0,  import_id, user_id,
-	                             now,  t[0],       status,      text, "", ""};
+	*po = (struct pending_order){*id, channel_id, customer_id, 0,    0,  import_id, user_id,
+	                             now, t[0],       status,      text, "", ""};
 	po->at = in->ordered_at_ms ? in->ordered_at_ms : now;
 	date_format(shanghai_day_of(po->at / 1000), po->day, sizeof(po->day));
 	for (size_t i = 0; i < in->nlines; i++)
@@ -1277,8 +1277,7 @@ static void first_problem(void *ud, int line, const char *field, const char *zh,
 /* The order already taken under this number: 1 if it has the same body
  * (res filled), else -1 with 409. */
 static int same_order(const struct order_in *in, const char *hash, const char *stored_hash,
-                      int64_t id, const char *status, struct order_result *res,
-                      struct app_err *err)
+                      int64_t id, const char *status, struct order_result *res, struct app_err *err)
 {
 	if (strcmp(stored_hash, hash) != 0)
 		return app_fail(err, 409, "conflict", "order_no",
@@ -1345,8 +1344,7 @@ static int insert_all(struct order_ctx *c, int64_t channel_id, const struct orde
 /* Batch mode: the same rows queued, written when a queue is full. */
 static int queue_all(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                      const char *hash, const char *status, int64_t import_id, int64_t user_id,
-                     int64_t now, const struct line_alloc *allocs, int64_t *id,
-                     struct app_err *err)
+                     int64_t now, const struct line_alloc *allocs, int64_t *id, struct app_err *err)
 {
 	if (queue_order(c, channel_id, in, hash, status, import_id, user_id, now, id, err))
 		return -1;

@@ -242,8 +242,8 @@ static void test_batch_mode(void **state)
 	 * the 2.5 kg line has no stock anywhere, so every order is partial or backorder */
 	assert_int_equal(backordered, 150);
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM order_lines WHERE id > ?", 0), 1400);
-	assert_int_equal(fx_count(db, "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE id > ?", 0),
-	                 700);
+	assert_int_equal(
+	    fx_count(db, "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE id > ?", 0), 700);
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations WHERE id > ?", 0), 150);
 	assert_int_equal(fx_stock(db, nb, LOC_WAREHOUSE, FX_SALES, 1), 100 * 5000);
 	assert_int_equal(fx_stock(db, yy, LOC_WAREHOUSE, FX_ORIGIN, 1), 50 * 5000);

@@ -371,11 +371,12 @@ static void test_order_status_checks(void **state)
 	for (int i = 0; i < 3; i++) {
 		struct stmt *st;
 		assert_int_equal(
-		    store_prepare(db,
-		                  "INSERT INTO orders (channel_id, channel_order_no, body_hash,"
-		                  " customer_id, ordered_at, ordered_on, status, total_fen, created_at)"
-		                  " VALUES (?, ?, 'h', 1, 0, '2026-12-01', ?, 0, 0)",
-		                  &st),
+		    store_prepare(
+		        db,
+		        "INSERT INTO orders (channel_id, channel_order_no, body_hash,"
+		        " customer_id, ordered_at, ordered_on, status, total_fen, created_at)"
+		        " VALUES (?, ?, 'h', 1, 0, '2026-12-01', ?, 0, 0)",
+		        &st),
 		    0);
 		stmt_bind_int(st, 1, ch);
 		stmt_bind_text(st, 2, statuses[i]);
