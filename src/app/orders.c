@@ -16,6 +16,9 @@
  * one write transaction, and nothing else changes stock while it runs: the
  * context the writer's single orders share (order_ctx_shared) is dropped
  * after any job that did not keep it, and it is kept only on SQLite.
+ * In batch mode (bulk, import) the rows get their ids from the store in
+ * blocks and wait in queues, written parents first by multi-row INSERTs of
+ * up to 512 rows; an order sent twice is looked up in the queue too.
  *
  * Reading orders back (one order with everything about it, lists) is here
  * too; what happens after the order (parcels, cancel, refund, return) is in
