@@ -533,15 +533,40 @@ int order_check(struct order_ctx *c, const struct order_in *in, order_problem_fn
 
 /* ---- the body hash: what makes a resent order "the same" ---- */
 
-static void hash_field(crypto_hash_sha256_state *h, const char *s)
+/* The body hash's input, gathered in a buffer and given to SHA-256 in big
+ * pieces (one update per field cost more than the hashing itself). The
+ * bytes are exactly those of one update per field, so stored hashes stay
+ * valid. */
+struct hasher {
+	crypto_hash_sha256_state st;
+	unsigned char buf[1024];
+	size_t n;
+};
+
+static void hash_bytes(struct hasher *h, const char *p, size_t n)
+{
+	while (n) {
+		if (h->n == sizeof(h->buf)) {
+			crypto_hash_sha256_update(&h->st, h->buf, h->n);
+			h->n = 0;
+		}
+		size_t k = sizeof(h->buf) - h->n < n ? sizeof(h->buf) - h->n : n;
+		memcpy(h->buf + h->n, p, k);
+		h->n += k;
+		p += k;
+		n -= k;
+	}
+}
+
+static void hash_field(struct hasher *h, const char *s)
 {
 	if (s)
-		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
-	crypto_hash_sha256_update(h, (const unsigned char *)"\x1f", 1);
+		hash_bytes(h, s, strlen(s));
+	hash_bytes(h, "\x1f", 1);
 }
 
 /* v in decimal, as "%lld" writes it (without printf: three per order line). */
-static void hash_int(crypto_hash_sha256_state *h, int64_t v)
+static void hash_int(struct hasher *h, int64_t v)
 {
 	char t[24], *p = t + sizeof(t);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -556,9 +581,10 @@ static void hash_int(crypto_hash_sha256_state *h, int64_t v)
 
 static void body_hash(const struct order_in *in, char hex[65])
 {
-	crypto_hash_sha256_state h;
+	struct hasher h;
 	unsigned char out[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_init(&h.st);
+	h.n = 0;
 	hash_field(&h, "order-v1");
 	hash_field(&h, in->order_no);
 	hash_field(&h, in->name);
@@ -571,7 +597,8 @@ static void body_hash(const struct order_in *in, char hex[65])
 		hash_int(&h, in->lines[i].units);
 		hash_int(&h, in->lines[i].unit_price_fen);
 	}
-	crypto_hash_sha256_final(&h, out);
+	crypto_hash_sha256_update(&h.st, h.buf, h.n);
+	crypto_hash_sha256_final(&h.st, out);
 	sodium_bin2hex(hex, 65, out, sizeof(out));
 }
 
