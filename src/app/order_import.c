@@ -633,6 +633,7 @@ int order_import_table(struct store *db, int64_t channel_id, const struct table 
 		ret = refused(rep, err);
 		goto out_release;
 	}
+	order_ctx_prechecked(im.ctx); /* check_orders found no problem in any order */
 	if (insert_import(db, filename, channel_id, im.nrows, user_id, &rep->import_id, err) ||
 	    submit_orders(&im, channel_id, user_id, progress, ud, err))
 		goto out_release;

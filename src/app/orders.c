@@ -16,6 +16,9 @@
  * one write transaction, and nothing else changes stock while it runs: the
  * context the writer's single orders share (order_ctx_shared) is dropped
  * after any job that did not keep it, and it is kept only on SQLite.
+ * In batch mode (bulk, import) the rows get their ids from the store in
+ * blocks and wait in queues, written parents first by multi-row INSERTs of
+ * up to 512 rows; an order sent twice is looked up in the queue too.
  *
  * Reading orders back (one order with everything about it, lists) is here
  * too; what happens after the order (parcels, cancel, refund, return) is in
@@ -103,22 +106,69 @@ struct sku_entry {
 	struct wh_stock *stock; /* one per warehouse of the context, NULL until read */
 };
 
-/* Rows waiting to be written in batch mode (order_ctx_batch). */
+/* Rows waiting to be written in batch mode (order_ctx_batch), with the ids
+ * the context gave them (store_next_ids), so a line can name its order and
+ * an allocation its line before either is written. An order's texts and its
+ * customer's are copied into one block the order owns. */
+struct pending_customer {
+	int64_t id, at;
+	const char *name, *phone, *address, *division;
+};
+
+struct pending_order {
+	int64_t id, channel_id, customer_id, at, total_fen, import_id, user_id, now;
+	const char *order_no, *status; /* order_no: in text; status: static text */
+	char *text;                    /* owned: order_no and the customer's fields */
+	char hash[65], day[11];
+};
+
 struct pending_line {
-	int64_t order_id, line_no, sku_id, units, price_fen, warehouse_id; /* 0: backorder */
-	const char *route;                                                 /* static text or NULL */
-	char *reason;                                                      /* owned */
+	int64_t id, order_id, line_no, sku_id, units, price_fen, warehouse_id; /* 0: backorder */
+	const char *route; /* static text or NULL */
+	char *reason;      /* owned */
 };
 
 struct pending_alloc {
-	int64_t order_id, line_no, lot_id, warehouse_id, qty_g;
+	int64_t line_id, lot_id, warehouse_id, qty_g;
 };
 
 struct pending_reserve {
 	int64_t lot_id, warehouse_id, qty_g;
 };
 
-#define BATCH_ROWS 64 /* rows per multi-row INSERT */
+/* Rows per multi-row INSERT: at most this many, and no more than the store
+ * lets one statement bind (store_max_params). A remainder is written in
+ * power-of-two pieces, so a table never needs more than a few statements. */
+#define BATCH_MAX_ROWS 512
+#define BATCH_SLOTS    12 /* the full size, then 1, 2, 4 ... 512 rows */
+
+enum batch_table { B_CUSTOMERS, B_ORDERS, B_LINES, B_ALLOCS, B_TABLES };
+
+/* ids handed out by the store for one table, used in order */
+struct id_pool {
+	int64_t ids[BATCH_MAX_ROWS];
+	size_t n, used;
+};
+
+/* The queued orders by (channel, number), so an order sent twice in one
+ * batch is found before it is written: open addressing, index + 1. */
+struct queued_index {
+	uint32_t *slot;
+	size_t size; /* a power of two, at least twice the orders a batch holds */
+};
+
+struct batch {
+	struct pending_customer *customers;
+	struct pending_order *orders;
+	struct pending_line *lines;
+	struct pending_alloc *allocs;
+	size_t n[B_TABLES], cap[B_TABLES];
+	size_t rows[B_TABLES]; /* rows per full statement */
+	struct stmt *st[B_TABLES][BATCH_SLOTS];
+	struct id_pool pool[B_ALLOCS]; /* customers, orders and lines get ids */
+	struct queued_index index;
+	bool prechecked; /* the caller ran order_check on every order it submits */
+};
 
 struct line_alloc;
 
@@ -141,15 +191,11 @@ struct order_ctx {
 	struct sku_entry *skus;
 	size_t nskus, capskus;
 	bool batch;
-	struct pending_line *plines;
-	size_t nplines;
-	struct pending_alloc *pallocs;
-	size_t npallocs, cappallocs;
+	struct batch *b; /* batch mode's queues (NULL outside batch mode) */
 	struct pending_reserve *preserves;
 	size_t npreserves, cappreserves;
-	struct stmt *batch_lines, *batch_allocs; /* for exactly BATCH_ROWS rows */
-	struct last_order last;                  /* the order just created (not in batch mode) */
-	bool shared;                             /* owned by the store's cache (order_ctx_shared) */
+	struct last_order last; /* the order just created (not in batch mode) */
+	bool shared;            /* owned by the store's cache (order_ctx_shared) */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -212,17 +258,12 @@ void order_ctx_keep(struct order_ctx *c)
 }
 
 /* Free everything the context holds. */
+static void batch_free(struct batch *b);
+
 static void ctx_release(struct order_ctx *c)
 {
-	for (size_t i = 0; i < c->nplines; i++)
-		free(c->plines[i].reason);
-	free(c->plines);
-	free(c->pallocs);
+	batch_free(c->b);
 	free(c->preserves);
-	if (c->batch_lines)
-		stmt_finalize(c->batch_lines);
-	if (c->batch_allocs)
-		stmt_finalize(c->batch_allocs);
 	for (int i = 0; i < Q_COUNT; i++)
 		if (c->st[i])
 			stmt_finalize(c->st[i]);
@@ -492,25 +533,58 @@ int order_check(struct order_ctx *c, const struct order_in *in, order_problem_fn
 
 /* ---- the body hash: what makes a resent order "the same" ---- */
 
-static void hash_field(crypto_hash_sha256_state *h, const char *s)
+/* The body hash's input, gathered in a buffer and given to SHA-256 in big
+ * pieces (one update per field cost more than the hashing itself). The
+ * bytes are exactly those of one update per field, so stored hashes stay
+ * valid. */
+struct hasher {
+	crypto_hash_sha256_state st;
+	unsigned char buf[1024];
+	size_t n;
+};
+
+static void hash_bytes(struct hasher *h, const char *p, size_t n)
 {
-	if (s)
-		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
-	crypto_hash_sha256_update(h, (const unsigned char *)"\x1f", 1);
+	while (n) {
+		if (h->n == sizeof(h->buf)) {
+			crypto_hash_sha256_update(&h->st, h->buf, h->n);
+			h->n = 0;
+		}
+		size_t k = sizeof(h->buf) - h->n < n ? sizeof(h->buf) - h->n : n;
+		memcpy(h->buf + h->n, p, k);
+		h->n += k;
+		p += k;
+		n -= k;
+	}
 }
 
-static void hash_int(crypto_hash_sha256_state *h, int64_t v)
+static void hash_field(struct hasher *h, const char *s)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%lld", (long long)v);
-	hash_field(h, t);
+	if (s)
+		hash_bytes(h, s, strlen(s));
+	hash_bytes(h, "\x1f", 1);
+}
+
+/* v in decimal, as "%lld" writes it (without printf: three per order line). */
+static void hash_int(struct hasher *h, int64_t v)
+{
+	char t[24], *p = t + sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	hash_field(h, p);
 }
 
 static void body_hash(const struct order_in *in, char hex[65])
 {
-	crypto_hash_sha256_state h;
+	struct hasher h;
 	unsigned char out[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_init(&h.st);
+	h.n = 0;
 	hash_field(&h, "order-v1");
 	hash_field(&h, in->order_no);
 	hash_field(&h, in->name);
@@ -523,7 +597,8 @@ static void body_hash(const struct order_in *in, char hex[65])
 		hash_int(&h, in->lines[i].units);
 		hash_int(&h, in->lines[i].unit_price_fen);
 	}
-	crypto_hash_sha256_final(&h, out);
+	crypto_hash_sha256_update(&h.st, h.buf, h.n);
+	crypto_hash_sha256_final(&h.st, out);
 	sodium_bin2hex(hex, 65, out, sizeof(out));
 }
 
@@ -775,47 +850,24 @@ static int insert_order(struct order_ctx *c, int64_t channel_id, const struct or
 	return step_returning(c, st, id, err);
 }
 
-static int flush_lines(struct order_ctx *c, struct app_err *err);
-
-/* Batch mode: keep the line and its allocations for a multi-row INSERT. */
-static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
-                      const struct order_line_in *l, const struct line_alloc *a, const char *reason,
-                      struct app_err *err)
-{
-	bool ok = a->choice.index >= 0;
-	c->plines[c->nplines++] = (struct pending_line){order_id,
-	                                                line_no,
-	                                                a->sku_id,
-	                                                l->units,
-	                                                l->unit_price_fen,
-	                                                ok ? a->warehouse_id : 0,
-	                                                alloc_route_name(a->choice.route),
-	                                                xstrdup(reason)};
-	for (int i = 0; i < a->npicks; i++) {
-		if (c->npallocs == c->cappallocs) {
-			c->cappallocs = c->cappallocs ? c->cappallocs * 2 : 64;
-			c->pallocs = xrealloc(c->pallocs, c->cappallocs * sizeof(*c->pallocs));
-		}
-		c->pallocs[c->npallocs++] = (struct pending_alloc){
-		    order_id, line_no, a->picks[i].lot_id, a->warehouse_id, a->picks[i].qty_g};
-	}
-	return c->nplines == BATCH_ROWS ? flush_lines(c, err) : 0;
-}
-
 /* The allocation reason stored with a line: "中文 / English". */
 static const char *line_reason(const struct line_alloc *a, char out[480])
 {
-	snprintf(out, 480, "%s / %s", a->choice.reason_zh, a->choice.reason_en);
+	size_t zh = strnlen(a->choice.reason_zh, sizeof(a->choice.reason_zh) - 1);
+	size_t en = strnlen(a->choice.reason_en, sizeof(a->choice.reason_en) - 1);
+	memcpy(out, a->choice.reason_zh, zh); /* 199 + 3 + 239 + 1 bytes fit in 480 */
+	memcpy(out + zh, " / ", 3);
+	memcpy(out + zh + 3, a->choice.reason_en, en);
+	out[zh + 3 + en] = '\0';
 	return out;
 }
 
+/* One order at a time: the line, then its allocations, which name it by id. */
 static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
                        const struct order_line_in *l, struct line_alloc *a, struct app_err *err)
 {
 	char reason[480];
 	line_reason(a, reason);
-	if (c->batch)
-		return queue_line(c, order_id, line_no, l, a, reason, err);
 	struct stmt *st = stq(c, Q_LINE, err);
 	if (!st)
 		return -1;
@@ -849,7 +901,7 @@ static int insert_line(struct order_ctx *c, int64_t order_id, int line_no,
 	return 0;
 }
 
-/* ---- batch mode: multi-row INSERTs ---- */
+/* ---- batch mode: ids in memory, multi-row INSERTs ---- */
 
 /* "INSERT ... VALUES (row),(row)..." for n rows into out (freed by caller). */
 static char *multi_row_sql(const char *head, const char *row, size_t n)
@@ -868,108 +920,345 @@ static char *multi_row_sql(const char *head, const char *row, size_t n)
 	return sql;
 }
 
-/* The statement for n rows: the cached one for BATCH_ROWS, else a new one
- * (*fresh set: the caller finalizes it). */
-static struct stmt *batch_stmt(struct order_ctx *c, struct stmt **cache, const char *head,
-                               const char *row, size_t n, bool *fresh, struct app_err *err)
+/* How each queued table is written: the INSERT's head, one row's
+ * placeholders, and how a row binds from column k + 1 on. */
+struct table_spec {
+	const char *table; /* for store_next_ids (NULL: the table picks ids) */
+	const char *head, *row;
+	int ncols;
+	void (*bind)(struct stmt *st, const struct batch *b, size_t i, int k);
+};
+
+static void bind_customer(struct stmt *st, const struct batch *b, size_t i, int k)
 {
-	*fresh = n != BATCH_ROWS || !*cache;
-	if (!*fresh) {
-		stmt_reset(*cache);
-		return *cache;
+	const struct pending_customer *r = &b->customers[i];
+	stmt_bind_int(st, k + 1, r->id);
+	stmt_bind_text_ref(st, k + 2, r->name);
+	stmt_bind_text_ref(st, k + 3, r->phone && *r->phone ? r->phone : NULL);
+	stmt_bind_text_ref(st, k + 4, r->address);
+	stmt_bind_text_ref(st, k + 5, r->division);
+	stmt_bind_int(st, k + 6, r->at);
+}
+
+static void bind_or_null(struct stmt *st, int idx, int64_t v)
+{
+	if (v)
+		stmt_bind_int(st, idx, v);
+	else
+		stmt_bind_null(st, idx);
+}
+
+static void bind_order(struct stmt *st, const struct batch *b, size_t i, int k)
+{
+	const struct pending_order *r = &b->orders[i];
+	stmt_bind_int(st, k + 1, r->id);
+	stmt_bind_int(st, k + 2, r->channel_id);
+	stmt_bind_text_ref(st, k + 3, r->order_no);
+	stmt_bind_text_ref(st, k + 4, r->hash);
+	stmt_bind_int(st, k + 5, r->customer_id);
+	stmt_bind_int(st, k + 6, r->at);
+	stmt_bind_text_ref(st, k + 7, r->day);
+	stmt_bind_text_ref(st, k + 8, r->status);
+	stmt_bind_int(st, k + 9, r->total_fen);
+	bind_or_null(st, k + 10, r->import_id);
+	bind_or_null(st, k + 11, r->user_id);
+	stmt_bind_int(st, k + 12, r->now);
+}
+
+static void bind_line(struct stmt *st, const struct batch *b, size_t i, int k)
+{
+	const struct pending_line *r = &b->lines[i];
+	stmt_bind_int(st, k + 1, r->id);
+	stmt_bind_int(st, k + 2, r->order_id);
+	stmt_bind_int(st, k + 3, r->line_no);
+	stmt_bind_int(st, k + 4, r->sku_id);
+	stmt_bind_int(st, k + 5, r->units);
+	stmt_bind_int(st, k + 6, r->price_fen);
+	stmt_bind_int(st, k + 7, r->units * r->price_fen);
+	bind_or_null(st, k + 8, r->warehouse_id);
+	stmt_bind_text_ref(st, k + 9, r->route);
+	stmt_bind_text_ref(st, k + 10, r->reason);
+	stmt_bind_text_ref(st, k + 11, r->warehouse_id ? "allocated" : "backorder");
+}
+
+static void bind_alloc(struct stmt *st, const struct batch *b, size_t i, int k)
+{
+	const struct pending_alloc *r = &b->allocs[i];
+	stmt_bind_int(st, k + 1, r->line_id);
+	stmt_bind_int(st, k + 2, r->lot_id);
+	stmt_bind_int(st, k + 3, r->warehouse_id);
+	stmt_bind_int(st, k + 4, r->qty_g);
+}
+
+/* In the order the foreign keys need them written. */
+static const struct table_spec specs[B_TABLES] = {
+    [B_CUSTOMERS] = {"customers",
+                     "INSERT INTO customers (id, name, phone, address, division_code, created_at)"
+                     " VALUES ",
+                     "(?, ?, ?, ?, ?, ?)", 6, bind_customer},
+    [B_ORDERS] = {"orders",
+                  "INSERT INTO orders (id, channel_id, channel_order_no, body_hash, customer_id,"
+                  " ordered_at, ordered_on, status, total_fen, import_id, created_by, created_at)"
+                  " VALUES ",
+                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 12, bind_order},
+    [B_LINES] = {"order_lines",
+                 "INSERT INTO order_lines (id, order_id, line_no, sku_id, units, unit_price_fen,"
+                 " amount_fen, warehouse_id, route, alloc_reason, status) VALUES ",
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, bind_line},
+    [B_ALLOCS] = {NULL,
+                  "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
+                  " VALUES ",
+                  "(?, ?, ?, ?, 'reserved')", 4, bind_alloc},
+};
+
+static size_t pow2_floor(size_t n)
+{
+	size_t p = 1;
+	while (p * 2 <= n)
+		p *= 2;
+	return p;
+}
+
+static void index_clear(struct queued_index *x)
+{
+	memset(x->slot, 0, x->size * sizeof(*x->slot));
+}
+
+static struct batch *batch_new(struct store *db)
+{
+	struct batch *b = xcalloc(1, sizeof(*b));
+	size_t params = (size_t)store_max_params(db);
+	for (int t = 0; t < B_TABLES; t++) {
+		size_t r = params / (size_t)specs[t].ncols;
+		b->rows[t] = r < BATCH_MAX_ROWS ? r : BATCH_MAX_ROWS;
+		if (b->rows[t] == 0)
+			b->rows[t] = 1;
 	}
-	struct stmt *st;
-	char *sql = multi_row_sql(head, row, n);
-	int rc = store_prepare(c->db, sql, &st);
+	b->index.size = pow2_floor(b->rows[B_ORDERS]) * 4;
+	b->index.slot = xcalloc(b->index.size, sizeof(*b->index.slot));
+	return b;
+}
+
+static void drop_queued(struct batch *b)
+{
+	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
+		free(b->orders[i].text);
+	for (size_t i = 0; i < b->n[B_LINES]; i++)
+		free(b->lines[i].reason);
+	for (int t = 0; t < B_TABLES; t++)
+		b->n[t] = 0;
+	index_clear(&b->index);
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	drop_queued(b);
+	for (int t = 0; t < B_TABLES; t++)
+		for (int k = 0; k < BATCH_SLOTS; k++)
+			if (b->st[t][k])
+				stmt_finalize(b->st[t][k]);
+	free(b->customers);
+	free(b->orders);
+	free(b->lines);
+	free(b->allocs);
+	free(b->index.slot);
+	free(b);
+}
+
+/* Room for one more row of table t in *rows (elements of size sz). */
+static void *queue_slot(struct batch *b, int t, void **rows, size_t sz)
+{
+	if (b->n[t] == b->cap[t]) {
+		b->cap[t] = b->cap[t] ? b->cap[t] * 2 : 64;
+		*rows = xrealloc(*rows, b->cap[t] * sz);
+	}
+	return (char *)*rows + b->n[t]++ * sz;
+}
+
+/* The next id of table t from the pool, asking the store for more. */
+static int take_id(struct order_ctx *c, int t, int64_t *id, struct app_err *err)
+{
+	struct id_pool *p = &c->b->pool[t];
+	if (p->used == p->n) {
+		size_t n = c->b->rows[t];
+		int rc = store_next_ids(c->db, specs[t].table, p->ids, n);
+		if (rc)
+			return app_store_fail(err, c->db, rc);
+		p->n = n;
+		p->used = 0;
+	}
+	*id = p->ids[p->used++];
+	return 0;
+}
+
+/* The statement for k rows of table t (k: the full size or a power of two),
+ * kept for the context's life. */
+static struct stmt *rows_stmt(struct order_ctx *c, int t, size_t k, struct app_err *err)
+{
+	struct batch *b = c->b;
+	int slot = 0;
+	if (k != b->rows[t])
+		while (((size_t)1 << (slot++)) < k)
+			;
+	struct stmt **st = &b->st[t][slot];
+	if (*st) {
+		stmt_reset_rebind(*st); /* write_table binds every parameter */
+		return *st;
+	}
+	char *sql = multi_row_sql(specs[t].head, specs[t].row, k);
+	int rc = store_prepare(c->db, sql, st);
 	free(sql);
 	if (rc) {
+		*st = NULL;
 		app_store_fail(err, c->db, rc);
 		return NULL;
 	}
-	if (n == BATCH_ROWS) {
-		*cache = st;
-		*fresh = false;
-	}
-	return st;
+	return *st;
 }
 
-static int run_batch(struct order_ctx *c, struct stmt *st, bool fresh, struct app_err *err)
+/* Write the n queued rows of table t: full statements, then the rest in
+ * power-of-two pieces. */
+static int write_table(struct order_ctx *c, int t, struct app_err *err)
 {
-	int rc = stmt_step(st);
-	if (fresh)
-		stmt_finalize(st);
-	return rc == STORE_DONE ? 0 : app_store_fail(err, c->db, rc);
-}
-
-static int write_lines(struct order_ctx *c, const struct pending_line *l, size_t n,
-                       struct app_err *err)
-{
-	bool fresh;
-	struct stmt *st =
-	    batch_stmt(c, &c->batch_lines,
-	               "INSERT INTO order_lines (order_id, line_no, sku_id, units,"
-	               " unit_price_fen, amount_fen, warehouse_id, route, alloc_reason,"
-	               " status) VALUES ",
-	               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n, &fresh, err);
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int k = (int)i * 10;
-		stmt_bind_int(st, k + 1, l[i].order_id);
-		stmt_bind_int(st, k + 2, l[i].line_no);
-		stmt_bind_int(st, k + 3, l[i].sku_id);
-		stmt_bind_int(st, k + 4, l[i].units);
-		stmt_bind_int(st, k + 5, l[i].price_fen);
-		stmt_bind_int(st, k + 6, l[i].units * l[i].price_fen);
-		if (l[i].warehouse_id)
-			stmt_bind_int(st, k + 7, l[i].warehouse_id);
-		else
-			stmt_bind_null(st, k + 7);
-		stmt_bind_text(st, k + 8, l[i].route);
-		stmt_bind_text(st, k + 9, l[i].reason);
-		stmt_bind_text(st, k + 10, l[i].warehouse_id ? "allocated" : "backorder");
+	struct batch *b = c->b;
+	size_t n = b->n[t], full = b->rows[t];
+	for (size_t at = 0; at < n;) {
+		size_t k = n - at >= full ? full : pow2_floor(n - at);
+		struct stmt *st = rows_stmt(c, t, k, err);
+		if (!st)
+			return -1;
+		for (size_t i = 0; i < k; i++)
+			specs[t].bind(st, b, at + i, (int)i * specs[t].ncols);
+		if (step_done(c, st, err))
+			return -1;
+		at += k;
 	}
-	return run_batch(c, st, fresh, err);
+	return 0;
 }
 
-static int write_allocs(struct order_ctx *c, const struct pending_alloc *a, size_t n,
-                        struct app_err *err)
-{
-	bool fresh;
-	struct stmt *st = batch_stmt(
-	    c, &c->batch_allocs,
-	    "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state) VALUES ",
-	    "((SELECT id FROM order_lines WHERE order_id = ? AND line_no = ?), ?, ?, ?,"
-	    " 'reserved')",
-	    n, &fresh, err);
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int k = (int)i * 5;
-		stmt_bind_int(st, k + 1, a[i].order_id);
-		stmt_bind_int(st, k + 2, a[i].line_no);
-		stmt_bind_int(st, k + 3, a[i].lot_id);
-		stmt_bind_int(st, k + 4, a[i].warehouse_id);
-		stmt_bind_int(st, k + 5, a[i].qty_g);
-	}
-	return run_batch(c, st, fresh, err);
-}
-
-/* Write the queued lines, then their allocations (which name their line). */
-static int flush_lines(struct order_ctx *c, struct app_err *err)
+/* Write everything queued, parents before children. */
+static int flush_queued(struct order_ctx *c, struct app_err *err)
 {
 	int ret = 0;
-	if (c->nplines && write_lines(c, c->plines, c->nplines, err))
-		ret = -1;
-	for (size_t i = 0; i < c->nplines; i++)
-		free(c->plines[i].reason);
-	c->nplines = 0;
-	for (size_t at = 0; ret == 0 && at < c->npallocs; at += BATCH_ROWS) {
-		size_t n = c->npallocs - at < BATCH_ROWS ? c->npallocs - at : BATCH_ROWS;
-		ret = write_allocs(c, c->pallocs + at, n, err);
-	}
-	c->npallocs = 0;
+	for (int t = 0; t < B_TABLES && ret == 0; t++)
+		ret = write_table(c, t, err);
+	drop_queued(c->b);
 	return ret;
+}
+
+static uint32_t order_key_hash(int64_t channel_id, const char *order_no)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)channel_id;
+	for (const unsigned char *p = (const unsigned char *)order_no; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* The queued order with this channel and number, or NULL. */
+static const struct pending_order *find_queued(const struct batch *b, int64_t channel_id,
+                                               const char *order_no)
+{
+	size_t mask = b->index.size - 1;
+	for (size_t i = order_key_hash(channel_id, order_no) & mask; b->index.slot[i];
+	     i = (i + 1) & mask) {
+		const struct pending_order *o = &b->orders[b->index.slot[i] - 1];
+		if (o->channel_id == channel_id && !strcmp(o->order_no, order_no))
+			return o;
+	}
+	return NULL;
+}
+
+static void index_add(struct batch *b, size_t order_index)
+{
+	const struct pending_order *o = &b->orders[order_index];
+	size_t mask = b->index.size - 1, i = order_key_hash(o->channel_id, o->order_no) & mask;
+	while (b->index.slot[i])
+		i = (i + 1) & mask;
+	b->index.slot[i] = (uint32_t)order_index + 1;
+}
+
+/* Copies of the n texts src (NULL stays NULL) in one allocation, returned;
+ * dst[i] points at each copy. */
+static char *copy_texts(const char *const *src, const char **dst, int n)
+{
+	size_t len[5], total = 0;
+	for (int i = 0; i < n; i++)
+		total += len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+	char *block = xmalloc(total ? total : 1), *p = block;
+	for (int i = 0; i < n; i++) {
+		dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
+		p += len[i];
+	}
+	return block;
+}
+
+/* Queue the customer and the order; their ids are known at once. */
+static int queue_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+                       const char *hash, const char *status, int64_t import_id, int64_t user_id,
+                       int64_t now, int64_t *id, struct app_err *err)
+{
+	struct batch *b = c->b;
+	int64_t customer_id;
+	if (take_id(c, B_CUSTOMERS, &customer_id, err) || take_id(c, B_ORDERS, id, err))
+		return -1;
+	const char *src[5] = {in->order_no, in->name, in->phone, in->address, in->division_code};
+	const char *t[5];
+	char *text = copy_texts(src, t, 5);
+	struct pending_customer *pc =
+	    queue_slot(b, B_CUSTOMERS, (void **)&b->customers, sizeof(*b->customers));
+	*pc = (struct pending_customer){customer_id, now, t[1], t[2], t[3], t[4]};
+	struct pending_order *po = queue_slot(b, B_ORDERS, (void **)&b->orders, sizeof(*b->orders));
+	*po = (struct pending_order){*id, channel_id, customer_id, 0,    0,  import_id, user_id,
+	                             now, t[0],       status,      text, "", ""};
+	po->at = in->ordered_at_ms ? in->ordered_at_ms : now;
+	date_format(shanghai_day_of(po->at / 1000), po->day, sizeof(po->day));
+	for (size_t i = 0; i < in->nlines; i++)
+		po->total_fen += in->lines[i].units * in->lines[i].unit_price_fen;
+	memcpy(po->hash, hash, sizeof(po->hash));
+	index_add(b, b->n[B_ORDERS] - 1);
+	return 0;
+}
+
+/* Queue one line and its allocations. */
+static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
+                      const struct order_line_in *l, const struct line_alloc *a,
+                      struct app_err *err)
+{
+	struct batch *b = c->b;
+	char reason[480];
+	int64_t line_id;
+	if (take_id(c, B_LINES, &line_id, err))
+		return -1;
+	bool ok = a->choice.index >= 0;
+	struct pending_line *pl = queue_slot(b, B_LINES, (void **)&b->lines, sizeof(*b->lines));
+	*pl = (struct pending_line){line_id,
+	                            order_id,
+	                            line_no,
+	                            a->sku_id,
+	                            l->units,
+	                            l->unit_price_fen,
+	                            ok ? a->warehouse_id : 0,
+	                            alloc_route_name(a->choice.route),
+	                            xstrdup(line_reason(a, reason))};
+	for (int i = 0; i < a->npicks; i++) {
+		struct pending_alloc *pa =
+		    queue_slot(b, B_ALLOCS, (void **)&b->allocs, sizeof(*b->allocs));
+		*pa = (struct pending_alloc){line_id, a->picks[i].lot_id, a->warehouse_id,
+		                             a->picks[i].qty_g};
+	}
+	return 0;
+}
+
+/* A queue is as long as one statement takes: write them all. */
+static int flush_if_full(struct order_ctx *c, struct app_err *err)
+{
+	struct batch *b = c->b;
+	for (int t = 0; t < B_TABLES; t++)
+		if (b->n[t] >= b->rows[t])
+			return flush_queued(c, err);
+	return 0;
 }
 
 static int flush_reserves(struct order_ctx *c, struct app_err *err)
@@ -989,13 +1278,21 @@ static int flush_reserves(struct order_ctx *c, struct app_err *err)
 void order_ctx_batch(struct order_ctx *c)
 {
 	c->batch = true;
-	if (!c->plines)
-		c->plines = xcalloc(BATCH_ROWS, sizeof(*c->plines));
+	if (!c->b)
+		c->b = batch_new(c->db);
+}
+
+void order_ctx_prechecked(struct order_ctx *c)
+{
+	if (c->b)
+		c->b->prechecked = true;
 }
 
 int order_ctx_flush(struct order_ctx *c, struct app_err *err)
 {
-	return flush_lines(c, err) || flush_reserves(c, err) ? -1 : 0;
+	if (c->b && flush_queued(c, err))
+		return -1;
+	return flush_reserves(c, err);
 }
 
 static void first_problem(void *ud, int line, const char *field, const char *zh, const char *en)
@@ -1007,10 +1304,29 @@ static void first_problem(void *ud, int line, const char *field, const char *zh,
 	err->row = line >= 0 ? line + 1 : 0;
 }
 
-/* 0: no such order; 1: identical (res filled); -1: error (409 if different). */
+/* The order already taken under this number: 1 if it has the same body
+ * (res filled), else -1 with 409. */
+static int same_order(const struct order_in *in, const char *hash, const char *stored_hash,
+                      int64_t id, const char *status, struct order_result *res, struct app_err *err)
+{
+	if (strcmp(stored_hash, hash) != 0)
+		return app_fail(err, 409, "conflict", "order_no",
+		                "该渠道已有同一订单号但内容不同的订单",
+		                "order '%.64s' already exists with a different body", in->order_no);
+	res->id = id;
+	res->outcome = ORDER_UNCHANGED;
+	snprintf(res->status, sizeof(res->status), "%s", status);
+	return 1;
+}
+
+/* 0: no such order; 1: identical (res filled); -1: error (409 if different).
+ * In batch mode the orders queued and not yet written count too. */
 static int find_existing(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                          const char *hash, struct order_result *res, struct app_err *err)
 {
+	const struct pending_order *q = c->b ? find_queued(c->b, channel_id, in->order_no) : NULL;
+	if (q)
+		return same_order(in, hash, q->hash, q->id, q->status, res, err);
 	struct stmt *st = stq(c, Q_EXISTING, err);
 	if (!st)
 		return -1;
@@ -1021,14 +1337,7 @@ static int find_existing(struct order_ctx *c, int64_t channel_id, const struct o
 		return 0;
 	if (rc != STORE_ROW)
 		return app_store_fail(err, c->db, rc);
-	if (strcmp(stmt_text(st, 1), hash) != 0)
-		return app_fail(err, 409, "conflict", "order_no",
-		                "该渠道已有同一订单号但内容不同的订单",
-		                "order '%.64s' already exists with a different body", in->order_no);
-	res->id = stmt_int(st, 0);
-	res->outcome = ORDER_UNCHANGED;
-	snprintf(res->status, sizeof(res->status), "%s", stmt_text(st, 2));
-	return 1;
+	return same_order(in, hash, stmt_text(st, 1), stmt_int(st, 0), stmt_text(st, 2), res, err);
 }
 
 /* Keep what order_created_text needs; takes ownership of allocs. */
@@ -1046,6 +1355,35 @@ static void remember_order(struct order_ctx *c, const struct order_in *in,
 	snprintf(l->status, sizeof(l->status), "%s", res->status);
 }
 
+/* One order at a time: the customer, the order, its lines, written now. */
+static int insert_all(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+                      const char *hash, const char *status, int64_t import_id, int64_t user_id,
+                      int64_t now, struct line_alloc *allocs, int64_t *id, struct app_err *err)
+{
+	int64_t customer_id;
+	if (insert_customer(c, in, now, &customer_id, err) ||
+	    insert_order(c, channel_id, in, hash, customer_id, status, import_id, user_id, now, id,
+	                 err))
+		return -1;
+	for (size_t i = 0; i < in->nlines; i++)
+		if (insert_line(c, *id, (int)i + 1, &in->lines[i], &allocs[i], err))
+			return -1;
+	return 0;
+}
+
+/* Batch mode: the same rows queued, written when a queue is full. */
+static int queue_all(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
+                     const char *hash, const char *status, int64_t import_id, int64_t user_id,
+                     int64_t now, const struct line_alloc *allocs, int64_t *id, struct app_err *err)
+{
+	if (queue_order(c, channel_id, in, hash, status, import_id, user_id, now, id, err))
+		return -1;
+	for (size_t i = 0; i < in->nlines; i++)
+		if (queue_line(c, *id, (int)i + 1, &in->lines[i], &allocs[i], err))
+			return -1;
+	return flush_if_full(c, err);
+}
+
 int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                  int64_t import_id, int64_t user_id, struct order_result *res, struct app_err *err)
 {
@@ -1056,8 +1394,7 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	memset(err, 0, sizeof(*err));
 	free(c->last.allocs);
 	memset(&c->last, 0, sizeof(c->last));
-	int bad = order_check(c, in, first_problem, err, err);
-	if (bad != 0)
+	if (!(c->b && c->b->prechecked) && order_check(c, in, first_problem, err, err) != 0)
 		return -1;
 	body_hash(in, hash);
 	int found = find_existing(c, channel_id, in, hash, res, err);
@@ -1072,14 +1409,12 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 			goto out_free;
 	}
 	const char *status = status_from_allocs(allocs, in->nlines);
-	int64_t now = time_now_ms(), customer_id;
-	if (insert_customer(c, in, now, &customer_id, err) ||
-	    insert_order(c, channel_id, in, hash, customer_id, status, import_id, user_id, now,
-	                 &res->id, err))
+	int64_t now = time_now_ms();
+	if (c->batch ? queue_all(c, channel_id, in, hash, status, import_id, user_id, now, allocs,
+	                         &res->id, err)
+	             : insert_all(c, channel_id, in, hash, status, import_id, user_id, now, allocs,
+	                          &res->id, err))
 		goto out_free;
-	for (size_t i = 0; i < in->nlines; i++)
-		if (insert_line(c, res->id, (int)i + 1, &in->lines[i], &allocs[i], err))
-			goto out_free;
 	res->outcome = ORDER_CREATED;
 	snprintf(res->status, sizeof(res->status), "%s", status);
 	if (!c->batch) {

@@ -77,12 +77,21 @@ struct order_ctx *order_ctx_shared(struct store *db, const char *today);
  * lock for the whole transaction, so nothing else changes stock meanwhile;
  * on PostgreSQL another server may, and the context lives for one job. */
 void order_ctx_keep(struct order_ctx *ctx);
-/* Batch mode, for many orders in one transaction (bulk, import): order
- * lines, allocations and stock reservations are queued and written with
- * multi-row statements. The caller must call order_ctx_flush before it
- * commits or reads the orders back; freeing the context drops what is
- * queued. Without batch mode every order is written when it is submitted. */
+/* Batch mode, for many orders in one transaction (bulk, import): the ids of
+ * customers, orders and lines are taken from the store in blocks
+ * (store_next_ids), and the rows themselves, the allocations and the stock
+ * reservations are queued and written with multi-row statements. An order
+ * sent twice in one batch is found in the queue (unchanged, or 409); the
+ * queue keeps its own copies of the orders' texts. The caller must call
+ * order_ctx_flush before it commits or reads the orders back, and
+ * nothing else may insert customers, orders or order lines through the same
+ * connection in between; freeing the context drops what is queued. Without
+ * batch mode every order is written when it is submitted. */
 void order_ctx_batch(struct order_ctx *ctx);
+/* In batch mode: the caller has run order_check on every order it will
+ * submit and submits none that had a problem, so order_submit does not
+ * check them again. */
+void order_ctx_prechecked(struct order_ctx *ctx);
 /* Write everything queued in batch mode: 0, or -1 with err. */
 int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
 

@@ -98,6 +98,32 @@ int stmt_insert_id(struct stmt *st, int64_t *id)
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
+/* A plain lower-case table name: it is written into SQL text by SQLite's
+ * store_next_ids, so nothing else may pass. */
+static bool table_name_ok(const char *t)
+{
+	size_t n = 0;
+	for (; t[n]; n++)
+		if (!((t[n] >= 'a' && t[n] <= 'z') || t[n] == '_'))
+			return false;
+	return n > 0 && n < 48;
+}
+
+int store_next_ids(struct store *db, const char *table, int64_t *ids, size_t n)
+{
+	if (!table_name_ok(table) || n == 0) {
+		snprintf(db->err, sizeof(db->err), "next ids: bad table name or count");
+		return STORE_EMISUSE;
+	}
+	db->err[0] = '\0';
+	return db->ops->next_ids(db, table, ids, n);
+}
+
+int store_max_params(struct store *db)
+{
+	return db->ops->max_params(db);
+}
+
 int stmt_bind_int(struct stmt *st, int idx, int64_t v)
 {
 	return st->db->ops->bind_int(st->impl, idx, v);
@@ -174,6 +200,20 @@ const char *stmt_column_name(struct stmt *st, int idx)
 int stmt_reset(struct stmt *st)
 {
 	return st->db->ops->reset(st->impl);
+}
+
+int stmt_reset_rebind(struct stmt *st)
+{
+	const struct store_ops *o = st->db->ops;
+	return o->reset_keep ? o->reset_keep(st->impl) : o->reset(st->impl);
+}
+
+int stmt_bind_text_ref(struct stmt *st, int idx, const char *s)
+{
+	const struct store_ops *o = st->db->ops;
+	if (!s)
+		return o->bind_null(st->impl, idx);
+	return (o->bind_text_ref ? o->bind_text_ref : o->bind_text)(st->impl, idx, s, strlen(s));
 }
 
 void stmt_finalize(struct stmt *st)
@@ -354,6 +394,20 @@ static int migration_applied(struct store *db, const char *version, bool *applie
 	return rc < 0 ? rc : STORE_OK;
 }
 
+/* False if the migration is for the other store only: its first line is
+ * "-- only: sqlite" or "-- only: postgres". Such a migration is recorded as
+ * applied without running on the other store, so both stay at the same
+ * schema version (store_copy needs that). */
+static bool migration_runs_on(struct store *db, const char *sql)
+{
+	static const char tag[] = "-- only: ";
+	if (strncmp(sql, tag, sizeof(tag) - 1))
+		return true;
+	const char *p = sql + sizeof(tag) - 1;
+	size_t n = strlen(db->ops->name);
+	return !strncmp(p, db->ops->name, n) && (p[n] == '\n' || p[n] == '\r' || p[n] == '\0');
+}
+
 static int apply_migration(struct store *db, const struct embedded_file *m)
 {
 	struct stmt *st;
@@ -361,7 +415,7 @@ static int apply_migration(struct store *db, const struct embedded_file *m)
 	int rc = store_begin(db);
 	if (rc)
 		goto out_free;
-	rc = store_exec(db, sql);
+	rc = migration_runs_on(db, sql) ? store_exec(db, sql) : STORE_OK;
 	if (rc)
 		goto out_rollback;
 	rc = store_prepare(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",

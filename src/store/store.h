@@ -65,6 +65,20 @@ int store_prepare(struct store *db, const char *sql, struct stmt **out);
 int store_prepare_insert(struct store *db, const char *sql, struct stmt **out);
 /* Run a statement from store_prepare_insert to its end; *id is the new row's id. */
 int stmt_insert_id(struct stmt *st, int64_t *id);
+/* n ids for rows of table (a table whose key column is `id`) that the
+ * caller will insert itself with those ids, so that rows naming them (an
+ * order's lines, a line's allocations) can be queued and written together
+ * in multi-row INSERTs. Only inside a write transaction (store_begin).
+ * SQLite: the ids after the largest in the table and after every id this
+ * connection handed out before (the write lock is held, so no other
+ * connection inserts meanwhile; this connection must not let the table pick
+ * ids itself until the rows are written). PostgreSQL: n values of the
+ * table's identity sequence, in one round trip. 0 with ids[0..n-1] filled
+ * in increasing order, or a STORE_E* code. */
+int store_next_ids(struct store *db, const char *table, int64_t *ids, size_t n);
+/* The most parameters one statement may bind on this store (SQLite's
+ * SQLITE_LIMIT_VARIABLE_NUMBER of the connection, PostgreSQL's 65535). */
+int store_max_params(struct store *db);
 int stmt_bind_int(struct stmt *st, int idx, int64_t v);      /* idx from 1 */
 int stmt_bind_text(struct stmt *st, int idx, const char *s); /* NULL binds NULL */
 int stmt_bind_textn(struct stmt *st, int idx, const char *s, size_t n);
@@ -80,6 +94,12 @@ int stmt_columns(struct stmt *st);
 const char *stmt_column_name(struct stmt *st, int idx);
 /* Make the statement ready to run again with new bindings. */
 int stmt_reset(struct stmt *st);
+/* The same for a caller that binds every parameter again before the next
+ * step (a multi-row INSERT): the old bindings are not cleared first. */
+int stmt_reset_rebind(struct stmt *st);
+/* stmt_bind_text without copying s (SQLite): s must stay as it is until
+ * the statement has been stepped to its end, reset or finalized. */
+int stmt_bind_text_ref(struct stmt *st, int idx, const char *s);
 void stmt_finalize(struct stmt *st);
 
 /* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE on

@@ -21,6 +21,9 @@ struct store_ops {
 	int (*col_count)(void *impl);
 	const char *(*col_name)(void *impl, int idx);
 	int (*reset)(void *impl);
+	int (*reset_keep)(void *impl); /* stmt_reset_rebind (NULL: reset) */
+	/* stmt_bind_text_ref (NULL: bind_text, which copies) */
+	int (*bind_text_ref)(void *impl, int idx, const char *s, size_t n);
 	void (*finalize)(struct store *db, void *impl);
 	int (*exec)(struct store *db, const char *sql); /* may hold several statements */
 	int64_t (*changes)(struct store *db);
@@ -39,6 +42,9 @@ struct store_ops {
 	/* The id the connection's last INSERT generated, for store_prepare_insert
 	 * (NULL: the store runs RETURNING id as written). */
 	int64_t (*last_insert_id)(struct store *db);
+	/* store_next_ids: n fresh ids of table (a name checked by store.c). */
+	int (*next_ids)(struct store *db, const char *table, int64_t *ids, size_t n);
+	int (*max_params)(struct store *db); /* the most parameters one statement may bind */
 };
 
 struct store {

@@ -29,10 +29,20 @@ struct cached_stmt {
 	bool busy; /* handed out and not yet finalized */
 };
 
+#define ID_TABLES 8
+
+/* The next id store_next_ids may hand out for a table (see there). */
+struct id_mark {
+	char table[48];
+	int64_t next;
+};
+
 struct sq_conn {
 	sqlite3 *handle;
 	struct cached_stmt cache[STMT_CACHE];
 	int ncached;
+	struct id_mark marks[ID_TABLES];
+	int nmarks;
 };
 
 static struct sq_conn *sc(struct store *db)
@@ -131,6 +141,11 @@ static int sq_bind_text(void *impl, int idx, const char *s, size_t n)
 	return map_rc(sqlite3_bind_text(impl, idx, s, (int)n, SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_ref(void *impl, int idx, const char *s, size_t n)
+{
+	return map_rc(sqlite3_bind_text(impl, idx, s, (int)n, SQLITE_STATIC));
+}
+
 static int sq_bind_null(void *impl, int idx)
 {
 	return map_rc(sqlite3_bind_null(impl, idx));
@@ -182,6 +197,12 @@ static int sq_reset(void *impl)
 {
 	sqlite3_reset(impl);
 	return map_rc(sqlite3_clear_bindings(impl));
+}
+
+static int sq_reset_keep(void *impl)
+{
+	sqlite3_reset(impl);
+	return STORE_OK;
 }
 
 /* A cached statement goes back to the cache, ready to run again. */
@@ -267,6 +288,48 @@ static int64_t sq_last_insert_id(struct store *db)
 	return sqlite3_last_insert_rowid(conn_of(db));
 }
 
+/* The mark of table, a new one (next 0) if unseen; NULL if all are taken. */
+static struct id_mark *id_mark_of(struct sq_conn *c, const char *table)
+{
+	for (int i = 0; i < c->nmarks; i++)
+		if (!strcmp(c->marks[i].table, table))
+			return &c->marks[i];
+	if (c->nmarks == ID_TABLES)
+		return NULL;
+	struct id_mark *m = &c->marks[c->nmarks++];
+	snprintf(m->table, sizeof(m->table), "%s", table);
+	m->next = 0;
+	return m;
+}
+
+/* The ids after both the largest id in the table (read inside the caller's
+ * write transaction, so it includes every other connection's rows) and the
+ * ids this connection handed out before and may not have written yet. */
+static int sq_next_ids(struct store *db, const char *table, int64_t *ids, size_t n)
+{
+	struct id_mark *m = id_mark_of(sc(db), table);
+	char sql[96];
+	int64_t max = 0;
+	if (!m) {
+		snprintf(db->err, sizeof(db->err), "next ids: too many tables");
+		return STORE_EMISUSE;
+	}
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM %s", table);
+	int rc = store_query_int(db, sql, 0, &max);
+	if (rc)
+		return rc;
+	int64_t next = max + 1 > m->next ? max + 1 : m->next;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = next + (int64_t)i;
+	m->next = next + (int64_t)n;
+	return STORE_OK;
+}
+
+static int sq_max_params(struct store *db)
+{
+	return sqlite3_limit(conn_of(db), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+}
+
 static const char *sq_errmsg(struct store *db)
 {
 	return sqlite3_errmsg(conn_of(db));
@@ -343,6 +406,10 @@ static const struct store_ops sqlite_ops = {
                   " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
     .sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
     .last_insert_id = sq_last_insert_id,
+    .next_ids = sq_next_ids,
+    .reset_keep = sq_reset_keep,
+    .bind_text_ref = sq_bind_text_ref,
+    .max_params = sq_max_params,
 };
 
 struct store *store_sqlite_open(const char *path, char *err, size_t errsz)

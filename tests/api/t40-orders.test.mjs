@@ -240,3 +240,55 @@ test('stock is never negative and reservations match live allocations', () => {
     (SELECT COALESCE(SUM(qty_g),0) FROM allocations WHERE state IN ('reserved','picked')) AS allocated`);
   assert.equal(m.reserved, m.allocated);
 });
+
+test('bulk over several batches of rows: ids taken ahead, repeats inside one request, allocations on their own lines', async () => {
+  const free = freeUnits(srv, YY, 'YY-APL-80-5');
+  assert.ok(free >= 3, `needs 3 free units at YY, has ${free}`);
+  // 1,100 orders: more than one multi-row statement of each table (512 rows);
+  // pepper has no stock (backorder); three apples at the end go by parcel from YY
+  const orders = Array.from({ length: 1100 }, (_, i) => order({ no: `BB-${i}`, division: '510104',
+    sku: i >= 1097 ? 'YY-APL-80-5' : 'HJ-PEP-500', price: 100 + i }));
+  orders.splice(11, 0, orders[10]); // the same order twice in a row: found among the queued rows
+  orders.splice(700, 0, orders[3]); // and again after its batch was written: found in the table
+  const r = await live.feed.post('/api/v1/orders/bulk', { orders });
+  assert.equal(r.status, 201, r.text.slice(0, 300));
+  assert.equal(r.json.created, 1100);
+  assert.equal(r.json.unchanged, 2);
+  const res = r.json.orders;
+  assert.deepEqual(res.map((o) => o.index), orders.map((_, i) => i));
+  assert.equal(res[11].result, 'unchanged');
+  assert.equal(res[11].id, res[10].id);
+  assert.equal(res[700].result, 'unchanged');
+  assert.equal(res[700].id, res[3].id);
+  // every answered id is the order stored under that number, with its own line and price
+  const rows = sql(srv, `SELECT o.id, o.channel_order_no AS no, o.total_fen, COUNT(ol.id) AS lines,
+    MIN(ol.unit_price_fen) AS price, MIN(ol.line_no) AS line_no FROM orders o
+    JOIN order_lines ol ON ol.order_id = o.id WHERE o.channel_order_no LIKE 'BB-%' GROUP BY o.id, o.channel_order_no, o.total_fen`);
+  assert.equal(rows.length, 1100);
+  const byNo = new Map(rows.map((x) => [x.no, x]));
+  for (const o of res) {
+    const row = byNo.get(o.order_no);
+    assert.equal(Number(row.id), o.id, o.order_no);
+    const i = Number(o.order_no.slice(3));
+    assert.deepEqual([Number(row.lines), Number(row.price), Number(row.total_fen), Number(row.line_no)], [1, 100 + i, 100 + i, 1]);
+  }
+  // each customer row belongs to exactly one order
+  const [cu] = sql(srv, `SELECT COUNT(DISTINCT o.customer_id) AS n FROM orders o WHERE o.channel_order_no LIKE 'BB-%'`);
+  assert.equal(Number(cu.n), 1100);
+  // the three apples: allocated from YY's lot on their own lines; the rest backordered
+  const alloc = sql(srv, `SELECT o.channel_order_no AS no, a.qty_g, a.warehouse_id, l.sku_id AS lot_sku, ol.sku_id AS line_sku
+    FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id JOIN orders o ON o.id = ol.order_id
+    JOIN lots l ON l.id = a.lot_id WHERE o.channel_order_no LIKE 'BB-%' ORDER BY o.channel_order_no`);
+  assert.deepEqual(alloc.map((a) => a.no), ['BB-1097', 'BB-1098', 'BB-1099']);
+  for (const a of alloc) assert.deepEqual([Number(a.qty_g), Number(a.warehouse_id), Number(a.lot_sku)], [5000, YY, Number(a.line_sku)]);
+  assert.equal(res.filter((o) => o.status === 'backorder').length, 1099);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-5'), free - 3);
+  // a single order after the bulk takes the next id; the same number twice with different bodies in one bulk is refused whole
+  const single = await live.feed.post('/api/v1/orders', order({ no: 'BB-after', sku: 'HJ-PEP-500' }));
+  assert.equal(single.status, 201, single.text);
+  assert.ok(single.json.order.id > Math.max(...res.map((o) => o.id)));
+  const clash = await live.feed.post('/api/v1/orders/bulk', { orders: [order({ no: 'BC-1', sku: 'HJ-PEP-500' }), order({ no: 'BC-1', sku: 'HJ-PEP-500', units: 2 })] });
+  assert.equal(clash.status, 422, clash.text);
+  assert.equal(clash.json.error.errors[0].row, 2);
+  assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'BC-1'")[0].n, 0);
+});

@@ -229,7 +229,7 @@ static void test_batch_mode(void **state)
 	struct order_ctx *c = order_ctx_new(db, TODAY);
 	order_ctx_batch(c);
 	int backordered = 0;
-	for (int i = 0; i < 200; i++) { /* 400 lines: several batches of 64 */
+	for (int i = 0; i < 700; i++) { /* 1,400 lines: several batches of 512 rows */
 		char no[16];
 		snprintf(no, sizeof(no), "M%d", i);
 		struct order_in in = order(no, i % 2 ? "330212" : "510104", l, 2);
@@ -238,10 +238,12 @@ static void test_batch_mode(void **state)
 	}
 	assert_int_equal(order_ctx_flush(c, &err), 0);
 	order_ctx_free(c);
-	/* 100 Ningbo orders from NB-S, 50 others from the origin, 50 with no apple left;
+	/* 100 Ningbo orders from NB-S, 50 others from the origin, 550 with no apple left;
 	 * the 2.5 kg line has no stock anywhere, so every order is partial or backorder */
 	assert_int_equal(backordered, 150);
-	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM order_lines WHERE id > ?", 0), 400);
+	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM order_lines WHERE id > ?", 0), 1400);
+	assert_int_equal(
+	    fx_count(db, "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE id > ?", 0), 700);
 	assert_int_equal(fx_count(db, "SELECT COUNT(*) FROM allocations WHERE id > ?", 0), 150);
 	assert_int_equal(fx_stock(db, nb, LOC_WAREHOUSE, FX_SALES, 1), 100 * 5000);
 	assert_int_equal(fx_stock(db, yy, LOC_WAREHOUSE, FX_ORIGIN, 1), 50 * 5000);

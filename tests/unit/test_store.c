@@ -303,6 +303,91 @@ static void test_pg_lost_connection_recovers(void **state)
 	assert_string_equal(out, "ok");
 }
 
+/* Insert a channel with an explicit id (or 0: the table picks one); the rc. */
+static int insert_channel(struct store *db, int64_t id, const char *code, int64_t *got)
+{
+	struct stmt *st;
+	int rc = id ? store_prepare(db,
+	                            "INSERT INTO channels (id, code, name, kind)"
+	                            " VALUES (?, ?, 'x', 'fair')",
+	                            &st)
+	            : store_prepare_insert(db,
+	                                   "INSERT INTO channels (code, name, kind)"
+	                                   " VALUES (?, 'x', 'fair') RETURNING id",
+	                                   &st);
+	if (rc)
+		return rc;
+	int k = 1;
+	if (id)
+		stmt_bind_int(st, k++, id);
+	stmt_bind_text(st, k, code);
+	if (id) {
+		rc = stmt_step(st);
+		rc = rc == STORE_DONE ? STORE_OK : rc;
+		*got = id;
+	} else {
+		rc = stmt_insert_id(st, got);
+	}
+	stmt_finalize(st);
+	return rc;
+}
+
+static void test_next_ids(void **state)
+{
+	struct store *db = *state;
+	int64_t first, a[3], b[2], got, after;
+	assert_true(store_max_params(db) >= 999);
+	assert_int_equal(store_begin(db), 0);
+	assert_int_equal(insert_channel(db, 0, "N0", &first), 0);
+	assert_int_equal(store_next_ids(db, "channels", a, 3), 0);
+	assert_true(a[0] > first && a[1] > a[0] && a[2] > a[1]);
+	/* asked again before any is written: none handed out twice */
+	assert_int_equal(store_next_ids(db, "channels", b, 2), 0);
+	assert_true(b[0] > a[2] && b[1] > b[0]);
+	const char *codes[5] = {"N1", "N2", "N3", "N4", "N5"};
+	int64_t all[5] = {a[0], a[1], a[2], b[0], b[1]};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(insert_channel(db, all[i], codes[i], &got), 0);
+	/* the table's own ids continue after them */
+	assert_int_equal(insert_channel(db, 0, "N6", &after), 0);
+	assert_true(after > b[1]);
+	assert_int_equal(store_commit(db), 0);
+	/* only plain table names reach the SQL */
+	assert_int_equal(store_next_ids(db, "channels; DROP TABLE lots", a, 1), STORE_EMISUSE);
+	assert_int_equal(store_next_ids(db, "channels", a, 0), STORE_EMISUSE);
+}
+
+/* Migration 0900 rewrote SQLite's IN-list CHECKs of orders, order_lines and
+ * allocations as OR chains: orders.status still refuses what it refused. */
+static void test_order_status_checks(void **state)
+{
+	struct store *db = *state;
+	int64_t ch, n;
+	assert_int_equal(insert_channel(db, 0, "S1", &ch), 0);
+	assert_int_equal(store_exec(db, "INSERT INTO customers (id, name, address, division_code,"
+	                                " created_at) VALUES (1, 'x', 'y', '330212', 0)"),
+	                 0);
+	const char *statuses[3] = {"partial", "bogus", "Allocated"};
+	for (int i = 0; i < 3; i++) {
+		struct stmt *st;
+		assert_int_equal(
+		    store_prepare(
+		        db,
+		        "INSERT INTO orders (channel_id, channel_order_no, body_hash,"
+		        " customer_id, ordered_at, ordered_on, status, total_fen, created_at)"
+		        " VALUES (?, ?, 'h', 1, 0, '2026-12-01', ?, 0, 0)",
+		        &st),
+		    0);
+		stmt_bind_int(st, 1, ch);
+		stmt_bind_text(st, 2, statuses[i]);
+		stmt_bind_text(st, 3, statuses[i]);
+		assert_int_equal(stmt_step(st), i == 0 ? STORE_DONE : STORE_ECONSTRAINT);
+		stmt_finalize(st);
+	}
+	assert_int_equal(store_query_int(db, "SELECT COUNT(*) FROM orders", 0, &n), 0);
+	assert_int_equal(n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +397,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_savepoints_repeated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback_and_fault, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sticky_fault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_ids, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_order_status_checks, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrations_idempotent, pg_setup_one, pg_teardown),
@@ -320,6 +407,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_savepoints_repeated, pg_setup_one, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback_and_fault, pg_setup_one, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_sticky_fault, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_next_ids, pg_setup_one, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_order_status_checks, pg_setup_one, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_placeholders_and_types, pg_setup_one,
 	                                    pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_lost_connection_recovers, pg_setup_one,
