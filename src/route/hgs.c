@@ -12,7 +12,7 @@
  * The first population is 4 mu educated individuals - random giant tours,
  * and for pure CVRP every other one from randomised savings (savings.c) -
  * but stops after 15 % of a time limit so that short limits still leave
- * time for the genetic search. For pure CVRP with n >= 700, every 50
+ * time for the genetic search. For pure CVRP with n >= 550, every 50
  * iterations a part of the best solution (the routes around a random one,
  * about 150 customers) is re-solved as a CVRP of its own (decompose.c) and,
  * if cheaper, the whole goes into the population.
@@ -38,7 +38,7 @@
 /* Route-based decomposition (decompose.c), for n >= DECOMP_MIN_N only: every
  * DECOMP_PERIOD iterations the best solution's routes around a random one,
  * about DECOMP_SIZE customers, are re-solved with DECOMP_ITERS iterations. */
-#define DECOMP_MIN_N    700
+#define DECOMP_MIN_N    550
 #define DECOMP_PERIOD   50
 #define DECOMP_SIZE     150
 #define DECOMP_ITERS    1000
