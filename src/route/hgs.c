@@ -12,7 +12,10 @@
  * The first population is 4 mu educated individuals - random giant tours,
  * and for pure CVRP every other one from randomised savings (savings.c) -
  * but stops after 15 % of a time limit so that short limits still leave
- * time for the genetic search.
+ * time for the genetic search. For pure CVRP with n >= 550, every 50
+ * iterations a part of the best solution (the routes around a random one,
+ * about 150 customers) is re-solved as a CVRP of its own (decompose.c) and,
+ * if cheaper, the whole goes into the population.
  * Deterministic for a given seed and iteration limit (time only stops it).
  */
 #include "route/route_int.h"
@@ -32,6 +35,13 @@
 #define PENALTY_PERIOD  100
 #define INIT_SHARE      0.15
 #define INIT_MIN        4
+/* Route-based decomposition (decompose.c), for n >= DECOMP_MIN_N only: every
+ * DECOMP_PERIOD iterations the best solution's routes around a random one,
+ * about DECOMP_SIZE customers, are re-solved with DECOMP_ITERS iterations. */
+#define DECOMP_MIN_N    550
+#define DECOMP_PERIOD   50
+#define DECOMP_SIZE     150
+#define DECOMP_ITERS    1000
 
 struct subpop {
 	struct indiv **v;
@@ -55,6 +65,7 @@ struct hgs {
 	double t0, next_report;
 	bool report;
 	bool stop;
+	bool decomp; /* use decompose_step */
 };
 
 static double elapsed(const struct hgs *H)
@@ -294,6 +305,24 @@ static void initial_population(struct hgs *H, struct indiv *x, bool first)
 	}
 }
 
+/* Re-solve a part of the best solution (decompose.c); a cheaper whole goes
+ * through the local search into the population like any offspring. */
+static void decompose_step(struct hgs *H, struct indiv *child, long *no_improve)
+{
+	struct decomp_params dp = {DECOMP_SIZE, DECOMP_ITERS, 0, H->params->cpu_time,
+	                           rng_next(&H->rng)};
+	if (H->params->time_limit > 0) {
+		dp.time_limit = H->params->time_limit - elapsed(H);
+		if (dp.time_limit <= 0)
+			return;
+	}
+	int k = decompose_tour(H->P, H->best, &dp, child->tour, H->tmp);
+	if (!k)
+		return;
+	cut_tour(H->P, &H->pen, child, H->tmp, k);
+	educate_and_add(H, child, no_improve);
+}
+
 static struct indiv *pick(struct hgs *H)
 {
 	int total = H->feas.n + H->infeas.n;
@@ -430,6 +459,7 @@ void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t 
 	H.best = indiv_new(P);
 	H.best->pcost = H.best->cost = INFINITY;
 	init_penalties(&H);
+	H.decomp = P->n >= DECOMP_MIN_N && decomposable(P);
 	struct indiv *child = indiv_new(P);
 	long no_improve = 0;
 	initial_population(&H, child, true);
@@ -448,6 +478,8 @@ void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t 
 		no_improve++;
 		if (H.iter % PENALTY_PERIOD == 0)
 			manage_penalties(&H);
+		if (H.decomp && H.best_feasible && H.iter % DECOMP_PERIOD == 0)
+			decompose_step(&H, child, &no_improve);
 		if (no_improve >= ITERS_RESTART) {
 			clear_population(&H);
 			initial_population(&H, child, false);

@@ -244,6 +244,28 @@ struct hgs_result {
 void hgs_run(const struct problem *P, const struct vrp_params *params, uint64_t seed,
 	     bool report, struct hgs_result *res);
 
+/* ---- route-based decomposition (decompose.c) ---- */
+
+struct decomp_params {
+	int size;          /* customers wanted in a sub-problem */
+	long iters;        /* genetic iterations of its search */
+	double time_limit; /* seconds it may take at most; <= 0 no limit */
+	bool cpu_time;     /* time_limit in CPU seconds of the thread */
+	uint64_t seed;
+};
+
+/* True if P can be cut into sub-problems: pure CVRP (P->cheap) with
+ * coordinates and one vehicle type of unlimited count. */
+bool decomposable(const struct problem *P);
+/* Re-solve the routes of the feasible individual x whose barycentres lie
+ * nearest in polar angle to one random route, about dp->size customers, as a
+ * CVRP of their own. If that finds cheaper routes, writes the whole solution
+ * (the other routes unchanged, then the new ones) as a giant tour into tour
+ * (n ints) with the end of each route in ends (ascending, the last n) and
+ * returns the route count; else returns 0 and the arrays hold no meaning. */
+int decompose_tour(const struct problem *P, const struct indiv *x, const struct decomp_params *dp,
+		   int *tour, int *ends);
+
 /* Seconds on a monotonic clock, or of CPU time used by the calling thread. */
 double route_clock(bool thread_cpu);
 
