@@ -19,7 +19,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startConsole, stopConsole, sqlRows, shot, loginAs as loginWith, PASSWORD, ADMIN_PASSWORD } from './harness.mjs';
+import { startConsole, stopConsole, sqlRows, shot, settled, loginAs as loginWith, PASSWORD, ADMIN_PASSWORD } from './harness.mjs';
 
 let server, dir, db, url, browser;
 
@@ -569,6 +569,7 @@ test('batch: the public page of the parcel names the household\'s village and no
 // the drawer nor the card list scrolls sideways (tests/e2e/phone.test.mjs
 // checks the rest of the screen on a phone).
 async function assertLedgerLayout(page, width) {
+  await settled(page, '.el-drawer'); // it slides in, and re-lays out after a resize
   const m = await page.evaluate(() => {
     const d = document.querySelector('.el-drawer').getBoundingClientRect();
     const bodyEl = document.querySelector('.el-drawer .el-drawer__body');

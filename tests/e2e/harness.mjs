@@ -98,6 +98,20 @@ export function sqlRows(server, q) {
   return querySql(server, q);
 }
 
+// Resolves once the first element matching selector has kept its box for
+// 100 ms (a drawer sliding in, a layout after a resize): measure after this.
+export async function settled(page, selector) {
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    const box = `${r.left},${r.top},${r.width},${r.height}`;
+    const still = window.__settledBox === box;
+    window.__settledBox = box;
+    return still;
+  }, selector, { polling: 100 });
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(ART, `${name}.png`), fullPage: true });
 }

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startConsole, stopConsole, sqlRows, loginAs, ART } from './harness.mjs';
+import { startConsole, stopConsole, sqlRows, settled, loginAs, ART } from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 let server;
@@ -60,7 +60,7 @@ test('a collector reads the households, a ledger and the payables on a 390 px ph
     const drawer = page.locator('.el-drawer');
     await drawer.locator('[data-test=ledger-cards]').waitFor();
     await drawer.locator('[data-test=ledger-cards] .card').first().waitFor();
-    await page.waitForTimeout(400); // the drawer's opening animation
+    await settled(page, '.el-drawer'); // the drawer's opening animation
     const led = await layout(page, '[data-test=ledger-cards]');
     assertNoSideScroll(led, 'ledger');
     assert.equal(led.cards, chosen.n, 'one card per ledger entry of the household');
