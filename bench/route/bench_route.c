@@ -12,6 +12,9 @@
  * of the Solomon literature); then the gap is computed on the distance.
  * Links only src/lib and src/route (see run.sh), so it builds even when the
  * rest of the tree is mid-change.
+ * BENCH_SOLUTION=PATH also writes the solution there, one "Route #k: c1 c2 ..."
+ * line per route (customers numbered as in the instance file), the format
+ * that verify_solomon.py reads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,29 @@ static void improved(void *ctx, double cost, double elapsed)
 	 * distance-only runs */
 	if (t->fixed == 0 && t->t1 < 0 && t->bks > 0 && cost <= t->bks * 1.01 + 1e-9)
 		t->t1 = elapsed;
+}
+
+/* Write the routes of `sol` to `path` in the "Route #k:" format; returns
+ * false (with a message on stderr) if the file cannot be written. */
+static bool write_solution(const char *path, const struct vrp_solution *sol)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return false;
+	}
+	bool ok = true;
+	for (int r = 0; r < sol->nroutes && ok; r++) {
+		ok = fprintf(f, "Route #%d:", r + 1) > 0;
+		for (int i = 0; i < sol->routes[r].n && ok; i++)
+			ok = fprintf(f, " %d", sol->routes[r].stops[i]) > 0;
+		ok = ok && fputc('\n', f) != EOF;
+	}
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "%s: write failed\n", path);
+	return ok;
 }
 
 static double total_distance(const struct vrp_instance *inst, const struct vrp_solution *sol)
@@ -85,6 +111,9 @@ int main(int argc, char **argv)
 	double gap = tr.bks > 0 ? 100.0 * (cost - tr.bks) / tr.bks : 0;
 	printf("%s,%d,%.2f,%.2f,%.3f,%.1f,%.1f,%ld,%s,%d,%.2f\n", inst->name, inst->n, cost,
 	       tr.bks, gap, tr.t1, st.elapsed, st.iters, ok ? "yes" : "NO", sol.nroutes, dist);
+	const char *solpath = getenv("BENCH_SOLUTION");
+	if (solpath && !write_solution(solpath, &sol))
+		ok = false;
 	vrp_solution_release(&sol);
 	vrp_instance_free(inst);
 	return ok ? 0 : 1;
