@@ -70,15 +70,16 @@ int app_query_int(struct store *db, struct app_err *err, int64_t *out, const cha
 	va_end(ap);
 	if (!st)
 		return -1;
-	int rc = stmt_step(st);
-	if (rc == STORE_ROW)
+	int rc = stmt_step(st), found = rc == STORE_ROW;
+	if (found) {
 		*out = stmt_int(st, 0);
-	if (rc == STORE_ROW && stmt_step(st) == STORE_ROW) { /* drain RETURNING */
+		while ((rc = stmt_step(st)) == STORE_ROW) /* an UPDATE ... RETURNING runs to its end */
+			;
 	}
 	stmt_finalize(st);
-	if (rc == STORE_ROW)
-		return 1;
-	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
+	if (rc != STORE_DONE)
+		return app_store_fail(err, db, rc);
+	return found;
 }
 
 /* ---- rows as JSON ---- */
