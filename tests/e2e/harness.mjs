@@ -101,6 +101,7 @@ export function sqlRows(server, q) {
 // Resolves once the first element matching selector has kept its box for
 // 100 ms (a drawer sliding in, a layout after a resize): measure after this.
 export async function settled(page, selector) {
+  await page.evaluate(() => { window.__settledBox = null; }); // no box from an earlier call
   await page.waitForFunction((sel) => {
     const el = document.querySelector(sel);
     if (!el) return false;
