@@ -186,6 +186,8 @@ void writer_stop(struct writer *w)
 	pthread_cond_signal(&w->queued);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	if (w->jobs)
+		log_info("writer: %ld writes in %ld group commits", w->jobs, w->batches);
 	store_close(w->db);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->queued);
