@@ -7,6 +7,7 @@
 #define SHANHAI_SERVER_INT_H
 
 #include <pthread.h>
+#include <semaphore.h>
 
 #include "http/http.h"
 #include "http/server.h"
@@ -29,10 +30,10 @@ void db_pool_put(struct db_pool *p, struct store *db);
 struct write_job {
 	int (*fn)(void *arg, struct store *db, bool *keep); /* returns the HTTP status it replied */
 	void *arg;
-	bool alone;        /* run in a batch of its own (bulk import) */
-	int status;        /* after completion; 503 if the commit failed */
-	bool keep;         /* commit its savepoint even if status >= 400 */
-	bool done;
+	bool alone;     /* run in a batch of its own (bulk import) */
+	int status;     /* after completion; 503 if the commit failed */
+	bool keep;      /* commit its savepoint even if status >= 400 */
+	sem_t finished; /* posted by the writer once status is final */
 	struct write_job *next;
 };
 

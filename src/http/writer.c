@@ -11,6 +11,11 @@
  * Serialising writes in one thread also means two requests can never both
  * take the last units of a lot: the second sees the first's reservation.
  *
+ * Each waiting request has a semaphore of its own, posted when its batch is
+ * over: the writer wakes exactly the requests it finished, without the lock
+ * (a broadcast woke every waiter, and each retook the writer's mutex only
+ * to go back to sleep).
+ *
  * Consecutive order jobs of one batch share the order context (warehouses,
  * SKUs, stock read once: store_cache_*): after every job the cache is
  * dropped unless that job kept it and its savepoint was released, so a job
@@ -20,14 +25,16 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_BATCH 512
 
 struct writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t queued, finished;
+	pthread_cond_t queued;
 	struct write_job *head, *tail;
 	bool stopping;
 	struct store *db;
@@ -137,6 +144,25 @@ static void run_batch(struct writer *w, struct write_job *batch)
 	w->jobs += n;
 }
 
+/* A semaphore call that cannot fail unless the program is broken. */
+static void sem_checked(int rc, const char *what)
+{
+	if (rc) {
+		log_error("writer: %s failed: %s", what, strerror(errno));
+		abort();
+	}
+}
+
+/* Answer every job of the batch. A job lives on its waiter's stack and may
+ * be gone once posted, so its successor is read first. */
+static void wake_finished(struct write_job *batch)
+{
+	for (struct write_job *j = batch, *next; j; j = next) {
+		next = j->next;
+		sem_checked(sem_post(&j->finished), "sem_post");
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
@@ -149,10 +175,8 @@ static void *writer_main(void *arg)
 		struct write_job *batch = take_batch(w);
 		pthread_mutex_unlock(&w->lock);
 		run_batch(w, batch);
+		wake_finished(batch);
 		pthread_mutex_lock(&w->lock);
-		for (struct write_job *j = batch; j; j = j->next)
-			j->done = true;
-		pthread_cond_broadcast(&w->finished);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -168,7 +192,6 @@ struct writer *writer_start(const char *url, char *err, size_t errsz)
 	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->queued, NULL);
-	pthread_cond_init(&w->finished, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
 		store_close(w->db);
 		free(w);
@@ -191,14 +214,13 @@ void writer_stop(struct writer *w)
 	store_close(w->db);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->queued);
-	pthread_cond_destroy(&w->finished);
 	free(w);
 }
 
 void writer_run(struct writer *w, struct write_job *job)
 {
-	job->done = false;
 	job->next = NULL;
+	sem_checked(sem_init(&job->finished, 0, 0), "sem_init");
 	pthread_mutex_lock(&w->lock);
 	if (w->tail)
 		w->tail->next = job;
@@ -206,9 +228,12 @@ void writer_run(struct writer *w, struct write_job *job)
 		w->head = job;
 	w->tail = job;
 	pthread_cond_signal(&w->queued);
-	while (!job->done)
-		pthread_cond_wait(&w->finished, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	int rc;
+	while ((rc = sem_wait(&job->finished)) != 0 && errno == EINTR)
+		;
+	sem_checked(rc, "sem_wait");
+	sem_checked(sem_destroy(&job->finished), "sem_destroy");
 }
 
 void writer_stats(struct writer *w, long *batches, long *jobs)
