@@ -19,6 +19,13 @@
  * In batch mode (bulk, import) the rows get their ids from the store in
  * blocks and wait in queues, written parents first by multi-row INSERTs of
  * up to 512 rows; an order sent twice is looked up in the queue too.
+ * The shared context of the writer's single orders is in batch mode too
+ * (group mode, SQLite only): each job's rows stand once the job does
+ * (store_cache_settle calls group_job_end), an undone job's are forgotten,
+ * and the writer has them written before the commit or any other job
+ * (group_flush). A resent order still in the queue is written first, inside
+ * its job, so that it can be read back; the batch cannot stand if that job
+ * is undone after all.
  *
  * Reading orders back (one order with everything about it, lists) is here
  * too; what happens after the order (parcels, cancel, refund, return) is in
@@ -129,7 +136,7 @@ struct pending_line {
 };
 
 struct pending_alloc {
-	int64_t line_id, lot_id, warehouse_id, qty_g;
+	int64_t id, line_id, lot_id, warehouse_id, qty_g;
 };
 
 struct pending_reserve {
@@ -165,7 +172,7 @@ struct batch {
 	size_t n[B_TABLES], cap[B_TABLES];
 	size_t rows[B_TABLES]; /* rows per full statement */
 	struct stmt *st[B_TABLES][BATCH_SLOTS];
-	struct id_pool pool[B_ALLOCS]; /* customers, orders and lines get ids */
+	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 	struct queued_index index;
 	bool prechecked; /* the caller ran order_check on every order it submits */
 };
@@ -194,8 +201,12 @@ struct order_ctx {
 	struct batch *b; /* batch mode's queues (NULL outside batch mode) */
 	struct pending_reserve *preserves;
 	size_t npreserves, cappreserves;
-	struct last_order last; /* the order just created (not in batch mode) */
+	struct last_order last; /* the order just created (not in bulk batch mode) */
 	bool shared;            /* owned by the store's cache (order_ctx_shared) */
+	/* group mode: the queued rows up to the marks belong to jobs that stand */
+	bool group;
+	size_t mark[B_TABLES], pmark;
+	bool flushed_in_job; /* the running job wrote earlier jobs' rows itself */
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -240,14 +251,20 @@ static void release_shared(void *p)
 	ctx_release(p);
 }
 
+static void group_start(struct order_ctx *c);
+
 struct order_ctx *order_ctx_shared(struct store *db, const char *today)
 {
 	struct order_ctx *c = store_cache_get(db, shared_tag);
-	if (c && strcmp(c->today, today) == 0)
+	if (c) { /* past midnight: the lots in memory are all lots, expired or not */
+		snprintf(c->today, sizeof(c->today), "%s", today);
 		return c;
+	}
 	c = order_ctx_new(db, today);
 	c->shared = true;
 	store_cache_set(db, shared_tag, c, release_shared);
+	if (strcmp(store_kind(db), "sqlite") == 0)
+		group_start(c);
 	return c;
 }
 
@@ -698,7 +715,7 @@ static int reserve_pick(struct order_ctx *c, int64_t warehouse_id, const struct 
                         struct app_err *err)
 {
 	if (c->batch) {
-		for (size_t i = 0; i < c->npreserves; i++)
+		for (size_t i = c->pmark; i < c->npreserves; i++)
 			if (c->preserves[i].lot_id == t->lot_id &&
 			    c->preserves[i].warehouse_id == warehouse_id) {
 				c->preserves[i].qty_g += t->qty_g;
@@ -984,10 +1001,11 @@ static void bind_line(struct stmt *st, const struct batch *b, size_t i, int k)
 static void bind_alloc(struct stmt *st, const struct batch *b, size_t i, int k)
 {
 	const struct pending_alloc *r = &b->allocs[i];
-	stmt_bind_int(st, k + 1, r->line_id);
-	stmt_bind_int(st, k + 2, r->lot_id);
-	stmt_bind_int(st, k + 3, r->warehouse_id);
-	stmt_bind_int(st, k + 4, r->qty_g);
+	stmt_bind_int(st, k + 1, r->id);
+	stmt_bind_int(st, k + 2, r->line_id);
+	stmt_bind_int(st, k + 3, r->lot_id);
+	stmt_bind_int(st, k + 4, r->warehouse_id);
+	stmt_bind_int(st, k + 5, r->qty_g);
 }
 
 /* In the order the foreign keys need them written. */
@@ -1005,10 +1023,10 @@ static const struct table_spec specs[B_TABLES] = {
                  "INSERT INTO order_lines (id, order_id, line_no, sku_id, units, unit_price_fen,"
                  " amount_fen, warehouse_id, route, alloc_reason, status) VALUES ",
                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, bind_line},
-    [B_ALLOCS] = {NULL,
-                  "INSERT INTO allocations (order_line_id, lot_id, warehouse_id, qty_g, state)"
-                  " VALUES ",
-                  "(?, ?, ?, ?, 'reserved')", 4, bind_alloc},
+    [B_ALLOCS] = {"allocations",
+                  "INSERT INTO allocations (id, order_line_id, lot_id, warehouse_id, qty_g,"
+                  " state) VALUES ",
+                  "(?, ?, ?, ?, ?, 'reserved')", 5, bind_alloc},
 };
 
 static size_t pow2_floor(size_t n)
@@ -1221,16 +1239,19 @@ static int queue_order(struct order_ctx *c, int64_t channel_id, const struct ord
 	return 0;
 }
 
-/* Queue one line and its allocations. */
+/* Queue one line and its allocations; their ids go into a for the reply. */
 static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
-                      const struct order_line_in *l, const struct line_alloc *a,
-                      struct app_err *err)
+                      const struct order_line_in *l, struct line_alloc *a, struct app_err *err)
 {
 	struct batch *b = c->b;
 	char reason[480];
 	int64_t line_id;
 	if (take_id(c, B_LINES, &line_id, err))
 		return -1;
+	a->line_id = line_id;
+	for (int i = 0; i < a->npicks; i++)
+		if (take_id(c, B_ALLOCS, &a->alloc_ids[i], err))
+			return -1;
 	bool ok = a->choice.index >= 0;
 	struct pending_line *pl = queue_slot(b, B_LINES, (void **)&b->lines, sizeof(*b->lines));
 	*pl = (struct pending_line){line_id,
@@ -1245,11 +1266,13 @@ static int queue_line(struct order_ctx *c, int64_t order_id, int line_no,
 	for (int i = 0; i < a->npicks; i++) {
 		struct pending_alloc *pa =
 		    queue_slot(b, B_ALLOCS, (void **)&b->allocs, sizeof(*b->allocs));
-		*pa = (struct pending_alloc){line_id, a->picks[i].lot_id, a->warehouse_id,
-		                             a->picks[i].qty_g};
+		*pa = (struct pending_alloc){a->alloc_ids[i], line_id, a->picks[i].lot_id,
+		                             a->warehouse_id, a->picks[i].qty_g};
 	}
 	return 0;
 }
+
+static int group_flush_in_job(struct order_ctx *c, struct app_err *err);
 
 /* A queue is as long as one statement takes: write them all. */
 static int flush_if_full(struct order_ctx *c, struct app_err *err)
@@ -1257,20 +1280,43 @@ static int flush_if_full(struct order_ctx *c, struct app_err *err)
 	struct batch *b = c->b;
 	for (int t = 0; t < B_TABLES; t++)
 		if (b->n[t] >= b->rows[t])
-			return flush_queued(c, err);
+			return group_flush_in_job(c, err);
 	return 0;
+}
+
+/* Group mode merges a job's reservations of a lot only among its own (an
+ * undone job's are cut off at the mark): here the jobs' are summed, so a
+ * lot gets one guarded UPDATE. */
+static void merge_reserves(struct order_ctx *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->npreserves; i++) {
+		struct pending_reserve *r = &c->preserves[i];
+		size_t k = 0;
+		while (k < n && (c->preserves[k].lot_id != r->lot_id ||
+		                 c->preserves[k].warehouse_id != r->warehouse_id))
+			k++;
+		if (k < n)
+			c->preserves[k].qty_g += r->qty_g;
+		else
+			c->preserves[n++] = *r;
+	}
+	c->npreserves = n;
 }
 
 static int flush_reserves(struct order_ctx *c, struct app_err *err)
 {
 	bool batch = c->batch;
 	int ret = 0;
+	if (c->group)
+		merge_reserves(c);
 	c->batch = false; /* reserve_pick writes at once now */
 	for (size_t i = 0; i < c->npreserves && ret == 0; i++) {
 		struct fefo_take t = {c->preserves[i].lot_id, c->preserves[i].qty_g};
 		ret = reserve_pick(c, c->preserves[i].warehouse_id, &t, err);
 	}
 	c->npreserves = 0;
+	c->pmark = 0;
 	c->batch = batch;
 	return ret;
 }
@@ -1293,6 +1339,87 @@ int order_ctx_flush(struct order_ctx *c, struct app_err *err)
 	if (c->b && flush_queued(c, err))
 		return -1;
 	return flush_reserves(c, err);
+}
+
+/* ---- group mode: the writer's single orders queue their rows together ---- */
+
+/* Write every queued row, and give the ids of the blocks that were not used
+ * back to the store, so the next transaction's rows follow on. */
+static int group_write(struct order_ctx *c, struct app_err *err)
+{
+	int ret = flush_queued(c, err);
+	if (ret == 0)
+		ret = flush_reserves(c, err);
+	c->npreserves = 0;
+	c->pmark = 0;
+	memset(c->mark, 0, sizeof(c->mark));
+	for (int t = 0; t < B_TABLES; t++) {
+		struct id_pool *p = &c->b->pool[t];
+		if (ret == 0 && p->used < p->n)
+			store_ids_unused(c->db, specs[t].table, p->ids[p->used]);
+		p->n = p->used = 0;
+	}
+	return ret;
+}
+
+/* A write the running job needs (a queue full, or a resent order to read
+ * back): the job's savepoint now holds earlier jobs' rows too. */
+static int group_flush_in_job(struct order_ctx *c, struct app_err *err)
+{
+	if (!c->group)
+		return flush_queued(c, err);
+	c->flushed_in_job = true;
+	return group_write(c, err);
+}
+
+/* Forget the rows queued since the last job that stood. */
+static void forget_since_mark(struct order_ctx *c)
+{
+	struct batch *b = c->b;
+	for (size_t i = c->mark[B_ORDERS]; i < b->n[B_ORDERS]; i++)
+		free(b->orders[i].text);
+	for (size_t i = c->mark[B_LINES]; i < b->n[B_LINES]; i++)
+		free(b->lines[i].reason);
+	for (int t = 0; t < B_TABLES; t++)
+		b->n[t] = c->mark[t];
+	c->npreserves = c->pmark;
+	index_clear(&b->index);
+	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
+		index_add(b, i);
+}
+
+/* store_cache_settle's job_end: the rows of a job that stands are kept for
+ * the group's write, an undone job's forgotten; if the undone job had
+ * written earlier jobs' rows inside its savepoint, they are gone with it. */
+static int group_job_end(void *p, bool undone)
+{
+	struct order_ctx *c = p;
+	bool lost = undone && c->flushed_in_job;
+	c->flushed_in_job = false;
+	if (lost)
+		return STORE_EIO;
+	if (undone) {
+		forget_since_mark(c);
+		return 0;
+	}
+	memcpy(c->mark, c->b->n, sizeof(c->mark));
+	c->pmark = c->npreserves;
+	return 0;
+}
+
+/* store_cache_flush: between jobs, outside every savepoint. */
+static int group_flush(void *p)
+{
+	struct app_err e;
+	return group_write(p, &e) ? STORE_EIO : 0;
+}
+
+/* The shared context on SQLite, where it lives for the whole transaction. */
+static void group_start(struct order_ctx *c)
+{
+	c->group = true;
+	order_ctx_batch(c);
+	store_cache_set_queue(c->db, group_job_end, group_flush);
 }
 
 static void first_problem(void *ud, int line, const char *field, const char *zh, const char *en)
@@ -1325,8 +1452,12 @@ static int find_existing(struct order_ctx *c, int64_t channel_id, const struct o
                          const char *hash, struct order_result *res, struct app_err *err)
 {
 	const struct pending_order *q = c->b ? find_queued(c->b, channel_id, in->order_no) : NULL;
-	if (q)
+	if (q && c->group && strcmp(q->hash, hash) == 0) {
+		if (group_flush_in_job(c, err)) /* the reply reads the order back */
+			return -1;
+	} else if (q) {
 		return same_order(in, hash, q->hash, q->id, q->status, res, err);
+	}
 	struct stmt *st = stq(c, Q_EXISTING, err);
 	if (!st)
 		return -1;
@@ -1374,7 +1505,7 @@ static int insert_all(struct order_ctx *c, int64_t channel_id, const struct orde
 /* Batch mode: the same rows queued, written when a queue is full. */
 static int queue_all(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                      const char *hash, const char *status, int64_t import_id, int64_t user_id,
-                     int64_t now, const struct line_alloc *allocs, int64_t *id, struct app_err *err)
+                     int64_t now, struct line_alloc *allocs, int64_t *id, struct app_err *err)
 {
 	if (queue_order(c, channel_id, in, hash, status, import_id, user_id, now, id, err))
 		return -1;
@@ -1417,7 +1548,7 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 		goto out_free;
 	res->outcome = ORDER_CREATED;
 	snprintf(res->status, sizeof(res->status), "%s", status);
-	if (!c->batch) {
+	if (!c->batch || c->group) {
 		remember_order(c, in, allocs, res, channel_id, import_id, now);
 		allocs = NULL;
 	}

@@ -70,7 +70,11 @@ void order_ctx_free(struct order_ctx *ctx);
  * business day, or a new one kept there: the single orders of one group
  * commit then read the warehouses, SKUs and stock once. Owned by the store
  * (order_ctx_free does nothing to it); only for orders submitted one at a
- * time (no batch mode). */
+ * time by the writer's jobs, each checked with order_check first. On SQLite
+ * it queues the orders' rows (batch mode) until the writer has them written
+ * (store_cache_flush) before its commit or another kind of job, so the
+ * orders of one group commit share multi-row INSERTs; order_created_text
+ * still answers each from memory. */
 struct order_ctx *order_ctx_shared(struct store *db, const char *today);
 /* The job using a shared context succeeded: keep the context for the next
  * job of the same transaction. Only on SQLite, whose writer holds the write

@@ -231,6 +231,7 @@ static int handle_create(struct req *r)
 	struct order_ctx *ctx = order_ctx_shared(r->db, today_shanghai(r));
 	struct problem_sink sink = {r, "", 0};
 	int bad = order_check(ctx, &in, add_problem, &sink, &e);
+	order_ctx_prechecked(ctx); /* every order of the shared context is checked here first */
 	int rc = bad == 0 ? order_submit(ctx, channel_id, &in, 0, r->user->id, &res, &e) : -1;
 	if (bad > 0)
 		reply_invalid(r);
@@ -679,7 +680,7 @@ static int handle_import(struct req *r)
 #define ORDER_WRITERS (ROLE_ADMIN | ROLE_CHANNEL | ROLE_MACHINE)
 
 const struct route orders_routes[] = {
-    {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, 0, "submit one order"},
+    {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, ROUTE_GROUPED, "submit one order"},
     {"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS, ROUTE_LARGE_BODY,
      "submit many orders, all or nothing"},
     {"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},

@@ -251,7 +251,10 @@ static bool replayed_early(struct req *r, struct store *db)
 static void run_write(struct server *s, struct req *r, const struct route *rt)
 {
 	struct write_ctx ctx = {r, rt, false};
-	struct write_job job = {.fn = write_job, .arg = &ctx, .alone = (rt->flags & ROUTE_NO_TX) != 0};
+	struct write_job job = {.fn = write_job,
+				.arg = &ctx,
+				.alone = (rt->flags & ROUTE_NO_TX) != 0,
+				.grouped = (rt->flags & ROUTE_GROUPED) != 0};
 	writer_run(s->writer, &job);
 	if (job.status == 503 && r->status < 500)
 		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用，请稍后重试",

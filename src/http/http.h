@@ -102,6 +102,9 @@ enum route_flags {
 	ROUTE_PREPARE = 1 << 4, /* a write whose slow part runs first on a read connection:
 	                           the handler is called with r->preparing set, before the
 	                           writer; a reply then ends the request (see dispatch.c) */
+	ROUTE_GROUPED = 1 << 5, /* consecutive jobs of the route may leave rows queued in
+	                           the writer's store cache, written together before any
+	                           other job and before the commit (writer.c) */
 };
 
 /* One row of the routes table: which roles may call which handler. The

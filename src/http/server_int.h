@@ -31,6 +31,7 @@ struct write_job {
 	int (*fn)(void *arg, struct store *db, bool *keep); /* returns the HTTP status it replied */
 	void *arg;
 	bool alone;     /* run in a batch of its own (bulk import) */
+	bool grouped;   /* may leave rows queued in the store's cache (ROUTE_GROUPED) */
 	int status;     /* after completion; 503 if the commit failed */
 	bool keep;      /* commit its savepoint even if status >= 400 */
 	sem_t finished; /* posted by the writer once status is final */

@@ -20,6 +20,11 @@
  * SKUs, stock read once: store_cache_*): after every job the cache is
  * dropped unless that job kept it and its savepoint was released, so a job
  * of any other kind, or an undone one, makes the next order read afresh.
+ * The shared context also queues the jobs' rows and writes them together
+ * (multi-row INSERTs): the writer has it write them outside every job's
+ * savepoint, before a job of another kind (job->grouped false) and before
+ * the commit. If that write fails, or a job's rollback took queued rows of
+ * earlier jobs with it, the whole batch is rolled back and answered 503.
  */
 #include "http/server_int.h"
 #include "lib/alloc.h"
@@ -60,12 +65,13 @@ static struct write_job *take_batch(struct writer *w)
 	return batch;
 }
 
-static void run_job(struct store *db, struct write_job *job)
+/* Run one job in its savepoint: 0, or a store error after which the batch
+ * cannot stand (queued rows of earlier jobs were lost or not written). */
+static int run_job(struct store *db, struct write_job *job)
 {
 	if (store_exec(db, "SAVEPOINT job")) {
 		job->status = 503;
-		store_cache_drop(db);
-		return;
+		return store_cache_settle(db, true);
 	}
 	job->keep = false;
 	job->status = job->fn(job->arg, db, &job->keep);
@@ -78,7 +84,7 @@ static void run_job(struct store *db, struct write_job *job)
 		store_exec(db, "RELEASE SAVEPOINT job");
 		undone = true;
 	}
-	store_cache_settle(db, undone || job->status >= 500);
+	return store_cache_settle(db, undone || job->status >= 500);
 }
 
 /* A fault armed by a test request for the next batch. Only the writer thread
@@ -130,9 +136,19 @@ static void run_batch(struct writer *w, struct write_job *batch)
 			j->status = 503;
 			continue;
 		}
-		run_job(w->db, j);
+		if (!j->grouped)
+			rc = store_cache_flush(w->db);
+		if (!rc)
+			rc = run_job(w->db, j);
+		if (rc)
+			log_error("writer: queued rows of the batch not written: %s",
+			          store_errmsg(w->db));
 	}
-	if (!rc && (rc = store_commit(w->db)) != 0) {
+	if (!rc && (rc = store_cache_flush(w->db)) != 0)
+		log_error("writer: queued rows of the batch not written: %s", store_errmsg(w->db));
+	if (rc)
+		store_rollback(w->db);
+	else if ((rc = store_commit(w->db)) != 0) {
 		log_error("writer: commit of %ld jobs failed: %s", n, store_errmsg(w->db));
 		store_rollback(w->db);
 	}

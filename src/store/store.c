@@ -119,6 +119,12 @@ int store_next_ids(struct store *db, const char *table, int64_t *ids, size_t n)
 	return db->ops->next_ids(db, table, ids, n);
 }
 
+void store_ids_unused(struct store *db, const char *table, int64_t first)
+{
+	if (db->ops->ids_unused && table_name_ok(table))
+		db->ops->ids_unused(db, table, first);
+}
+
 int store_max_params(struct store *db)
 {
 	return db->ops->max_params(db);
@@ -271,6 +277,8 @@ void store_cache_drop(struct store *db)
 	db->cache = NULL;
 	db->cache_tag = NULL;
 	db->cache_kept = false;
+	db->cache_job_end = NULL;
+	db->cache_flush = NULL;
 	if (p && db->cache_release)
 		db->cache_release(p);
 }
@@ -283,6 +291,18 @@ void store_cache_set(struct store *db, const void *tag, void *p, void (*release)
 	db->cache_release = release;
 }
 
+void store_cache_set_queue(struct store *db, int (*job_end)(void *p, bool undone),
+                           int (*flush)(void *p))
+{
+	db->cache_job_end = job_end;
+	db->cache_flush = flush;
+}
+
+int store_cache_flush(struct store *db)
+{
+	return db->cache && db->cache_flush ? db->cache_flush(db->cache) : 0;
+}
+
 void *store_cache_get(struct store *db, const void *tag)
 {
 	return db->cache && db->cache_tag == tag ? db->cache : NULL;
@@ -293,11 +313,18 @@ void store_cache_keep(struct store *db)
 	db->cache_kept = db->cache != NULL;
 }
 
-void store_cache_settle(struct store *db, bool rolled_back)
+int store_cache_settle(struct store *db, bool rolled_back)
 {
-	if (rolled_back || !db->cache_kept)
+	int rc = 0;
+	if (db->cache && db->cache_job_end)
+		rc = db->cache_job_end(db->cache, rolled_back);
+	if (rolled_back || !db->cache_kept) {
+		int frc = rc ? 0 : store_cache_flush(db);
 		store_cache_drop(db);
+		rc = rc ? rc : frc;
+	}
 	db->cache_kept = false;
+	return rc;
 }
 
 int64_t store_changes(struct store *db)

@@ -76,6 +76,11 @@ int stmt_insert_id(struct stmt *st, int64_t *id);
  * table's identity sequence, in one round trip. 0 with ids[0..n-1] filled
  * in increasing order, or a STORE_E* code. */
 int store_next_ids(struct store *db, const char *table, int64_t *ids, size_t n);
+/* The ids of table from first on that store_next_ids handed out were not
+ * used (no row will be written with them): SQLite may hand them out again,
+ * so a caller that takes a block per transaction and uses a few leaves no
+ * gaps. PostgreSQL's sequence does not go back: nothing happens. */
+void store_ids_unused(struct store *db, const char *table, int64_t first);
 /* The most parameters one statement may bind on this store (SQLite's
  * SQLITE_LIMIT_VARIABLE_NUMBER of the connection, PostgreSQL's 65535). */
 int store_max_params(struct store *db);
@@ -144,11 +149,28 @@ void store_fault_inject(struct store *db, long after, int rc, bool sticky);
  * said store_cache_keep. store_cache_get returns it only for the same tag. */
 void store_cache_set(struct store *db, const void *tag, void *p, void (*release)(void *));
 void *store_cache_get(struct store *db, const void *tag);
+/* A cache may hold rows its jobs queued instead of writing them (the single
+ * orders of one group commit, written together by multi-row statements).
+ * It then names two hooks: job_end(p, undone) after each job (undone: the
+ * job was rolled back, so the rows it queued are forgotten; else they stand
+ * and are the cache's to write; non-zero: the rows of earlier jobs were lost
+ * with the job's savepoint, so the transaction cannot stand), and flush(p),
+ * which writes every row that stands (0 or a STORE_E* code, after which the
+ * transaction cannot stand either). */
+void store_cache_set_queue(struct store *db, int (*job_end)(void *p, bool undone),
+                           int (*flush)(void *p));
+/* Write what the cache holds queued (see store_cache_set_queue): the writer
+ * calls it outside any job's savepoint, before a job that does not share the
+ * cache and before it commits. 0 if nothing was queued. */
+int store_cache_flush(struct store *db);
 /* The job now running leaves the cache true to the database. */
 void store_cache_keep(struct store *db);
-/* After a job (rolled_back: its savepoint was undone): drop the cache unless
- * the job kept it and its work stands. */
-void store_cache_settle(struct store *db, bool rolled_back);
+/* After a job (rolled_back: its savepoint was undone): tell a queueing cache
+ * whether the job stands, then drop the cache unless the job kept it and its
+ * work stands (writing what it holds queued first). Non-zero (a STORE_E*
+ * code): rows of the transaction were lost, roll it back. */
+int store_cache_settle(struct store *db, bool rolled_back);
+/* Drop the cache without writing anything it holds queued. */
 void store_cache_drop(struct store *db);
 void store_fault_clear(struct store *db);
 

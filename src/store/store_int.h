@@ -44,6 +44,8 @@ struct store_ops {
 	int64_t (*last_insert_id)(struct store *db);
 	/* store_next_ids: n fresh ids of table (a name checked by store.c). */
 	int (*next_ids)(struct store *db, const char *table, int64_t *ids, size_t n);
+	/* store_ids_unused (NULL: ids are never handed out again) */
+	void (*ids_unused)(struct store *db, const char *table, int64_t first);
 	int (*max_params)(struct store *db); /* the most parameters one statement may bind */
 };
 
@@ -60,6 +62,8 @@ struct store {
 	const void *cache_tag;
 	void *cache;
 	void (*cache_release)(void *);
+	int (*cache_job_end)(void *, bool undone);
+	int (*cache_flush)(void *);
 	bool cache_kept;
 };
 

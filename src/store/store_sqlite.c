@@ -325,6 +325,15 @@ static int sq_next_ids(struct store *db, const char *table, int64_t *ids, size_t
 	return STORE_OK;
 }
 
+/* A block's unused tail goes back: the next block starts there, unless the
+ * table has grown past it. */
+static void sq_ids_unused(struct store *db, const char *table, int64_t first)
+{
+	struct id_mark *m = id_mark_of(sc(db), table);
+	if (m && m->next > first)
+		m->next = first;
+}
+
 static int sq_max_params(struct store *db)
 {
 	return sqlite3_limit(conn_of(db), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
@@ -407,6 +416,7 @@ static const struct store_ops sqlite_ops = {
     .sync_ids = NULL, /* INTEGER PRIMARY KEY continues after the largest id */
     .last_insert_id = sq_last_insert_id,
     .next_ids = sq_next_ids,
+    .ids_unused = sq_ids_unused,
     .reset_keep = sq_reset_keep,
     .bind_text_ref = sq_bind_text_ref,
     .max_params = sq_max_params,

@@ -292,15 +292,18 @@ static void test_created_text_matches_read_back(void **state)
 	order_ctx_free(c);
 }
 
-/* The context shared by the orders of one writer batch: kept from one job
- * to the next only when the job said so, dropped after any other job, after
- * an undone job and at commit, so new stock is always seen. */
+/* The context shared by the orders of one writer batch, driven as the
+ * writer drives it: kept from one job to the next only when the job said
+ * so, dropped after any other job, after an undone job and at commit, so
+ * new stock is always seen. On SQLite it queues the rows (group mode): a
+ * job that stands has them written by store_cache_flush, an undone job's
+ * are forgotten. */
 static void test_shared_context_follows_the_writer(void **state)
 {
 	struct store *db = *state;
 	struct order_result res;
 	struct app_err err;
-	int64_t wh;
+	int64_t wh, n;
 	char route[32];
 	stock_units(db, "LNB", FX_SKU, FX_SALES, 1, "2099-01-01");
 	stock_units(db, "LYY", FX_SKU, FX_ORIGIN, 50, "2099-01-01");
@@ -311,24 +314,46 @@ static void test_shared_context_follows_the_writer(void **state)
 	struct order_ctx *c = order_ctx_shared(db, TODAY);
 	assert_int_equal(order_submit(c, 1, &a, 0, 0, &res, &err), 0);
 	order_ctx_keep(c);
-	store_cache_settle(db, false);
+	assert_int_equal(store_cache_settle(db, false), 0);
 	assert_ptr_equal(order_ctx_shared(db, TODAY), c); /* kept for the next order */
 	order_ctx_free(c);                                /* no effect: the store owns it */
 
-	/* another job adds a unit at NB-S and does not keep the cache */
+	/* another job: the queued rows are written first; it adds a unit at
+	 * NB-S and does not keep the cache */
+	assert_int_equal(store_cache_flush(db), 0);
+	assert_int_equal(store_query_int(db,
+	                                 "SELECT COUNT(*) FROM orders WHERE channel_order_no"
+	                                 " = 'SH1'",
+	                                 0, &n),
+	                 0);
+	assert_int_equal(n, 1);
 	stock_units(db, "LNB2", FX_SKU, FX_SALES, 1, "2099-01-01");
-	store_cache_settle(db, false);
+	assert_int_equal(store_cache_settle(db, false), 0);
 	c = order_ctx_shared(db, TODAY);
 	assert_int_equal(order_submit(c, 1, &b, 0, 0, &res, &err), 0);
+	order_ctx_keep(c);
+	assert_int_equal(store_cache_settle(db, false), 0);
+	assert_int_equal(store_cache_flush(db), 0);
 	line_alloc(db, res.id, &wh, route, sizeof(route));
 	assert_int_equal(wh, FX_SALES); /* the new unit was read, not the stale zero */
+
+	/* an undone job: its queued order is forgotten, the cache dropped */
+	assert_int_equal(order_submit(c, 1, &d, 0, 0, &res, &err), 0);
 	order_ctx_keep(c);
-	store_cache_settle(db, true); /* undone: dropped although kept */
+	assert_int_equal(store_cache_settle(db, true), 0);
+	assert_int_equal(store_query_int(db,
+	                                 "SELECT COUNT(*) FROM orders WHERE channel_order_no"
+	                                 " = 'SH3'",
+	                                 0, &n),
+	                 0);
+	assert_int_equal(n, 0);
 	c = order_ctx_shared(db, TODAY);
 	assert_int_equal(order_submit(c, 1, &d, 0, 0, &res, &err), 0);
-	line_alloc(db, res.id, &wh, route, sizeof(route));
-	assert_int_equal(wh, FX_ORIGIN); /* NB-S is empty now */
 	order_ctx_keep(c);
+	assert_int_equal(store_cache_settle(db, false), 0);
+	assert_int_equal(store_cache_flush(db), 0);
+	line_alloc(db, res.id, &wh, route, sizeof(route));
+	assert_int_equal(wh, FX_ORIGIN);       /* NB-S is empty now */
 	assert_int_equal(store_commit(db), 0); /* drops the cache: nothing leaks */
 	c = order_ctx_shared(db, "2026-11-23");
 	assert_non_null(c);
