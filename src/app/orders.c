@@ -139,6 +139,13 @@ struct pending_alloc {
 	int64_t id, line_id, lot_id, warehouse_id, qty_g;
 };
 
+/* group mode: an order's audit row (order_ctx_queue_audit) */
+struct pending_audit {
+	int64_t at, user_id;
+	const char *action, *object_type, *object_id, *detail; /* in text */
+	char *text;                                            /* owned */
+};
+
 struct pending_reserve {
 	int64_t lot_id, warehouse_id, qty_g;
 };
@@ -149,7 +156,7 @@ struct pending_reserve {
 #define BATCH_MAX_ROWS 512
 #define BATCH_SLOTS    12 /* the full size, then 1, 2, 4 ... 512 rows */
 
-enum batch_table { B_CUSTOMERS, B_ORDERS, B_LINES, B_ALLOCS, B_TABLES };
+enum batch_table { B_CUSTOMERS, B_ORDERS, B_LINES, B_ALLOCS, B_AUDIT, B_TABLES };
 
 /* ids handed out by the store for one table, used in order */
 struct id_pool {
@@ -169,6 +176,7 @@ struct batch {
 	struct pending_order *orders;
 	struct pending_line *lines;
 	struct pending_alloc *allocs;
+	struct pending_audit *audits;
 	size_t n[B_TABLES], cap[B_TABLES];
 	size_t rows[B_TABLES]; /* rows per full statement */
 	struct stmt *st[B_TABLES][BATCH_SLOTS];
@@ -207,6 +215,11 @@ struct order_ctx {
 	bool group;
 	size_t mark[B_TABLES], pmark;
 	bool flushed_in_job; /* the running job wrote earlier jobs' rows itself */
+	struct {             /* channels found (channel_by_code), group mode only */
+		char code[65];
+		int64_t id;
+	} chan[8];
+	int nchan;
 };
 
 /* One line's allocation, decided before anything is written. */
@@ -1008,6 +1021,17 @@ static void bind_alloc(struct stmt *st, const struct batch *b, size_t i, int k)
 	stmt_bind_int(st, k + 5, r->qty_g);
 }
 
+static void bind_audit(struct stmt *st, const struct batch *b, size_t i, int k)
+{
+	const struct pending_audit *r = &b->audits[i];
+	stmt_bind_int(st, k + 1, r->at);
+	bind_or_null(st, k + 2, r->user_id);
+	stmt_bind_text_ref(st, k + 3, r->action);
+	stmt_bind_text_ref(st, k + 4, r->object_type);
+	stmt_bind_text_ref(st, k + 5, r->object_id);
+	stmt_bind_text_ref(st, k + 6, r->detail);
+}
+
 /* In the order the foreign keys need them written. */
 static const struct table_spec specs[B_TABLES] = {
     [B_CUSTOMERS] = {"customers",
@@ -1027,6 +1051,10 @@ static const struct table_spec specs[B_TABLES] = {
                   "INSERT INTO allocations (id, order_line_id, lot_id, warehouse_id, qty_g,"
                   " state) VALUES ",
                   "(?, ?, ?, ?, ?, 'reserved')", 5, bind_alloc},
+    [B_AUDIT] = {NULL,
+                 "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail)"
+                 " VALUES ",
+                 "(?, ?, ?, ?, ?, ?)", 6, bind_audit},
 };
 
 static size_t pow2_floor(size_t n)
@@ -1063,6 +1091,8 @@ static void drop_queued(struct batch *b)
 		free(b->orders[i].text);
 	for (size_t i = 0; i < b->n[B_LINES]; i++)
 		free(b->lines[i].reason);
+	for (size_t i = 0; i < b->n[B_AUDIT]; i++)
+		free(b->audits[i].text);
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = 0;
 	index_clear(&b->index);
@@ -1081,6 +1111,7 @@ static void batch_free(struct batch *b)
 	free(b->orders);
 	free(b->lines);
 	free(b->allocs);
+	free(b->audits);
 	free(b->index.slot);
 	free(b);
 }
@@ -1380,6 +1411,8 @@ static void forget_since_mark(struct order_ctx *c)
 		free(b->orders[i].text);
 	for (size_t i = c->mark[B_LINES]; i < b->n[B_LINES]; i++)
 		free(b->lines[i].reason);
+	for (size_t i = c->mark[B_AUDIT]; i < b->n[B_AUDIT]; i++)
+		free(b->audits[i].text);
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = c->mark[t];
 	c->npreserves = c->pmark;
@@ -1405,6 +1438,24 @@ static int group_job_end(void *p, bool undone)
 	memcpy(c->mark, c->b->n, sizeof(c->mark));
 	c->pmark = c->npreserves;
 	return 0;
+}
+
+bool order_ctx_queue_audit(struct order_ctx *c, int64_t at, int64_t user_id, const char *action,
+                           const char *object_type, const char *object_id, const char *detail)
+{
+	if (!c->group)
+		return false;
+	struct batch *b = c->b;
+	struct pending_audit *a = queue_slot(b, B_AUDIT, (void **)&b->audits, sizeof(*b->audits));
+	const char *src[4] = {action, object_type, object_id, detail ? detail : ""}, *t[4];
+	a->text = copy_texts(src, t, 4);
+	a->at = at;
+	a->user_id = user_id;
+	a->action = t[0];
+	a->object_type = t[1];
+	a->object_id = t[2];
+	a->detail = t[3];
+	return true;
 }
 
 /* store_cache_flush: between jobs, outside every savepoint. */
@@ -1558,16 +1609,48 @@ out_free:
 	return ret;
 }
 
+/* The shared context in group mode remembers the channels found: it lives
+ * inside one transaction and is dropped after any job of another kind, so
+ * a channel stopped or renamed is seen by the next order. */
+static struct order_ctx *channel_cache(struct store *db)
+{
+	struct order_ctx *c = store_cache_get(db, shared_tag);
+	return c && c->group ? c : NULL;
+}
+
+static bool channel_cached(struct order_ctx *c, const char *code, int64_t *channel_id)
+{
+	for (int i = 0; c && code && i < c->nchan; i++)
+		if (strcmp(c->chan[i].code, code) == 0) {
+			*channel_id = c->chan[i].id;
+			return true;
+		}
+	return false;
+}
+
+static void channel_remember(struct order_ctx *c, const char *code, int64_t channel_id)
+{
+	if (!c || !code || c->nchan == 8 || strlen(code) >= sizeof(c->chan[0].code))
+		return;
+	snprintf(c->chan[c->nchan].code, sizeof(c->chan[0].code), "%s", code);
+	c->chan[c->nchan++].id = channel_id;
+}
+
 int channel_by_code(struct store *db, const char *code, int64_t *channel_id, struct app_err *err)
 {
 	struct stmt *st;
+	struct order_ctx *cache = channel_cache(db);
+	if (channel_cached(cache, code, channel_id))
+		return 0;
 	int rc = store_prepare(db, "SELECT id FROM channels WHERE code = ? AND active = 1", &st);
 	if (rc)
 		return app_store_fail(err, db, rc);
 	stmt_bind_text(st, 1, code ? code : "");
 	rc = stmt_step(st);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW) {
 		*channel_id = stmt_int(st, 0);
+		channel_remember(cache, code, *channel_id);
+	}
 	stmt_finalize(st);
 	if (rc == STORE_DONE)
 		return app_fail(err, 404, "not_found", "channel", "渠道不存在或已停用",
@@ -1862,13 +1945,6 @@ static void json_int(struct buf *b, const char *key, int64_t v)
 	buf_add(b, t + n, sizeof(t) - n);
 }
 
-static void json_iso(struct buf *b, int64_t ms)
-{
-	char t[32];
-	time_format_utc(ms / 1000, t, sizeof(t));
-	json_text(b, t);
-}
-
 static void write_customer(struct buf *b, const struct order_in *in, bool personal)
 {
 	const char *phone = in->phone ? in->phone : "";
@@ -1899,12 +1975,18 @@ static void write_head(struct buf *b, const struct last_order *o, const char *ch
 	json_text(b, o->status);
 	json_int(b, ",\"total_fen\":", o->total_fen);
 	json_int(b, ",\"refunded_fen\":0,\"net_fen\":", o->total_fen);
+	char at[32], now[32]; /* the same second unless the channel gave ordered_at */
+	time_format_utc(o->at_ms / 1000, at, sizeof(at));
+	if (o->now_ms / 1000 != o->at_ms / 1000)
+		time_format_utc(o->now_ms / 1000, now, sizeof(now));
+	else
+		memcpy(now, at, sizeof(now));
 	buf_adds(b, ",\"ordered_at\":");
-	json_iso(b, o->at_ms);
+	json_text(b, at);
 	buf_adds(b, ",\"ordered_on\":");
 	json_text(b, day);
 	buf_adds(b, ",\"created_at\":");
-	json_iso(b, o->now_ms);
+	json_text(b, now);
 	if (o->import_id)
 		json_int(b, ",\"import_id\":", o->import_id);
 	else

@@ -96,6 +96,11 @@ void order_ctx_batch(struct order_ctx *ctx);
  * submit and submits none that had a problem, so order_submit does not
  * check them again. */
 void order_ctx_prechecked(struct order_ctx *ctx);
+/* The audit row of an order submitted through the shared context in group
+ * mode, queued with the order's rows (forgotten with them if the job is
+ * undone); false if the context does not queue (the caller writes it). */
+bool order_ctx_queue_audit(struct order_ctx *ctx, int64_t at, int64_t user_id, const char *action,
+                           const char *object_type, const char *object_id, const char *detail);
 /* Write everything queued in batch mode: 0, or -1 with err. */
 int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
 
