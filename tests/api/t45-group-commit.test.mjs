@@ -105,6 +105,17 @@ test('concurrent single orders with resends, clashes and retries: each stored on
   stockAgrees();
 });
 
+test('orders of 200 lines at once: a queue that fills inside a job is written there, and every order stands', async () => {
+  const lines = Array.from({ length: 200 }, (_, k) => ({ sku: k % 2 ? 'HJ-PEP-500' : 'YY-APL-80-2', units: 1, unit_price_fen: 100 + k }));
+  const res = await Promise.all(Array.from({ length: 6 }, (_, i) => live.feed.post('/api/v1/orders', order({ no: `GL-${i}`, lines }))));
+  for (const r of res) {
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.order.lines.length, 200);
+    await assertStoredAsAnswered(r);
+  }
+  stockAgrees();
+});
+
 test('an order right after others of its batch sees their stock, and a cancel in the same batch sees the order', async () => {
   // 12 orders and the cancel of the first, all at once: whatever batches they share, the cancel finds
   // its order and releases exactly its reservation
