@@ -5,7 +5,8 @@
 // request), then a SKU: first refused here (gross below net: the field is
 // marked, no request, nothing stored), then refused by the server (a code
 // that exists: 409, the message under the code field, nothing stored), then
-// created. On 农户与付款 admin registers a household in a village picked the
+// created, and given a sale price from a date (a price with three decimals
+// refused here first). On 农户与付款 admin registers a household in a village picked the
 // same way. Each creation is read back with SQL. An office user sees no
 // "new" button. Screenshots: tests/e2e/artifacts/create-*.png.
 import { test, before, after } from 'node:test';
@@ -96,6 +97,22 @@ test('admin creates a collection point and a SKU; refusals here and by the serve
     assert.deepEqual(made, [{ product_id: prod.id, name: '端到端礼盒 3kg', net_g: 3000, gross_g: 3200 }]);
     assert.equal(skus(), before + 1);
     await page.locator('[data-test=master-skus] .el-table__row', { hasText: 'E2E-SKU-3' }).waitFor();
+
+    // its sale price from a date: an amount with three decimals is refused here, then ¥39.90 is stored as 3990 fen
+    dialog = await openCreate(page, '销售价', 'sku-prices');
+    await choose(page, dialog, 'sku_id', 'E2E-SKU-3');
+    await input(dialog, 'valid_from').fill('2026-12-01');
+    await input(dialog, 'valid_from').press('Enter');
+    await input(dialog, 'price_fen').fill('39.905');
+    await dialog.locator('[data-test=create-save]').click();
+    await fieldError(dialog, 'price_fen').waitFor();
+    assert.match(await fieldError(dialog, 'price_fen').innerText(), /最多两位小数/);
+    await input(dialog, 'price_fen').fill('39.90');
+    await dialog.locator('[data-test=create-save]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(sql("SELECT sp.valid_from, sp.price_fen FROM sku_prices sp JOIN skus s ON s.id = sp.sku_id WHERE s.code = 'E2E-SKU-3'"),
+      [{ valid_from: '2026-12-01', price_fen: 3990 }]);
+    await page.locator('[data-test=master-sku-prices] .el-table__row', { hasText: '39.90' }).waitFor();
   } finally {
     await ctx.close();
   }
