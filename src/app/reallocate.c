@@ -63,8 +63,10 @@ static void sql_add(char *sql, size_t size, const char *part)
 static int skus_in_scope(struct store *db, const struct realloc_scope *sc, struct waiting_sku **out,
                          size_t *n, struct app_err *err)
 {
-	char sql[1024] = "SELECT k.id, k.code FROM skus k WHERE k.id IN (SELECT ol.sku_id FROM"
-	                 " order_lines ol WHERE ol.status = 'backorder')";
+	/* one probe of the partial index order_lines_backorder (0912) per SKU */
+	char sql[1024] =
+	    "SELECT k.id, k.code FROM skus k WHERE EXISTS (SELECT 1 FROM order_lines ol"
+	    " WHERE ol.sku_id = k.id AND ol.status = 'backorder')";
 	struct stmt *st;
 	int64_t binds[3];
 	int nb = 0, rc;
