@@ -793,6 +793,42 @@ out_free:
 	return ret;
 }
 
+/* Whole units of the SKU promisable at every warehouse of the context. */
+static int64_t units_left(const struct order_ctx *c, const struct sku_entry *e)
+{
+	int64_t n = 0;
+	for (size_t w = 0; w < c->nwhs; w++)
+		n += promisable_units(c, &e->stock[w], e->net_g);
+	return n;
+}
+
+_Static_assert(sizeof(((struct order_line_alloc *)0)->picks) ==
+                   sizeof(((struct line_alloc *)0)->picks),
+               "order_line_alloc holds every pick of a line");
+
+int order_line_allocate(struct order_ctx *c, const char *sku, int64_t units, const char *division,
+                        struct order_line_alloc *out, struct app_err *err)
+{
+	struct line_alloc a = {0};
+	struct order_line_in l = {sku, units, 0};
+	memset(out, 0, sizeof(*out));
+	if (load_warehouses(c, err) || allocate_line(c, &l, division, &a, err))
+		return -1;
+	const struct sku_entry *e = sku_lookup(c, sku, err);
+	if (!e)
+		return -1;
+	out->units_left = units_left(c, e);
+	if (a.choice.index < 0)
+		return 0;
+	out->warehouse_id = a.warehouse_id;
+	out->route = alloc_route_name(a.choice.route);
+	memcpy(out->reason_zh, a.choice.reason_zh, sizeof(out->reason_zh));
+	memcpy(out->reason_en, a.choice.reason_en, sizeof(out->reason_en));
+	memcpy(out->picks, a.picks, sizeof(out->picks));
+	out->npicks = a.npicks;
+	return 0;
+}
+
 static const char *status_from_allocs(const struct line_alloc *a, size_t n)
 {
 	size_t back = 0;

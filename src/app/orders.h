@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/stock.h"
 #include "lib/buf.h"
 
 #define ORDER_MAX_LINES 200
@@ -148,6 +149,24 @@ json_t *order_list_json(struct store *db, const struct order_filter *f, struct a
 
 /* The channel and status of an order (404 if none). */
 int order_channel(struct store *db, int64_t order_id, int64_t *channel_id, struct app_err *err);
+
+/* A backordered line allocated later (src/app/reallocate.c): the same
+ * choice and first-expiry-first-out reservation order_submit makes for a new
+ * line. warehouse_id 0: still no warehouse can serve the whole line. */
+struct order_line_alloc {
+	int64_t warehouse_id;
+	const char *route; /* "sales_warehouse" / "origin_parcel", static; NULL if none */
+	char reason_zh[200], reason_en[240];
+	struct stock_pick picks[32];
+	int npicks;
+	int64_t units_left; /* of the SKU, promisable at any warehouse afterwards */
+};
+
+/* Allocate `units` of the SKU with this code for a customer in division,
+ * reserving the stock at once (ctx must not be in batch mode): 0 with *out
+ * filled, or -1 with err. */
+int order_line_allocate(struct order_ctx *ctx, const char *sku, int64_t units, const char *division,
+                        struct order_line_alloc *out, struct app_err *err);
 
 /* Recompute orders.status from its lines (after fulfilment changes). */
 int order_refresh_status(struct store *db, int64_t order_id, struct app_err *err);

@@ -16,6 +16,7 @@
 #include "app/order_import.h"
 #include "app/orders.h"
 #include "http/routes.h"
+#include "http/reallocate.h"
 #include "io/table.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
@@ -560,6 +561,9 @@ static int handle_cancel(struct req *r)
 	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id,
 	                 &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.order_id = id};
+	if (reallocate_after(r, &filled, "order.cancel"))
+		return 0;
 	return reply_order(r, 200, id, "order.cancel", refund_id);
 }
 
@@ -612,6 +616,9 @@ static int handle_return(struct req *r)
 	if (order_return(r->db, id, line_no, units, wh, restockable, reason, refund, r->user->id,
 	                 &refund_id, &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.warehouse_id = wh};
+	if (restockable && reallocate_after(r, &filled, "order.return"))
+		return 0;
 	return reply_order(r, 201, id, "order.return", refund_id);
 }
 
