@@ -579,7 +579,7 @@ static void hash_int(struct hasher *h, int64_t v)
 	hash_field(h, p);
 }
 
-static void body_hash(const struct order_in *in, char hex[65])
+void order_body_hash(const struct order_in *in, char hex[65])
 {
 	struct hasher h;
 	unsigned char out[crypto_hash_sha256_BYTES];
@@ -1396,7 +1396,10 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	memset(&c->last, 0, sizeof(c->last));
 	if (!(c->b && c->b->prechecked) && order_check(c, in, first_problem, err, err) != 0)
 		return -1;
-	body_hash(in, hash);
+	if (in->hash)
+		memcpy(hash, in->hash, sizeof(hash));
+	else
+		order_body_hash(in, hash);
 	int found = find_existing(c, channel_id, in, hash, res, err);
 	if (found != 0)
 		return found > 0 ? 0 : -1;
