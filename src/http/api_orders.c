@@ -513,33 +513,56 @@ static struct bulk_chunk *next_chunk(struct bulk_stream *s, struct bulk_chunk *p
 }
 
 /* s as a JSON string: quotes, backslashes and control characters escaped
- * (the order numbers are checked UTF-8 text already). */
-static void add_json_string(struct buf *b, const char *s)
+ * (the order numbers are checked UTF-8 text already). 0, or -1 past the cap. */
+static int add_json_string(struct buf *b, const char *s)
 {
-	buf_add(b, "\"", 1);
-	for (const char *p = s; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
+	int rc = buf_add(b, "\"", 1);
+	for (const char *p = s; *p && rc == 0;) {
+		size_t plain = 0;
+		while (p[plain] && p[plain] != '"' && p[plain] != '\\' &&
+		       (unsigned char)p[plain] >= 0x20)
+			plain++;
+		rc = buf_add(b, p, plain); /* a run that needs no escape, in one piece */
+		p += plain;
+		if (!*p || rc)
+			break;
+		unsigned char ch = (unsigned char)*p++;
 		if (ch == '"' || ch == '\\') {
 			char esc[2] = {'\\', (char)ch};
-			buf_add(b, esc, 2);
-		} else if (ch < 0x20) {
-			buf_printf(b, "\\u%04x", ch);
+			rc = buf_add(b, esc, 2);
 		} else {
-			buf_add(b, p, 1);
+			rc = buf_printf(b, "\\u%04x", ch);
 		}
 	}
-	buf_add(b, "\"", 1);
+	return rc ? rc : buf_add(b, "\"", 1);
 }
 
-/* One entry of the reply's "orders" array. */
-static void add_bulk_result(struct buf *b, size_t i, const struct order_result *res,
-                            const char *order_no)
+/* v in decimal (without printf: two numbers per order of a 50,000-order reply). */
+static int add_int(struct buf *b, int64_t v)
 {
-	buf_printf(b, "%s{\"index\":%zu,\"id\":%lld,\"order_no\":", i ? "," : "", i,
-	           (long long)res->id);
-	add_json_string(b, order_no);
-	buf_printf(b, ",\"result\":\"%s\",\"status\":\"%s\"}",
-	           res->outcome == ORDER_CREATED ? "created" : "unchanged", res->status);
+	char t[24], *p = t + sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(t + sizeof(t) - p));
+}
+
+/* One entry of the reply's "orders" array; 0, or -1 past the cap. */
+static int add_bulk_result(struct buf *b, size_t i, const struct order_result *res,
+                           const char *order_no)
+{
+	bool created = res->outcome == ORDER_CREATED;
+	return buf_adds(b, i ? ",{\"index\":" : "{\"index\":") || add_int(b, (int64_t)i) ||
+	               buf_adds(b, ",\"id\":") || add_int(b, res->id) ||
+	               buf_adds(b, ",\"order_no\":") || add_json_string(b, order_no) ||
+	               buf_adds(b, created ? ",\"result\":\"created\",\"status\":\""
+	                                   : ",\"result\":\"unchanged\",\"status\":\"") ||
+	               buf_adds(b, res->status) || buf_adds(b, "\"}")
+	           ? -1
+	           : 0;
 }
 
 #define BULK_REPLY_MAX (256u << 20)
@@ -579,7 +602,10 @@ static void submit_item(struct bulk_run *b, const struct bulk_item *it, size_t i
 	struct app_err e;
 	if (!order_submit(b->ctx, it->channel_id, &it->in, 0, r->user->id, &res, &e)) {
 		b->created += res.outcome == ORDER_CREATED;
-		add_bulk_result(&b->entries, i, &res, it->in.order_no);
+		if (add_bulk_result(&b->entries, i, &res, it->in.order_no)) {
+			reply_error(r, 500, "internal", NULL, "回复过大", "bulk reply too large");
+			b->stopped = true;
+		}
 	} else if (e.status >= 500) {
 		reply_app(r, &e);
 		b->stopped = true;
