@@ -17,6 +17,7 @@
 #include "app/fulfil.h"
 #include "app/order_import.h"
 #include "app/orders.h"
+#include "http/order_json.h"
 #include "http/routes.h"
 #include "io/json_elems.h"
 #include "io/table.h"
@@ -375,8 +376,9 @@ static void finish(struct bulk_stream *s, enum bulk_outcome outcome)
 	publish(s, c, true, outcome);
 }
 
-/* Parse order o, the bulk's order i, into the chunk being filled. */
-static void read_item(struct bulk_stream *s, json_t *o, size_t i)
+/* The chunk being filled, with room for the bulk's order i (a full one is
+ * published first). */
+static struct bulk_chunk *room(struct bulk_stream *s, size_t i)
 {
 	if (s->filling && s->filling->n == BULK_CHUNK) {
 		publish(s, s->filling, false, BULK_DONE);
@@ -384,19 +386,60 @@ static void read_item(struct bulk_stream *s, json_t *o, size_t i)
 	}
 	if (!s->filling)
 		s->filling = chunk_new(i);
-	struct bulk_chunk *c = s->filling;
-	struct bulk_item *it = &c->items[c->n++];
-	struct req *r = &c->scratch;
-	it->err_from = r->nerrors;
+	return s->filling;
+}
+
+/* The slot for the bulk's order i in the chunk being filled. */
+static struct bulk_item *next_slot(struct bulk_stream *s, size_t i)
+{
+	room(s, i);
+	struct bulk_item *it = &s->filling->items[s->filling->n++];
+	it->err_from = it->err_to = s->filling->scratch.nerrors;
+	s->total = i + 1;
+	return it;
+}
+
+static void hash_item(struct bulk_item *it)
+{
+	order_body_hash(&it->in, it->hash);
+	it->in.hash = it->hash;
+}
+
+/* Parse order o, the bulk's order i, into the chunk being filled. */
+static void read_item(struct bulk_stream *s, json_t *o, size_t i)
+{
+	struct bulk_item *it = next_slot(s, i);
+	struct req *r = &s->filling->scratch;
 	it->ok = parse_order(r, o, &it->in, &it->channel);
 	if (r->nerrors > it->err_from)
 		relabel(r, it->err_from, bulk_prefix(r, (int64_t)i + 1), (int64_t)i + 1);
 	it->err_to = r->nerrors;
-	if (it->ok) {
-		order_body_hash(&it->in, it->hash);
-		it->in.hash = it->hash;
+	if (it->ok)
+		hash_item(it);
+}
+
+/* The bulk's order i from its bytes: the plain layout without a jansson
+ * tree (order_json_fast), anything else through jansson; false if jansson
+ * refuses the bytes (nothing added). */
+static bool read_span(struct bulk_stream *s, const char *p, size_t n, size_t i)
+{
+	struct order_in in;
+	const char *channel;
+	if (order_json_fast(p, n, &room(s, i)->arena, &in, &channel)) {
+		struct bulk_item *it = next_slot(s, i);
+		it->in = in;
+		it->channel = channel;
+		it->ok = true;
+		hash_item(it);
+		return true;
 	}
-	s->total = i + 1;
+	json_error_t e;
+	json_t *o = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+	if (!o)
+		return false;
+	read_item(s, o, i);
+	json_decref(o);
+	return true;
 }
 
 /* The dispatcher's way: the whole body at once; the orders from `from` on. */
@@ -441,14 +484,10 @@ static void read_body(struct bulk_stream *s)
 			read_tree(s, s->total);
 			return;
 		}
-		json_error_t e;
-		json_t *o = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
-		if (!o) {
+		if (!read_span(s, p, n, s->total)) {
 			read_tree(s, s->total);
 			return;
 		}
-		read_item(s, o, s->total);
-		json_decref(o);
 		if (atomic_load(&s->cancel))
 			break;
 	}

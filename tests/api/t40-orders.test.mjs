@@ -381,3 +381,29 @@ test('pipelined bulk: bodies the scanner does not expect are read whole, with th
   assert.deepEqual(spaced.json.orders.map((o) => o.index), orders.map((_, i) => i));
   assert.equal(countLike('PF'), 300);
 });
+
+test('bulk: plain orders (read without a tree) and unusual ones (escapes, ordered_at, null) are stored alike', async () => {
+  const orders = peppers('PX', 6);
+  orders[1].order_no = 'PX-1 "quoted" \\ back';                // escapes: the general path
+  orders[2].ordered_at = '2026-11-20T01:30:00Z';
+  orders[3].customer.phone = null;
+  orders[4].customer.name = '\u674e\u56db';                      // the same text, sent escaped below
+  const body = JSON.stringify({ orders }).replace('李四', '\\u674e\\u56db');
+  const r = await postRaw(body);
+  assert.equal(r.status, 201, r.text.slice(0, 300));
+  assert.deepEqual(r.json.orders.map((o) => o.order_no), orders.map((o) => o.order_no));
+  const rows = sql(srv, `SELECT o.channel_order_no AS no, o.ordered_on, c.name, c.phone, ol.units, ol.unit_price_fen
+    FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines ol ON ol.order_id = o.id
+    WHERE o.channel_order_no LIKE 'PX-%' ORDER BY o.id`);
+  assert.deepEqual(rows.map((x) => x.no), orders.map((o) => o.order_no));
+  assert.equal(rows[2].ordered_on, '2026-11-20');
+  assert.equal(rows[3].phone, null);
+  assert.equal(rows[4].name, '李四');
+  assert.equal(rows[0].name, '王小明');
+  assert.equal(rows[0].phone, '13812345678');
+  assert.deepEqual([Number(rows[5].units), Number(rows[5].unit_price_fen)], [1, 5990]);
+  // resent as it was: every order unchanged, whichever path read it
+  const again = await postRaw(body);
+  assert.equal(again.status, 200, again.text.slice(0, 300));
+  assert.equal(again.json.unchanged, 6);
+});
