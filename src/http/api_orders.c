@@ -285,7 +285,9 @@ static bool bulk_channel(struct req *r, struct channel_cache *cc, const char *co
  * Before the writer, prepare_bulk starts a thread that turns the raw body
  * into chunks of parsed orders (struct bulk_item: parse_order's fields and
  * errors, the body hash), finding the elements of "orders" with the scanner
- * of io/json_elems.h and parsing each with jansson on its own. On the writer
+ * of io/json_elems.h and reading each on its own: the plain layout with
+ * order_json_fast (no jansson tree), anything else with jansson and
+ * parse_order. On the writer
  * the handler takes the chunks as they come: channel, order_check, then
  * order_submit into the batch queues, so both cores work at once. Anything
  * the scanner does not expect makes the thread parse the whole body as the
