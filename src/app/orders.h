@@ -46,6 +46,7 @@ struct order_in {
 	int64_t ordered_at_ms;     /* 0: now (and not part of the body hash) */
 	const struct order_line_in *lines;
 	size_t nlines;
+	const char *hash; /* its order_body_hash computed ahead (another thread), or NULL */
 };
 
 enum order_outcome { ORDER_CREATED, ORDER_UNCHANGED };
@@ -102,6 +103,10 @@ int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
  * on a storage failure. */
 int order_check(struct order_ctx *ctx, const struct order_in *in, order_problem_fn fn, void *ud,
                 struct app_err *err);
+
+/* The hash of in's body (64 hex digits) by which a resent order is told
+ * "the same"; order_submit computes it unless in->hash has it already. */
+void order_body_hash(const struct order_in *in, char hex[65]);
 
 /* Take an order for channel_id: check it (422 with the first problem), then
  * either find the identical existing order (ORDER_UNCHANGED), refuse a
