@@ -26,6 +26,7 @@ cc -O2 -D_GNU_SOURCE -o "$TMP/loadgen" "$HERE/loadgen.c" -lpthread
 DB=$TMP/world.db
 . "$HERE/world.sh"
 bench_world "$BIN" "$DB" "$ROOT"
+bench_check "$BIN" "$DB" || exit 1
 valgrind --tool=callgrind --separate-threads=yes --instr-atstart=no \
   --callgrind-out-file="$TMP/cg.out" "$BIN" --db "$DB" serve --port 0 > "$TMP/serve.out" 2> "$TMP/serve.log" &
 SRV=$!

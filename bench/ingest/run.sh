@@ -46,6 +46,7 @@ WORLD=$TMP/world.db
 DB=$WORLD
 . "$HERE/world.sh"
 bench_world "$BIN" "$DB" "$ROOT"
+bench_check "$BIN" "$DB" || exit 1
 
 # bench_store DB LABEL: serve DB and take every measurement against it
 bench_store() {

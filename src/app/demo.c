@@ -1527,7 +1527,7 @@ static int submit_order(struct demo *d, struct order_ctx *ctx, const struct orde
 	if (nlines <= 0)
 		return nlines;
 	struct order_in in = {b.order_no, b.name, b.phone, b.addr, places_east[b.place].division,
-			      b.when, b.lines, b.n};
+			      b.when, b.lines, b.n, NULL};
 	struct order_result res;
 	int64_t user = channel_user(d, op->channel);
 	if (order_submit(ctx, d->channel_id[op->channel], &in, 0, user, &res, d->err) ||

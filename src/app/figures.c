@@ -287,12 +287,35 @@ static void order_filters(struct qb *q, const struct fig_filter *f)
 
 /* A refund counts against sales unless it is the cancellation itself, its
  * order is cancelled, or what it refunds never counted as a sale: a
- * backordered line, or (refund of no line) an order whose every line that is
- * not cancelled is on backorder. */
+ * backordered line. A refund of no particular line counts only up to what
+ * is left of the order's sale: the amounts of its sold lines, less the
+ * refunds of those lines, less the refunds of no line recorded before it
+ * (by id). The rest of it gives back money for goods never sent (its
+ * backordered lines), which is no sale returned; so a refund of no line on
+ * an order that is all backorder counts nothing. */
 #define REFUND_OF_SALE                                                                        \
 	" r.kind <> 'cancel' AND o.status <> 'cancelled'"                                       \
-	" AND (ol.id IS NULL OR ol.status <> 'backorder')"                                     \
-	" AND (r.order_line_id IS NOT NULL OR o.status <> 'backorder')"
+	" AND (ol.id IS NULL OR ol.status <> 'backorder') AND r.counted_fen > 0"
+
+/* What is left of the order's sale before refund r (of no line). */
+#define SALE_LEFT_BEFORE                                                                      \
+	"(SELECT COALESCE(SUM(s.amount_fen), 0) FROM order_lines s WHERE s.order_id = r.order_id" \
+	" AND" SOLD_STATUS ")"                                                                   \
+	" - (SELECT COALESCE(SUM(lr.amount_fen), 0) FROM refunds lr JOIN order_lines s"         \
+	" ON s.id = lr.order_line_id WHERE lr.order_id = r.order_id AND lr.kind <> 'cancel'"    \
+	" AND" SOLD_STATUS ")"                                                                   \
+	" - (SELECT COALESCE(SUM(er.amount_fen), 0) FROM refunds er WHERE er.order_id ="        \
+	" r.order_id AND er.order_line_id IS NULL AND er.kind <> 'cancel' AND er.id < r.id)"
+#define SOLD_STATUS " s.status NOT IN ('cancelled', 'backorder')"
+
+/* The refunds with the amount each counts against sales (counted_fen). */
+#define COUNTED_REFUNDS                                                                       \
+	"(SELECT q.id, q.order_id, q.order_line_id, q.kind, CASE"                               \
+	" WHEN q.order_line_id IS NOT NULL THEN q.amount_fen WHEN q.sale_left <= 0 THEN 0"      \
+	" WHEN q.amount_fen < q.sale_left THEN q.amount_fen ELSE q.sale_left END AS counted_fen" \
+	" FROM (SELECT r.id, r.order_id, r.order_line_id, r.kind, r.amount_fen, CASE"          \
+	" WHEN r.order_line_id IS NULL THEN " SALE_LEFT_BEFORE " ELSE 0 END AS sale_left"      \
+	" FROM refunds r) q) r"
 
 static int sales_records(struct store *db, const struct fig_filter *f, json_t *rows,
 			 struct app_err *err)
@@ -305,7 +328,7 @@ static int sales_records(struct store *db, const struct fig_filter *f, json_t *r
 	if (run_release(db, &q, FIG_SALES, 8, rows, err))
 		return -1;
 	qb_init(&q, "SELECT 'refund', o.ordered_on, c.code, o.channel_order_no, ol.line_no, k.code, "
-		    "p.code, -r.amount_fen FROM refunds r JOIN orders o ON o.id = r.order_id "
+		    "p.code, -r.counted_fen FROM " COUNTED_REFUNDS " JOIN orders o ON o.id = r.order_id "
 		    "JOIN channels c ON c.id = o.channel_id "
 		    "LEFT JOIN order_lines ol ON ol.id = r.order_line_id "
 		    "LEFT JOIN skus k ON k.id = ol.sku_id LEFT JOIN products p ON p.id = k.product_id "

@@ -11,7 +11,11 @@
  *    orders placed in the period; a cancelled order counts nothing (its lines
  *    are cancelled, and no refund of it is subtracted again). A backordered
  *    line is unfilled demand, not a sale: neither it nor a refund of it
- *    counts, nor a refund of no line on an order that is all backorder.
+ *    counts. A refund of no line counts only up to what is left of its
+ *    order's sale (the sold lines' amounts, less their refunds, less the
+ *    refunds of no line recorded before it), so nothing on an order that is
+ *    all backorder. A backordered line filled later (src/app/reallocate.h)
+ *    is a sale from then on, in the period of its order's date.
  *    A returned line stays a sale and its return refund is subtracted, so a
  *    line returned in full for its whole amount nets to 0; a partial refund
  *    subtracts just its amount.

@@ -137,6 +137,48 @@ json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int
 	return out;
 }
 
+/* A keyset row: the pick row (columns 0-10) and its allocation id (11). */
+static void pick_row_keyed(struct stmt *st, json_t *items)
+{
+	pick_row(st, items);
+	json_object_set_new(json_array_get(items, json_array_size(items) - 1), "allocation_id",
+			    json_integer(stmt_int(st, 11)));
+}
+
+json_t *picklist_page_json(struct store *db, int64_t warehouse_id, int64_t limit, int64_t after,
+			   struct app_err *err)
+{
+	json_t *w = warehouse_json(db, warehouse_id, err);
+	if (!w)
+		return NULL;
+	json_t *items = json_array();
+	json_t *out = json_pack("{s:o, s:o, s:I, s:I}", "warehouse", w, "items", items, "limit",
+				(json_int_t)limit, "after", (json_int_t)after);
+	/* one row more than the page says whether another page follows */
+	if (rows_into(db,
+		      app_prepf(db, err,
+			    "SELECT o.id, ch.code, o.channel_order_no, ol.line_no, k.code, k.name,"
+			    " ol.units, l.code, a.qty_g, k.net_g, ol.route, a.id"
+			    " FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id"
+			    " JOIN orders o ON o.id = ol.order_id"
+			    " JOIN channels ch ON ch.id = o.channel_id"
+			    " JOIN skus k ON k.id = ol.sku_id JOIN lots l ON l.id = a.lot_id"
+			    " WHERE" PICKABLE " AND a.id > ? ORDER BY a.id LIMIT ?",
+			    "iii", warehouse_id, after, limit + 1),
+		      pick_row_keyed, items, err)) {
+		json_decref(out);
+		return NULL;
+	}
+	json_t *next = json_null();
+	if ((int64_t)json_array_size(items) > limit) {
+		json_array_remove(items, json_array_size(items) - 1);
+		next = json_incref(json_object_get(json_array_get(items, json_array_size(items) - 1),
+						   "allocation_id"));
+	}
+	json_object_set_new(out, "next_after", next);
+	return out;
+}
+
 /* ---- packing ---- */
 
 struct pack_line {

@@ -29,6 +29,17 @@
 json_t *picklist_json(struct store *db, int64_t warehouse_id, int64_t limit, int64_t offset,
                       struct app_err *err);
 
+/* The same list paged by a cursor, for any length of backlog: the reserved
+ * allocations not yet packed with an id above `after` (0: from the start),
+ * `limit` of them in id order (so an order's lines may span two pages), each
+ * item as above plus its "allocation_id"; "next_after" is the cursor of the
+ * next page (the last allocation id here), or null after the last page. It
+ * reads one page of the index allocations_pick_keyset (migration 0913), and
+ * leaves out "total" and "totals", which would read the whole list
+ * ({"warehouse":{...},"items":[...],"limit","after","next_after"}). */
+json_t *picklist_page_json(struct store *db, int64_t warehouse_id, int64_t limit, int64_t after,
+			   struct app_err *err);
+
 /* Pack the allocated lines of order_id at warehouse_id (only those in
  * line_nos[0..n) when n > 0) into a new parcel: allocations reserved →
  * picked, lines → picked, weight from the SKUs' gross weight. */

@@ -183,6 +183,9 @@ struct batch {
 	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 	struct queued_index index;
 	bool prechecked; /* the caller ran order_check on every order it submits */
+	bool day_known;  /* day_text is the date of day_number (queued_day) */
+	int64_t day_number;
+	char day_text[11];
 };
 
 struct line_alloc;
@@ -609,7 +612,7 @@ static void hash_int(struct hasher *h, int64_t v)
 	hash_field(h, p);
 }
 
-static void body_hash(const struct order_in *in, char hex[65])
+void order_body_hash(const struct order_in *in, char hex[65])
 {
 	struct hasher h;
 	unsigned char out[crypto_hash_sha256_BYTES];
@@ -821,6 +824,42 @@ static int allocate_line(struct order_ctx *c, const struct order_line_in *l, con
 out_free:
 	free(cands);
 	return ret;
+}
+
+/* Whole units of the SKU promisable at every warehouse of the context. */
+static int64_t units_left(const struct order_ctx *c, const struct sku_entry *e)
+{
+	int64_t n = 0;
+	for (size_t w = 0; w < c->nwhs; w++)
+		n += promisable_units(c, &e->stock[w], e->net_g);
+	return n;
+}
+
+_Static_assert(sizeof(((struct order_line_alloc *)0)->picks) ==
+                   sizeof(((struct line_alloc *)0)->picks),
+               "order_line_alloc holds every pick of a line");
+
+int order_line_allocate(struct order_ctx *c, const char *sku, int64_t units, const char *division,
+                        struct order_line_alloc *out, struct app_err *err)
+{
+	struct line_alloc a = {0};
+	struct order_line_in l = {sku, units, 0};
+	memset(out, 0, sizeof(*out));
+	if (load_warehouses(c, err) || allocate_line(c, &l, division, &a, err))
+		return -1;
+	const struct sku_entry *e = sku_lookup(c, sku, err);
+	if (!e)
+		return -1;
+	out->units_left = units_left(c, e);
+	if (a.choice.index < 0)
+		return 0;
+	out->warehouse_id = a.warehouse_id;
+	out->route = alloc_route_name(a.choice.route);
+	memcpy(out->reason_zh, a.choice.reason_zh, sizeof(out->reason_zh));
+	memcpy(out->reason_en, a.choice.reason_en, sizeof(out->reason_en));
+	memcpy(out->picks, a.picks, sizeof(out->picks));
+	out->npicks = a.npicks;
+	return 0;
 }
 
 static const char *status_from_allocs(const struct line_alloc *a, size_t n)
@@ -1243,6 +1282,19 @@ static char *copy_texts(const char *const *src, const char **dst, int n)
 	return block;
 }
 
+/* The Asia/Shanghai date of at_ms into day, formatted once per day number
+ * (the orders of a bulk mostly share one: date_format is a snprintf). */
+static void queued_day(struct batch *b, int64_t at_ms, char day[11])
+{
+	int64_t d = shanghai_day_of(at_ms / 1000);
+	if (!b->day_known || d != b->day_number) {
+		date_format(d, b->day_text, sizeof(b->day_text));
+		b->day_number = d;
+		b->day_known = true;
+	}
+	memcpy(day, b->day_text, 11);
+}
+
 /* Queue the customer and the order; their ids are known at once. */
 static int queue_order(struct order_ctx *c, int64_t channel_id, const struct order_in *in,
                        const char *hash, const char *status, int64_t import_id, int64_t user_id,
@@ -1262,7 +1314,7 @@ static int queue_order(struct order_ctx *c, int64_t channel_id, const struct ord
 	*po = (struct pending_order){*id, channel_id, customer_id, 0,    0,  import_id, user_id,
 	                             now, t[0],       status,      text, "", ""};
 	po->at = in->ordered_at_ms ? in->ordered_at_ms : now;
-	date_format(shanghai_day_of(po->at / 1000), po->day, sizeof(po->day));
+	queued_day(b, po->at, po->day);
 	for (size_t i = 0; i < in->nlines; i++)
 		po->total_fen += in->lines[i].units * in->lines[i].unit_price_fen;
 	memcpy(po->hash, hash, sizeof(po->hash));
@@ -1578,7 +1630,10 @@ int order_submit(struct order_ctx *c, int64_t channel_id, const struct order_in 
 	memset(&c->last, 0, sizeof(c->last));
 	if (!(c->b && c->b->prechecked) && order_check(c, in, first_problem, err, err) != 0)
 		return -1;
-	body_hash(in, hash);
+	if (in->hash)
+		memcpy(hash, in->hash, sizeof(hash));
+	else
+		order_body_hash(in, hash);
 	int found = find_existing(c, channel_id, in, hash, res, err);
 	if (found != 0)
 		return found > 0 ? 0 : -1;

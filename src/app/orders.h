@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/stock.h"
 #include "lib/buf.h"
 
 #define ORDER_MAX_LINES 200
@@ -45,6 +46,7 @@ struct order_in {
 	int64_t ordered_at_ms;     /* 0: now (and not part of the body hash) */
 	const struct order_line_in *lines;
 	size_t nlines;
+	const char *hash; /* its order_body_hash computed ahead (another thread), or NULL */
 };
 
 enum order_outcome { ORDER_CREATED, ORDER_UNCHANGED };
@@ -111,6 +113,10 @@ int order_ctx_flush(struct order_ctx *ctx, struct app_err *err);
 int order_check(struct order_ctx *ctx, const struct order_in *in, order_problem_fn fn, void *ud,
                 struct app_err *err);
 
+/* The hash of in's body (64 hex digits) by which a resent order is told
+ * "the same"; order_submit computes it unless in->hash has it already. */
+void order_body_hash(const struct order_in *in, char hex[65]);
+
 /* Take an order for channel_id: check it (422 with the first problem), then
  * either find the identical existing order (ORDER_UNCHANGED), refuse a
  * different one under the same number (409), or create the customer, the
@@ -157,6 +163,24 @@ json_t *order_list_json(struct store *db, const struct order_filter *f, struct a
 
 /* The channel and status of an order (404 if none). */
 int order_channel(struct store *db, int64_t order_id, int64_t *channel_id, struct app_err *err);
+
+/* A backordered line allocated later (src/app/reallocate.c): the same
+ * choice and first-expiry-first-out reservation order_submit makes for a new
+ * line. warehouse_id 0: still no warehouse can serve the whole line. */
+struct order_line_alloc {
+	int64_t warehouse_id;
+	const char *route; /* "sales_warehouse" / "origin_parcel", static; NULL if none */
+	char reason_zh[200], reason_en[240];
+	struct stock_pick picks[32];
+	int npicks;
+	int64_t units_left; /* of the SKU, promisable at any warehouse afterwards */
+};
+
+/* Allocate `units` of the SKU with this code for a customer in division,
+ * reserving the stock at once (ctx must not be in batch mode): 0 with *out
+ * filled, or -1 with err. */
+int order_line_allocate(struct order_ctx *ctx, const char *sku, int64_t units, const char *division,
+                        struct order_line_alloc *out, struct app_err *err);
 
 /* Recompute orders.status from its lines (after fulfilment changes). */
 int order_refresh_status(struct store *db, int64_t order_id, struct app_err *err);

@@ -54,15 +54,37 @@ static bool picklist_warehouse(struct req *r, const char *text, int64_t *id)
 	return true;
 }
 
+/* ?after= (a whole number >= 0, never with ?offset=): true with *after set,
+ * or false after a 400 bad_query reply; *after -1 when absent. */
+static bool picklist_after(struct req *r, int64_t *after)
+{
+	const char *text = req_query(r, "after");
+	*after = -1;
+	if (!text)
+		return true;
+	if (parse_int64(str_from(text), after) || *after < 0) {
+		reply_error(r, 400, "bad_query", "after", "after 须为非负整数",
+		            "after must be a whole number >= 0");
+		return false;
+	}
+	if (req_query(r, "offset")) {
+		reply_error(r, 400, "bad_query", "after", "after 与 offset 不能同时使用",
+		            "give after or offset, not both");
+		return false;
+	}
+	return true;
+}
+
 static int handle_picklist(struct req *r)
 {
 	int64_t wh;
 	struct app_err e;
-	int64_t limit, offset;
-	if (!picklist_warehouse(r, req_query(r, "warehouse_id"), &wh))
+	int64_t limit, offset, after;
+	if (!picklist_warehouse(r, req_query(r, "warehouse_id"), &wh) || !picklist_after(r, &after))
 		return 0;
 	req_paging(r, &limit, &offset);
-	json_t *out = picklist_json(r->db, wh, limit, offset, &e);
+	json_t *out = after >= 0 ? picklist_page_json(r->db, wh, limit, after, &e)
+	                         : picklist_json(r->db, wh, limit, offset, &e);
 	return out ? reply_json(r, 200, out) : reply_app(r, &e);
 }
 

@@ -17,6 +17,7 @@
 
 #include "app/linehaul.h"
 #include "http/html.h"
+#include "http/reallocate.h"
 #include "http/routes.h"
 #include "lib/buf.h"
 #include "lib/money.h"
@@ -370,6 +371,9 @@ static int handle_receive(struct req *r)
 		return reply_invalid(r);
 	if (linehaul_receive(r->db, lh.id, lines, n, r->user->id, &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.warehouse_id = lh.to_warehouse_id};
+	if (reallocate_after(r, &filled, "linehaul.receive"))
+		return 0;
 	if (linehaul_get(r->db, lh.id, &out, &e))
 		return reply_app(r, &e);
 	int64_t shortage = 0, damaged = 0;

@@ -8,6 +8,8 @@
  * A resent order answers 200 "unchanged" with the existing order; a different
  * body under the same order number answers 409.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,12 @@
 #include "app/fulfil.h"
 #include "app/order_import.h"
 #include "app/orders.h"
+#include "http/order_json.h"
 #include "http/routes.h"
+#include "http/reallocate.h"
+#include "io/json_elems.h"
 #include "io/table.h"
+#include "lib/alloc.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
 
@@ -284,105 +290,332 @@ static bool bulk_channel(struct req *r, struct channel_cache *cc, const char *co
 	return true;
 }
 
+/* ---- bulk: the body read on one thread while the writer submits ----
+ *
+ * POST /orders/bulk runs in two phases (ROUTE_PREPARE, ROUTE_JSON_STREAM).
+ * Before the writer, prepare_bulk starts a thread that turns the raw body
+ * into chunks of parsed orders (struct bulk_item: parse_order's fields and
+ * errors, the body hash), finding the elements of "orders" with the scanner
+ * of io/json_elems.h and reading each on its own: the plain layout with
+ * order_json_fast (no jansson tree), anything else with jansson and
+ * parse_order. On the writer
+ * the handler takes the chunks as they come: channel, order_check, then
+ * order_submit into the batch queues, so both cores work at once. Anything
+ * the scanner does not expect makes the thread parse the whole body as the
+ * dispatcher used to: a syntax error then gets the same 400 with line and
+ * column, a body of another shape the same 422, and a valid body the rest
+ * of its orders from the tree (the elements read so far are the tree's
+ * first ones). All or nothing: after a bad order nothing more is submitted,
+ * the rest are still checked so every bad order is listed, and the refused
+ * job's savepoint is rolled back by the writer. */
+
+#define BULK_CHUNK 128
+
+static const char *const bulk_fields[] = {"orders", NULL};
+
 struct bulk_item {
 	struct order_in in;
+	const char *channel; /* NULL if missing or not text */
 	int64_t channel_id;
-	bool ok;
+	bool ok;              /* parse_order found nothing wrong */
+	int err_from, err_to; /* its errors in the chunk's scratch request */
+	char hash[65];
 };
 
-/* Parse and check every order; false if anything is wrong (errors added,
- * or a 403/5xx reply already made). */
-static bool bulk_check(struct req *r, json_t *orders, struct bulk_item *items,
-                       struct order_ctx *ctx)
+/* Orders of the body in order, with what their parsing allocated. */
+struct bulk_chunk {
+	struct bulk_chunk *next;
+	struct arena arena;
+	struct req scratch; /* arena and errors only: parse_order's */
+	size_t first, n;    /* items[0] is the bulk's order `first` */
+	struct bulk_item items[BULK_CHUNK];
+};
+
+enum bulk_outcome {
+	BULK_DONE,       /* every order read */
+	BULK_BAD_JSON,   /* jerr: the body is not JSON */
+	BULK_BODY_ERRORS /* scratch's errors: not {"orders": [1..50000 items]} */
+};
+
+struct bulk_stream {
+	const char *body; /* the request's (alive until bulk_stream_free) */
+	size_t len;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+	struct bulk_chunk *head, *tail; /* published, under lock */
+	struct bulk_chunk *filling;     /* the reader's own, not yet published */
+	size_t total;                   /* orders read */
+	bool finished;                  /* under lock: outcome set, nothing more */
+	atomic_bool cancel;             /* the writer will not take more */
+	enum bulk_outcome outcome;
+	json_error_t jerr;
+	struct arena arena;
+	struct req scratch;
+};
+
+static void publish(struct bulk_stream *s, struct bulk_chunk *c, bool finished,
+                    enum bulk_outcome outcome)
 {
-	struct channel_cache cc = {.n = 0};
-	json_t *o;
-	size_t i;
-	bool ok = true;
-	json_array_foreach(orders, i, o)
-	{
-		const char *channel = NULL;
-		int from = r->nerrors;
-		items[i].ok = parse_order(r, o, &items[i].in, &channel);
-		if (r->nerrors > from)
-			relabel(r, from, bulk_prefix(r, (int64_t)i + 1), (int64_t)i + 1);
-		if (channel && !bulk_channel(r, &cc, channel, i, &items[i].channel_id)) {
-			if (r->status)
-				return false;
-			items[i].ok = false;
-		}
-		if (items[i].ok) {
-			struct problem_sink sink = {r, NULL, (int64_t)i + 1};
-			struct app_err e;
-			int bad = order_check(ctx, &items[i].in, add_problem, &sink, &e);
-			if (bad < 0) {
-				reply_app(r, &e);
-				return false;
-			}
-			items[i].ok = bad == 0;
-		}
-		ok = ok && items[i].ok;
+	pthread_mutex_lock(&s->lock);
+	if (c) {
+		if (s->tail)
+			s->tail->next = c;
+		else
+			s->head = c;
+		s->tail = c;
 	}
-	return ok;
+	if (finished) {
+		s->outcome = outcome;
+		s->finished = true;
+	}
+	pthread_cond_signal(&s->ready);
+	pthread_mutex_unlock(&s->lock);
 }
 
-/* s as a JSON string: quotes, backslashes and control characters escaped
- * (the order numbers are checked UTF-8 text already). */
-static void add_json_string(struct buf *b, const char *s)
+static struct bulk_chunk *chunk_new(size_t first)
 {
-	buf_add(b, "\"", 1);
-	for (const char *p = s; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '"' || ch == '\\') {
-			char esc[2] = {'\\', (char)ch};
-			buf_add(b, esc, 2);
-		} else if (ch < 0x20) {
-			buf_printf(b, "\\u%04x", ch);
-		} else {
-			buf_add(b, p, 1);
-		}
-	}
-	buf_add(b, "\"", 1);
+	struct bulk_chunk *c = xcalloc(1, sizeof(*c));
+	arena_init(&c->arena);
+	c->scratch.arena = &c->arena;
+	c->first = first;
+	return c;
 }
 
-/* One entry of the reply's "orders" array. */
-static void add_bulk_result(struct buf *b, size_t i, const struct order_result *res,
-                            const char *order_no)
+static void finish(struct bulk_stream *s, enum bulk_outcome outcome)
 {
-	buf_printf(b, "%s{\"index\":%zu,\"id\":%lld,\"order_no\":", i ? "," : "", i,
-	           (long long)res->id);
-	add_json_string(b, order_no);
-	buf_printf(b, ",\"result\":\"%s\",\"status\":\"%s\"}",
-	           res->outcome == ORDER_CREATED ? "created" : "unchanged", res->status);
+	struct bulk_chunk *c = s->filling;
+	s->filling = NULL;
+	publish(s, c, true, outcome);
 }
 
-/* Submit every order, writing the reply's "orders" entries into out; false
- * after a 5xx reply. An order refused (409 ...) adds an error and the rest
- * go on, so every problem is listed. */
-static bool bulk_submit(struct req *r, struct bulk_item *items, size_t n, struct order_ctx *ctx,
-                        struct buf *out, size_t *created)
+/* The chunk being filled, with room for the bulk's order i (a full one is
+ * published first). */
+static struct bulk_chunk *room(struct bulk_stream *s, size_t i)
 {
-	*created = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct order_result res;
-		struct app_err e;
-		if (order_submit(ctx, items[i].channel_id, &items[i].in, 0, r->user->id, &res,
-		                 &e)) {
-			if (e.status >= 500) {
-				reply_app(r, &e);
-				return false;
-			}
-			req_add_error(r, arena_printf(r->arena, "orders[%zu].%s", i, e.field),
-			              (int64_t)i + 1, e.message_zh, e.message_en);
-			continue;
-		}
-		*created += res.outcome == ORDER_CREATED;
-		add_bulk_result(out, i, &res, items[i].in.order_no);
+	if (s->filling && s->filling->n == BULK_CHUNK) {
+		publish(s, s->filling, false, BULK_DONE);
+		s->filling = NULL;
 	}
+	if (!s->filling)
+		s->filling = chunk_new(i);
+	return s->filling;
+}
+
+/* The slot for the bulk's order i in the chunk being filled. */
+static struct bulk_item *next_slot(struct bulk_stream *s, size_t i)
+{
+	room(s, i);
+	struct bulk_item *it = &s->filling->items[s->filling->n++];
+	it->err_from = it->err_to = s->filling->scratch.nerrors;
+	s->total = i + 1;
+	return it;
+}
+
+static void hash_item(struct bulk_item *it)
+{
+	order_body_hash(&it->in, it->hash);
+	it->in.hash = it->hash;
+}
+
+/* Parse order o, the bulk's order i, into the chunk being filled. */
+static void read_item(struct bulk_stream *s, json_t *o, size_t i)
+{
+	struct bulk_item *it = next_slot(s, i);
+	struct req *r = &s->filling->scratch;
+	it->ok = parse_order(r, o, &it->in, &it->channel);
+	if (r->nerrors > it->err_from)
+		relabel(r, it->err_from, bulk_prefix(r, (int64_t)i + 1), (int64_t)i + 1);
+	it->err_to = r->nerrors;
+	if (it->ok)
+		hash_item(it);
+}
+
+/* The bulk's order i from its bytes: the plain layout without a jansson
+ * tree (order_json_fast), anything else through jansson; false if jansson
+ * refuses the bytes (nothing added). */
+static bool read_span(struct bulk_stream *s, const char *p, size_t n, size_t i)
+{
+	struct order_in in;
+	const char *channel;
+	if (order_json_fast(p, n, &room(s, i)->arena, &in, &channel)) {
+		struct bulk_item *it = next_slot(s, i);
+		it->in = in;
+		it->channel = channel;
+		it->ok = true;
+		hash_item(it);
+		return true;
+	}
+	json_error_t e;
+	json_t *o = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+	if (!o)
+		return false;
+	read_item(s, o, i);
+	json_decref(o);
 	return true;
 }
 
-static const char *const bulk_fields[] = {"orders", NULL};
+/* The dispatcher's way: the whole body at once; the orders from `from` on. */
+static void read_tree(struct bulk_stream *s, size_t from)
+{
+	json_t *body = NULL, *orders, *o;
+	struct req *r = &s->scratch;
+	if (s->len && !(body = json_loadb(s->body, s->len, JSON_REJECT_DUPLICATES, &s->jerr))) {
+		finish(s, BULK_BAD_JSON);
+		return;
+	}
+	r->json = body;
+	if (!req_body_object(r) || !jcheck_fields(r, body, bulk_fields) ||
+	    !jget_array(r, body, "orders", true, BULK_MAX_ORDERS, &orders)) {
+		json_decref(body);
+		finish(s, BULK_BODY_ERRORS);
+		return;
+	}
+	for (size_t i = from; i < json_array_size(orders) && !atomic_load(&s->cancel); i++) {
+		o = json_array_get(orders, i);
+		read_item(s, o, i);
+	}
+	json_decref(body);
+	finish(s, BULK_DONE);
+}
+
+/* The elements one by one; read_tree when anything is unexpected. */
+static void read_body(struct bulk_stream *s)
+{
+	struct json_elems sc;
+	const char *p;
+	size_t n;
+	if (json_elems_open(&sc, s->body, s->len, "orders")) {
+		read_tree(s, 0);
+		return;
+	}
+	for (;;) {
+		enum json_elems_step step = json_elems_next(&sc, &p, &n);
+		if (step == JSON_ELEMS_END && s->total > 0)
+			break;
+		if (step != JSON_ELEMS_ELEMENT || s->total == BULK_MAX_ORDERS) {
+			read_tree(s, s->total);
+			return;
+		}
+		if (!read_span(s, p, n, s->total)) {
+			read_tree(s, s->total);
+			return;
+		}
+		if (atomic_load(&s->cancel))
+			break;
+	}
+	finish(s, BULK_DONE);
+}
+
+static void *bulk_reader_main(void *arg)
+{
+	read_body(arg);
+	return NULL;
+}
+
+static void bulk_stream_free(void *p)
+{
+	struct bulk_stream *s = p;
+	atomic_store(&s->cancel, true);
+	pthread_join(s->thread, NULL);
+	for (struct bulk_chunk *c = s->head, *next; c; c = next) {
+		next = c->next;
+		arena_release(&c->arena);
+		free(c);
+	}
+	arena_release(&s->arena);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->ready);
+	free(s);
+}
+
+/* ROUTE_PREPARE: start reading the body; 0 without a reply, or 503. */
+static int prepare_bulk(struct req *r)
+{
+	struct bulk_stream *s = xcalloc(1, sizeof(*s));
+	s->body = r->body;
+	s->len = r->body_len;
+	arena_init(&s->arena);
+	s->scratch.arena = &s->arena;
+	atomic_init(&s->cancel, false);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->ready, NULL);
+	if (pthread_create(&s->thread, NULL, bulk_reader_main, s)) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->ready);
+		free(s);
+		return reply_error(r, 503, "unavailable", NULL, "服务器繁忙，请稍后重试",
+		                   "server busy, nothing was saved; retry");
+	}
+	r->prepared = s;
+	r->prepared_free = bulk_stream_free;
+	return 0;
+}
+
+/* The chunk after prev (the first if prev is NULL), waiting for the reader;
+ * NULL once it has finished and every chunk was taken. */
+static struct bulk_chunk *next_chunk(struct bulk_stream *s, struct bulk_chunk *prev)
+{
+	struct bulk_chunk *c;
+	pthread_mutex_lock(&s->lock);
+	while (!(c = prev ? prev->next : s->head) && !s->finished)
+		pthread_cond_wait(&s->ready, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+/* s as a JSON string: quotes, backslashes and control characters escaped
+ * (the order numbers are checked UTF-8 text already). 0, or -1 past the cap. */
+static int add_json_string(struct buf *b, const char *s)
+{
+	int rc = buf_add(b, "\"", 1);
+	for (const char *p = s; *p && rc == 0;) {
+		size_t plain = 0;
+		while (p[plain] && p[plain] != '"' && p[plain] != '\\' &&
+		       (unsigned char)p[plain] >= 0x20)
+			plain++;
+		rc = buf_add(b, p, plain); /* a run that needs no escape, in one piece */
+		p += plain;
+		if (!*p || rc)
+			break;
+		unsigned char ch = (unsigned char)*p++;
+		if (ch == '"' || ch == '\\') {
+			char esc[2] = {'\\', (char)ch};
+			rc = buf_add(b, esc, 2);
+		} else {
+			rc = buf_printf(b, "\\u%04x", ch);
+		}
+	}
+	return rc ? rc : buf_add(b, "\"", 1);
+}
+
+/* v in decimal (without printf: two numbers per order of a 50,000-order reply). */
+static int add_int(struct buf *b, int64_t v)
+{
+	char t[24], *p = t + sizeof(t);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(t + sizeof(t) - p));
+}
+
+/* One entry of the reply's "orders" array; 0, or -1 past the cap. */
+static int add_bulk_result(struct buf *b, size_t i, const struct order_result *res,
+                           const char *order_no)
+{
+	bool created = res->outcome == ORDER_CREATED;
+	return buf_adds(b, i ? ",{\"index\":" : "{\"index\":") || add_int(b, (int64_t)i) ||
+	               buf_adds(b, ",\"id\":") || add_int(b, res->id) ||
+	               buf_adds(b, ",\"order_no\":") || add_json_string(b, order_no) ||
+	               buf_adds(b, created ? ",\"result\":\"created\",\"status\":\""
+	                                   : ",\"result\":\"unchanged\",\"status\":\"") ||
+	               buf_adds(b, res->status) || buf_adds(b, "\"}")
+	           ? -1
+	           : 0;
+}
 
 #define BULK_REPLY_MAX (256u << 20)
 
@@ -402,45 +635,130 @@ static int reply_bulk(struct req *r, size_t n, size_t created, struct buf *entri
 	return 0;
 }
 
+/* The writer's side of one bulk request. */
+struct bulk_run {
+	struct req *r;
+	struct order_ctx *ctx;
+	struct channel_cache cc;
+	struct buf entries; /* the reply's "orders" entries */
+	size_t created;
+	bool bad;     /* some order was refused: submit no more */
+	bool stopped; /* a 403 or 5xx reply is made: take no more */
+};
+
+/* Submit order i, adding its result to the reply or a 409 to the errors. */
+static void submit_item(struct bulk_run *b, const struct bulk_item *it, size_t i)
+{
+	struct req *r = b->r;
+	struct order_result res;
+	struct app_err e;
+	if (!order_submit(b->ctx, it->channel_id, &it->in, 0, r->user->id, &res, &e)) {
+		b->created += res.outcome == ORDER_CREATED;
+		if (add_bulk_result(&b->entries, i, &res, it->in.order_no)) {
+			reply_error(r, 500, "internal", NULL, "回复过大", "bulk reply too large");
+			b->stopped = true;
+		}
+	} else if (e.status >= 500) {
+		reply_app(r, &e);
+		b->stopped = true;
+	} else { /* 409 ...: listed, and the others still go in so every clash is found */
+		req_add_error(r, arena_printf(r->arena, "orders[%zu].%s", i, e.field),
+		              (int64_t)i + 1, e.message_zh, e.message_en);
+		b->bad = true;
+	}
+}
+
+/* Check order i of the chunk (its parse errors, channel, order_check) and
+ * submit it unless this bulk is refused already. */
+static void take_item(struct bulk_run *b, const struct bulk_chunk *c, struct bulk_item *it,
+                      size_t i)
+{
+	struct req *r = b->r;
+	bool ok = it->ok;
+	for (int k = it->err_from; k < it->err_to; k++) {
+		const struct field_error *f = &c->scratch.errors[k];
+		req_add_error(r, f->field, f->row, f->message_zh, f->message_en);
+	}
+	if (it->channel && !bulk_channel(r, &b->cc, it->channel, i, &it->channel_id)) {
+		if (r->status) {
+			b->stopped = true;
+			return;
+		}
+		ok = false;
+	}
+	if (ok) {
+		struct problem_sink sink = {r, NULL, (int64_t)i + 1};
+		struct app_err e;
+		int bad = order_check(b->ctx, &it->in, add_problem, &sink, &e);
+		if (bad < 0) {
+			reply_app(r, &e);
+			b->stopped = true;
+			return;
+		}
+		ok = bad == 0;
+	}
+	if (!ok)
+		b->bad = true;
+	else if (!b->bad)
+		submit_item(b, it, i);
+}
+
+/* Take every chunk the reader makes; after a 403/5xx only wait for its end
+ * (a body that turns out not to be JSON still answers 400). */
+static void take_chunks(struct bulk_run *b, struct bulk_stream *s)
+{
+	for (struct bulk_chunk *c = next_chunk(s, NULL); c; c = next_chunk(s, c))
+		for (size_t k = 0; k < c->n && !b->stopped; k++)
+			take_item(b, c, &c->items[k], c->first + k);
+}
+
+/* The reply when the reader found the body malformed or of another shape. */
+static int reply_body_problem(struct req *r, const struct bulk_stream *s)
+{
+	r->nerrors = 0;
+	if (s->outcome == BULK_BAD_JSON)
+		return reply_bad_json(r, &s->jerr);
+	for (int k = 0; k < s->scratch.nerrors; k++) {
+		const struct field_error *f = &s->scratch.errors[k];
+		req_add_error(r, f->field, f->row, f->message_zh, f->message_en);
+	}
+	return reply_invalid(r);
+}
+
+/* Every order taken without a refusal: write the queues, audit, reply. */
+static int bulk_finish(struct bulk_run *b, size_t n)
+{
+	struct req *r = b->r;
+	struct app_err e;
+	if (order_ctx_flush(b->ctx, &e))
+		return reply_app(r, &e);
+	if (audit(r, "order.bulk", "order", "bulk",
+	          arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, b->created)))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
+	return reply_bulk(r, n, b->created, &b->entries);
+}
+
 static int handle_bulk(struct req *r)
 {
-	json_t *body = req_body_object(r), *orders;
-	if (!body || !jcheck_fields(r, body, bulk_fields) ||
-	    !jget_array(r, body, "orders", true, BULK_MAX_ORDERS, &orders))
-		return reply_invalid(r);
-	size_t n = json_array_size(orders), created = 0;
-	struct bulk_item *items = arena_alloc(r->arena, n * sizeof(*items));
-	struct order_ctx *ctx = order_ctx_new(r->db, today_shanghai(r));
-	struct buf entries;
-	bool done = false;
-	struct app_err e;
-	buf_init(&entries, BULK_REPLY_MAX);
-	order_ctx_batch(ctx); /* rows, ids and reservations written in multi-row batches */
-	if (bulk_check(r, orders, items, ctx)) {
-		order_ctx_prechecked(ctx); /* every order passed order_check above */
-		done = bulk_submit(r, items, n, ctx, &entries, &created);
-	}
-	if (done && !r->status && !r->nerrors && order_ctx_flush(ctx, &e)) {
-		done = false;
-		reply_app(r, &e);
-	}
-	order_ctx_free(ctx);
-	int ret = 0;
-	if (r->status)
-		goto out_release;
-	if (!done || r->nerrors) {
-		ret = reply_invalid(r);
-		goto out_release;
-	}
-	if (audit(r, "order.bulk", "order", "bulk",
-	          arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, created))) {
-		ret = reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
-		goto out_release;
-	}
-	ret = reply_bulk(r, n, created, &entries);
-out_release:
-	buf_release(&entries);
-	return ret;
+	if (r->preparing)
+		return prepare_bulk(r);
+	struct bulk_stream *s = r->prepared;
+	if (!s)
+		return reply_error(r, 500, "internal", NULL, "批量订单未准备", "bulk not prepared");
+	struct bulk_run b = {.r = r, .ctx = order_ctx_new(r->db, today_shanghai(r))};
+	buf_init(&b.entries, BULK_REPLY_MAX);
+	order_ctx_batch(b.ctx);      /* rows, ids and reservations written in multi-row batches */
+	order_ctx_prechecked(b.ctx); /* take_item runs order_check before every submit */
+	take_chunks(&b, s);
+	if (s->outcome != BULK_DONE)
+		reply_body_problem(r, s);
+	else if (!r->status && (b.bad || r->nerrors))
+		reply_invalid(r);
+	else if (!r->status)
+		bulk_finish(&b, s->total);
+	order_ctx_free(b.ctx);
+	buf_release(&b.entries);
+	return 0;
 }
 
 /* ---- reading ---- */
@@ -570,6 +888,9 @@ static int handle_cancel(struct req *r)
 	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id,
 	                 &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.order_id = id};
+	if (reallocate_after(r, &filled, "order.cancel"))
+		return 0;
 	return reply_order(r, 200, id, "order.cancel", refund_id);
 }
 
@@ -622,6 +943,9 @@ static int handle_return(struct req *r)
 	if (order_return(r->db, id, line_no, units, wh, restockable, reason, refund, r->user->id,
 	                 &refund_id, &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.warehouse_id = wh};
+	if (restockable && reallocate_after(r, &filled, "order.return"))
+		return 0;
 	return reply_order(r, 201, id, "order.return", refund_id);
 }
 
@@ -690,8 +1014,8 @@ static int handle_import(struct req *r)
 
 const struct route orders_routes[] = {
     {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, ROUTE_GROUPED, "submit one order"},
-    {"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS, ROUTE_LARGE_BODY,
-     "submit many orders, all or nothing"},
+    {"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS,
+     ROUTE_LARGE_BODY | ROUTE_PREPARE | ROUTE_JSON_STREAM, "submit many orders, all or nothing"},
     {"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},
     {"GET", "/api/v1/orders/{id}", handle_get, ORDER_READERS, 0, "one order with its lines"},
     {"POST", "/api/v1/orders/{id}/cancel", handle_cancel, ORDER_WRITERS, 0,

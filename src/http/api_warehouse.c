@@ -29,6 +29,7 @@
 #include "app/transfers.h"
 #include "http/html.h"
 #include "http/qr.h"
+#include "http/reallocate.h"
 #include "http/routes.h"
 #include "lib/buf.h"
 #include "lib/str.h"
@@ -497,6 +498,9 @@ static int handle_packing_create(struct req *r)
 	res = arena_alloc(r->arena, sizeof(*res));
 	if (packing_create(r->db, &in, r->user->id, res, &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.warehouse_id = in.warehouse_id};
+	if (reallocate_after(r, &filled, "packing.create"))
+		return 0;
 	int rc = audit(r, "packing.create", "packing", id_text(r, res->id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"warehouse_id\":%lld,\"balanced\":%s,"
 					      "\"difference_g\":%lld,\"lots\":%d}",
@@ -654,6 +658,9 @@ static int handle_adjustment_create(struct req *r)
 	in.today = today_shanghai(r);
 	if (adjustment_create(r->db, &in, r->user->id, &res, &e))
 		return reply_app(r, &e);
+	struct realloc_scope filled = {.warehouse_id = in.warehouse_id};
+	if (res.delta_g > 0 && reallocate_after(r, &filled, "adjustment.create"))
+		return 0;
 	int rc = audit(r, "adjustment.create", "adjustment", id_text(r, res.id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"lot_id\":%lld,\"warehouse_id\":%lld,"
 					      "\"kind\":\"%s\",\"delta_g\":%lld}",

@@ -97,13 +97,12 @@ static bool parse_body(struct req *r, const struct route *rt)
 	json_error_t e;
 	if (!is_write(r->method) || (rt->flags & ROUTE_RAW_BODY) || r->body_len == 0)
 		return true;
+	if (rt->flags & ROUTE_JSON_STREAM)
+		return true; /* the handler parses the body itself, piece by piece */
 	r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
 	if (r->json)
 		return true;
-	reply_error(r, 400, "bad_json", NULL,
-		    arena_printf(r->arena, "JSON 格式错误（第 %d 行第 %d 列）：%s", e.line, e.column, e.text),
-		    arena_printf(r->arena, "malformed JSON at line %d column %d: %s", e.line, e.column,
-				 e.text));
+	reply_bad_json(r, &e);
 	return false;
 }
 

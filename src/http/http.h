@@ -102,7 +102,9 @@ enum route_flags {
 	ROUTE_PREPARE = 1 << 4, /* a write whose slow part runs first on a read connection:
 	                           the handler is called with r->preparing set, before the
 	                           writer; a reply then ends the request (see dispatch.c) */
-	ROUTE_GROUPED = 1 << 5, /* consecutive jobs of the route may leave rows queued in
+	ROUTE_JSON_STREAM = 1 << 5, /* a JSON body the handler parses itself (r->json stays
+	                               NULL), in pieces: the pipelined bulk orders */
+	ROUTE_GROUPED = 1 << 6, /* consecutive jobs of the route may leave rows queued in
 	                           the writer's store cache, written together before any
 	                           other job and before the commit (writer.c) */
 };
@@ -128,6 +130,8 @@ int reply_raw(struct req *r, int status, const char *type, const void *data, siz
 /* {"error":{"code":code,"message":zh,"message_en":en,"field":..,"row":..}} */
 int reply_error(struct req *r, int status, const char *code, const char *field,
 		const char *message_zh, const char *message_en);
+/* 400 bad_json naming the line and column jansson stopped at. */
+int reply_bad_json(struct req *r, const json_error_t *e);
 /* 422 with every error collected by the validators in "errors":[...]. */
 int reply_invalid(struct req *r);
 /* Map a store error: constraint 409, busy/io 503, misuse 500. */

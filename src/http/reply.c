@@ -71,6 +71,15 @@ int reply_error(struct req *r, int status, const char *code, const char *field,
 	return reply_json(r, status, json_pack("{s:o}", "error", e));
 }
 
+int reply_bad_json(struct req *r, const json_error_t *e)
+{
+	return reply_error(
+	    r, 400, "bad_json", NULL,
+	    arena_printf(r->arena, "JSON 格式错误（第 %d 行第 %d 列）：%s", e->line, e->column, e->text),
+	    arena_printf(r->arena, "malformed JSON at line %d column %d: %s", e->line, e->column,
+	                 e->text));
+}
+
 int reply_invalid(struct req *r)
 {
 	if (r->nerrors == 0)

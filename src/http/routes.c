@@ -17,6 +17,7 @@ const struct route *const route_tables[] = {
 	collection_runs_routes,
 	warehouse_routes,
 	linehaul_routes,
+	reallocate_routes,
 	orders_routes,
 	fulfil_routes,
 	trace_routes,

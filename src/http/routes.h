@@ -18,6 +18,7 @@ extern const struct route collection_runs_routes[];
 extern const struct route warehouse_routes[];
 extern const struct route linehaul_routes[];
 extern const struct route orders_routes[];
+extern const struct route reallocate_routes[];
 extern const struct route fulfil_routes[];
 extern const struct route trace_routes[];
 extern const struct route figures_routes[];

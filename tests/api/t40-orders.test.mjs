@@ -292,3 +292,118 @@ test('bulk over several batches of rows: ids taken ahead, repeats inside one req
   assert.equal(clash.json.error.errors[0].row, 2);
   assert.equal(sql(srv, "SELECT COUNT(*) AS n FROM orders WHERE channel_order_no = 'BC-1'")[0].n, 0);
 });
+
+// The bulk's body is read on a second thread in pieces while the writer
+// submits the orders already read: a refusal found late must still undo
+// everything, list every bad order, and malformed JSON anywhere must get
+// the whole body's line and column.
+const peppers = (prefix, n) => Array.from({ length: n }, (_, i) => order({ no: `${prefix}-${i}`, sku: 'HJ-PEP-500' }));
+const countLike = (prefix) => Number(sql(srv, `SELECT COUNT(*) AS n FROM orders WHERE channel_order_no LIKE '${prefix}-%'`)[0].n);
+const postRaw = (body) => live.feed.raw('POST', '/api/v1/orders/bulk', { body, headers: { 'Content-Type': 'application/json' } });
+
+test('pipelined bulk: a bad last order (after hundreds were submitted) writes nothing and is listed', async () => {
+  const free = freeUnits(srv, YY, 'YY-APL-80-5');
+  const orders = peppers('PL', 600);
+  orders[598] = order({ no: 'PL-598', division: '510104' }); // takes an apple, rolled back with the rest
+  orders[599].lines[0].sku = 'NOPE';
+  const r = await live.feed.post('/api/v1/orders/bulk', { orders });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  assert.deepEqual(r.json.error.errors.map((e) => [e.row, e.field]), [[600, 'orders[599].lines[0].sku']]);
+  assert.equal(countLike('PL'), 0);
+  assert.equal(freeUnits(srv, YY, 'YY-APL-80-5'), free);
+});
+
+test('pipelined bulk: bad orders at the start, the middle and the end are all listed', async () => {
+  const orders = peppers('PM', 700);
+  orders[0].lines[0].units = 0;
+  delete orders[300].customer;
+  orders[450].channel = 'NOPE';
+  orders[699].surprise = true;
+  const r = await live.feed.post('/api/v1/orders/bulk', { orders });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  const errs = r.json.error.errors;
+  assert.deepEqual([...new Set(errs.map((e) => e.row))], [1, 301, 451, 700]);
+  assert.ok(errs.some((e) => e.field === 'orders[0].lines[0].units'), JSON.stringify(errs));
+  assert.ok(errs.some((e) => e.field === 'orders[300].customer'), JSON.stringify(errs));
+  assert.ok(errs.some((e) => e.field === 'orders[450].channel'), JSON.stringify(errs));
+  assert.ok(errs.some((e) => e.field === 'orders[699].surprise'), JSON.stringify(errs));
+  assert.equal(countLike('PM'), 0);
+});
+
+test('pipelined bulk: malformed JSON in the middle of the array gives the line and column, nothing written', async () => {
+  const lines = peppers('PJ', 500).map((o) => JSON.stringify(o));
+  lines[300] = lines[300].replace('"units":1', '"units":1x'); // order 300 is on line 302
+  const col = lines[300].indexOf('1x') + 2;
+  const r = await postRaw(`{"orders":[\n${lines.join(',\n')}\n]}`);
+  assert.equal(r.status, 400, r.text.slice(0, 300));
+  assert.equal(r.json.error.code, 'bad_json');
+  assert.match(r.json.error.message_en, new RegExp(`^malformed JSON at line 302 column ${col}:`));
+  assert.equal(countLike('PJ'), 0);
+  // bytes after a good array: the whole body is refused as before
+  const tail = await postRaw(`{"orders":[${lines.slice(0, 200).join(',')}]} x`);
+  assert.equal(tail.status, 400, tail.text.slice(0, 300));
+  assert.match(tail.json.error.message_en, /^malformed JSON at line 1 column/);
+  const dup = await postRaw(`{"orders":[${lines.slice(0, 200).join(',')}],"orders":[]}`);
+  assert.equal(dup.status, 400, dup.text.slice(0, 300));
+  assert.match(dup.json.error.message_en, /duplicate/);
+  assert.equal(countLike('PJ'), 0);
+});
+
+test('pipelined bulk: bodies the scanner does not expect are read whole, with the same answers', async () => {
+  const orders = peppers('PF', 300);
+  const body = JSON.stringify({ orders });
+  // a key after the array, found only once every order was submitted
+  const after = await postRaw(body.slice(0, -1) + ',"extra":1}');
+  assert.equal(after.status, 422, after.text.slice(0, 300));
+  assert.deepEqual(after.json.error.errors.map((e) => e.field), ['extra']);
+  // a key before it
+  const before = await postRaw('{"extra":1,' + body.slice(1));
+  assert.equal(before.status, 422);
+  assert.deepEqual(before.json.error.errors.map((e) => e.field), ['extra']);
+  assert.equal(countLike('PF'), 0);
+  // too deep for the scanner in the middle: the rest of the orders come from the whole body
+  const deep = orders.map((o) => ({ ...o }));
+  deep[150].note = JSON.parse('['.repeat(20) + ']'.repeat(20));
+  const d = await live.feed.post('/api/v1/orders/bulk', { orders: deep });
+  assert.equal(d.status, 422, d.text.slice(0, 300));
+  assert.deepEqual(d.json.error.errors.map((e) => [e.row, e.field]), [[151, 'orders[150].note']]);
+  // no array, an empty one, or none at all
+  for (const b of ['{"orders":{}}', '{"orders":[]}', '{}', '[]']) {
+    const x = await postRaw(b);
+    assert.equal(x.status, 422, `${b}: ${x.text}`);
+  }
+  assert.equal((await postRaw('')).status, 422);
+  assert.equal(countLike('PF'), 0);
+  // whitespace and newlines around every token: still read piece by piece, and taken
+  const spaced = await postRaw(` {\n  "orders" :\t[\n${orders.map((o) => JSON.stringify(o, null, 1)).join(' ,\n')}\n ]\n}\n`);
+  assert.equal(spaced.status, 201, spaced.text.slice(0, 300));
+  assert.equal(spaced.json.created, 300);
+  assert.deepEqual(spaced.json.orders.map((o) => o.index), orders.map((_, i) => i));
+  assert.equal(countLike('PF'), 300);
+});
+
+test('bulk: plain orders (read without a tree) and unusual ones (escapes, ordered_at, null) are stored alike', async () => {
+  const orders = peppers('PX', 6);
+  orders[1].order_no = 'PX-1 "quoted" \\ back';                // escapes: the general path
+  orders[2].ordered_at = '2026-11-20T01:30:00Z';
+  orders[3].customer.phone = null;
+  orders[4].customer.name = '\u674e\u56db';                      // the same text, sent escaped below
+  const body = JSON.stringify({ orders }).replace('李四', '\\u674e\\u56db');
+  const r = await postRaw(body);
+  assert.equal(r.status, 201, r.text.slice(0, 300));
+  assert.deepEqual(r.json.orders.map((o) => o.order_no), orders.map((o) => o.order_no));
+  const rows = sql(srv, `SELECT o.channel_order_no AS no, o.ordered_on, c.name, c.phone, ol.units, ol.unit_price_fen
+    FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines ol ON ol.order_id = o.id
+    WHERE o.channel_order_no LIKE 'PX-%' ORDER BY o.id`);
+  assert.deepEqual(rows.map((x) => x.no), orders.map((o) => o.order_no));
+  assert.equal(rows[2].ordered_on, '2026-11-20');
+  assert.equal(rows[3].phone, null);
+  assert.equal(rows[4].name, '李四');
+  assert.equal(rows[0].name, '王小明');
+  assert.equal(rows[0].phone, '13812345678');
+  assert.deepEqual([Number(rows[5].units), Number(rows[5].unit_price_fen)], [1, 5990]);
+  // resent as it was: every order unchanged, whichever path read it
+  const again = await postRaw(body);
+  assert.equal(again.status, 200, again.text.slice(0, 300));
+  assert.equal(again.json.unchanged, 6);
+});

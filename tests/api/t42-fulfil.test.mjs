@@ -200,6 +200,45 @@ test('the pick list pages by order (limit/offset, total), its totals cover the w
   assert.equal((await whNb.get(`/print/picklist/${NB}?limit=abc`)).status, 400);
 });
 
+test('the pick list pages by cursor (after, next_after): every waiting allocation exactly once', async () => {
+  // two more orders of two lines each, so one order's lines can fall on two pages
+  for (let i = 0; i < 2; i++) {
+    const r = await live.feed.post('/api/v1/orders', order({ no: `KEY-${i}`, lines: [
+      { sku: 'YY-APL-80-5', units: 1, unit_price_fen: 5990 }, { sku: 'YY-APL-80-5', units: 1, unit_price_fen: 5990 }] }));
+    assert.equal(r.status, 201, r.text);
+  }
+  const want = sql(srv, `SELECT a.id FROM allocations a JOIN order_lines ol ON ol.id = a.order_line_id
+    WHERE a.warehouse_id = ${NB} AND a.state = 'reserved' AND ol.status = 'allocated' ORDER BY a.id`).map((x) => x.id);
+  assert.equal(want.length, 9);
+  for (const limit of [1, 2, 4, 9, 100]) {
+    const seen = [];
+    let after = 0, pages = 0;
+    for (;;) {
+      const r = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=${limit}&after=${after}`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual([r.json.limit, r.json.after], [limit, after]);
+      assert.equal(r.json.total, undefined, 'a cursor page does not count the whole list');
+      assert.ok(r.json.items.length <= limit);
+      seen.push(...r.json.items.map((i) => i.allocation_id));
+      pages++;
+      if (r.json.next_after === null) break;
+      assert.equal(r.json.next_after, r.json.items.at(-1).allocation_id);
+      after = r.json.next_after;
+    }
+    assert.deepEqual(seen, want, `limit ${limit}`);
+    assert.equal(pages, Math.max(1, Math.ceil(want.length / limit)), `limit ${limit}: no empty last page`);
+  }
+  const one = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=100&after=0`);
+  assert.equal(one.json.items[0].lot, 'LNB1');
+  assert.ok(one.json.items.every((i) => i.order_no && i.sku && i.units === 1));
+  for (const bad of ['after=-1', 'after=x', 'after=1&offset=0']) {
+    const r = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&${bad}`);
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.json.error.field, 'after', bad);
+  }
+  assert.equal((await whYy.get(`/api/v1/picklists?warehouse_id=${NB}&after=0`)).status, 403);
+});
+
 test('every fulfilment write is audited; stock never negative', () => {
   const actions = sql(srv, "SELECT action, COUNT(*) AS n FROM audit_log WHERE action LIKE 'parcel.%' GROUP BY action ORDER BY action");
   assert.deepEqual(actions, [{ action: 'parcel.create', n: 2 }, { action: 'parcel.deliver', n: 2 }, { action: 'parcel.deliver_import', n: 1 }, { action: 'parcel.ship', n: 2 }]);

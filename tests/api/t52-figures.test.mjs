@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { startServer, ADMIN_PASSWORD } from './lib.mjs';
+import { startServer, execSql, ADMIN_PASSWORD } from './lib.mjs';
 import { loadTraceFixture, sqlRows } from './t50-fixture.mjs';
 
 const OCT = 'from=2026-10-01&to=2026-10-31';
@@ -286,4 +286,53 @@ test('Excel: the unfilled demand records and the figures sheet', async () => {
   assert.ok(xs['xl/worksheets/sheet1.xml'].includes('<v>396</v>'), 'BO-1: 4 x 99.00 yuan');
   const f = unzip((await office.get('/api/v1/figures?format=xlsx')).body)['xl/worksheets/sheet1.xml'];
   assert.ok(f.includes('unfilled.amount_fen'), 'unfilled demand is a row of the figures sheet');
+});
+
+// ---- a refund of no line on an order that is partly sold, partly backordered ----
+// It counts against sales only up to what is left of the order's sale: its
+// sold lines' amount less their own refunds, less the refunds of no line
+// recorded before it. Stock for a second SKU (origin warehouse, far expiry) is
+// added here; a third SKU has none until the last step fills its backorder.
+
+test('a refund of no line counts against sales only up to what was sold of its order', async () => {
+  execSql(srv, `INSERT INTO skus (code, product_id, grade_id, name, net_g, gross_g) VALUES
+  ('YY-APL-80-2', 1, 1, '盐源苹果 2.5kg', 2500, 2700), ('YY-APL-80-3', 1, 1, '盐源苹果 3kg', 3000, 3200);
+INSERT INTO lots (code, kind, product_id, grade_id, sku_id, cooperative_id, harvest_date, packed_on, expires_on, initial_g, created_at)
+  SELECT 'PK2', 'packed', 1, 1, id, 1, '2026-09-30', '2026-10-05', '2099-01-01', 25000, 0 FROM skus WHERE code = 'YY-APL-80-2';
+INSERT INTO lots (code, kind, product_id, grade_id, sku_id, cooperative_id, harvest_date, packed_on, expires_on, initial_g, created_at)
+  SELECT 'PK3', 'packed', 1, 1, id, 1, '2026-09-30', '2026-10-05', '2099-01-01', 6000, 0 FROM skus WHERE code = 'YY-APL-80-3';
+INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) SELECT id, 'warehouse', 1, 25000 FROM lots WHERE code = 'PK2';`);
+  const before = await everything();
+  const r = await live.post('/api/v1/orders', {
+    channel: 'LIVE', order_no: 'MIX-1', lines: [{ sku: 'YY-APL-80-2', units: 2, unit_price_fen: 3000 },
+      { sku: 'YY-APL-80-3', units: 2, unit_price_fen: 2000 }],
+    customer: { name: '顾客丙', phone: '13700005555', address: '宁波市江北区某路3号', division_code: '330205' },
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.order.status, 'partial', 'line 1 sold (60.00), line 2 backordered (40.00)');
+  const id = r.json.order.id;
+  const refund = async (body) => {
+    const x = await live.post(`/api/v1/orders/${id}/refund`, { reason: '补偿', ...body });
+    assert.equal(x.status, 201, x.text);
+  };
+  await refund({ line_no: 1, amount_fen: 1000 }); // of the sold line: counts 10.00, 50.00 of the sale left
+  await refund({ amount_fen: 4000 }); // of no line: counts 40.00, 10.00 left
+  await refund({ amount_fen: 3000 }); // of no line: counts only the 10.00 left
+  const mine = async () => (await records('sales')).items.filter((x) => x.order_no === 'MIX-1').map((x) => [x.kind, x.amount_fen]);
+  assert.deepEqual(await mine(), [['line', 6000], ['refund', -1000], ['refund', -4000], ['refund', -1000]]);
+  const after = await everything();
+  assert.equal(after.sales.lines_fen, before.sales.lines_fen + 6000);
+  assert.equal(after.sales.refunds_fen, before.sales.refunds_fen + 6000, 'never more than was sold of the order');
+  assert.equal(after.sales.sales_fen, before.sales.sales_fen, 'the order nets to nothing, not to -20.00');
+  const recs = await records('sales');
+  assert.equal(sum(recs.items, 'amount_fen'), after.sales.sales_fen, 'the drill-down still adds up');
+  // the backordered line is filled: it becomes a sale and the refunds count in full
+  execSql(srv, "INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) SELECT id, 'warehouse', 1, 6000 FROM lots WHERE code = 'PK3';");
+  const re = await admin.post('/api/v1/orders/reallocate', { sku: 'YY-APL-80-3' });
+  assert.equal(re.status, 200, re.text);
+  assert.equal(re.json.allocated, 1);
+  assert.deepEqual(await mine(), [['line', 6000], ['line', 4000], ['refund', -1000], ['refund', -4000], ['refund', -3000]]);
+  const filled = await everything();
+  assert.equal(filled.sales.sales_fen, before.sales.sales_fen + 10000 - 8000);
+  assert.equal(filled.unfilled.lines, before.unfilled.lines, 'no longer unfilled demand');
 });

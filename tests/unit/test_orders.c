@@ -66,7 +66,7 @@ static struct order_in order(const char *no, const char *division, const struct 
                              size_t n)
 {
 	return (struct order_in){
-	    no, "王小明", "13812345678", "宁波市鄞州区钱湖路 1 号", division, 0, l, n};
+	    no, "王小明", "13812345678", "宁波市鄞州区钱湖路 1 号", division, 0, l, n, NULL};
 }
 
 /* Submit in for channel 1 with a fresh context; the result's outcome. */
