@@ -55,7 +55,7 @@ static int64_t place(struct store *db, const char *no, int64_t units, int64_t ho
 	struct order_line_in l = {"YY-APL-80-2", units, 2990};
 	struct order_in in = {
 	    no, "王小明", "13812345678", "宁波市鄞州区钱湖路 1 号", "330212", T0 + hours * HOUR,
-	    &l, 1};
+	    &l, 1, NULL};
 	struct order_result res;
 	struct app_err err;
 	struct order_ctx *c = order_ctx_new(db, TODAY);
