@@ -21,16 +21,6 @@
 #define MAX_PRICE_FEN 100000000LL /* 1,000,000 yuan per kg or unit: anything above is a typo */
 #define MAX_UNIT_G 1000000LL      /* one SKU unit is at most 1 t */
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0])
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-	if (e->status == 422 && r->nerrors)
-		return reply_invalid(r);
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
-}
-
 static bool parse_path_id(struct req *r, int64_t *id)
 {
 	return !parse_int64(str_from(r->params[0]), id) && *id > 0;
@@ -87,7 +77,7 @@ static int reply_list(struct req *r, list_fn fn)
 	if (!parse_filter(r, &f))
 		return reply_invalid(r);
 	if (fn(r->db, &f, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -99,7 +89,7 @@ static int reply_one(struct req *r, get_fn fn, const char *what)
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, what);
 	if (fn(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -113,7 +103,7 @@ static int reply_created(struct req *r, const char *action, const char *type, in
 	if (rc)
 		return reply_store_error(r, rc);
 	if (fn(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 201, out);
 }
 
@@ -183,7 +173,7 @@ static int create_product(struct req *r)
 		return reply_invalid(r);
 	}
 	if (product_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "product.create", "product", id,
 			     arena_printf(r->arena, "{\"code\":\"%s\",\"grades\":%d}", in.code, in.ngrades),
 			     product_get);
@@ -204,14 +194,14 @@ static int create_grade(struct req *r)
 	if (!body || !parse_grade(r, body, &in))
 		return reply_invalid(r);
 	if (grade_create(r->db, product_id, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "grade.create", "grade", id_text(r, id),
 		       arena_printf(r->arena, "{\"product_id\":%lld,\"code\":\"%s\"}",
 				    (long long)product_id, in.code));
 	if (rc)
 		return reply_store_error(r, rc);
 	if (product_get(r->db, product_id, &p, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 201, json_pack("{s:I, s:o}", "id", (json_int_t)id, "product", p));
 }
 
@@ -243,7 +233,7 @@ static int create_sku(struct req *r)
 		return reply_invalid(r);
 	}
 	if (sku_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "sku.create", "sku", id,
 			     arena_printf(r->arena, "{\"code\":\"%s\"}", in.code), sku_get);
 }
@@ -286,7 +276,7 @@ static int create_purchase_price(struct req *r)
 	if (!parse_price(r, "grade_id", &grade_id, &from, &price))
 		return reply_invalid(r);
 	if (purchase_price_set(r->db, grade_id, from, price, now_ms(), &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return price_created(r, "purchase_price.create", "purchase_price", id, "grade_id", grade_id,
 			     from, price);
 }
@@ -299,7 +289,7 @@ static int create_sku_price(struct req *r)
 	if (!parse_price(r, "sku_id", &sku_id, &from, &price))
 		return reply_invalid(r);
 	if (sku_price_set(r->db, sku_id, from, price, now_ms(), &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return price_created(r, "sku_price.create", "sku_price", id, "sku_id", sku_id, from, price);
 }
 
@@ -352,7 +342,7 @@ static int get_price_in_force(struct req *r)
 	}
 	if (sku_id) {
 		if (sku_price_in_force(r->db, sku_id, day, &price, &e))
-			return reply_app(r, &e);
+			return reply_app_error(r, &e);
 		return reply_json(r, 200, json_pack("{s:I, s:s, s:I}", "sku_id", (json_int_t)sku_id,
 						    "date", day, "price_fen", (json_int_t)price));
 	}
@@ -362,7 +352,7 @@ static int get_price_in_force(struct req *r)
 		return reply_invalid(r);
 	}
 	if (purchase_price_in_force(r->db, grade_id, day, &price, from, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	/* per 斤 only when it is a whole number of fen (an odd per-kg price is not) */
 	json_t *per_jin = price % 2 ? json_null() : json_integer(price / 2);
 	return reply_json(r, 200,

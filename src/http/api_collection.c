@@ -37,16 +37,6 @@
 
 static const int64_t no_ids[1] = {0};
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0])
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-	if (e->status == 422 && r->nerrors)
-		return reply_invalid(r);
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
-}
-
 static const char *id_text(struct req *r, int64_t id)
 {
 	return arena_printf(r->arena, "%lld", (long long)id);
@@ -212,7 +202,7 @@ static int handle_collection_create(struct req *r)
 	in.at_ms = now_ms();
 	in.collector_id = r->user->id;
 	if (collection_create(r->db, &in, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "collection.create", "collection", id_text(r, out.id),
 		       arena_printf(r->arena,
 				    "{\"code\":\"%s\",\"lot\":\"%s\",\"point_id\":%lld,"
@@ -235,7 +225,7 @@ static bool visible_collection(struct req *r, int64_t *id)
 		return false;
 	}
 	if (collection_point_of(r->db, *id, &point_id, &e)) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (!user_has_point(r->user, point_id)) {
@@ -260,7 +250,7 @@ static int handle_collection_reverse(struct req *r)
 	    !jget_str(r, body, "reason", true, 500, &reason))
 		return reply_invalid(r);
 	if (collection_reverse(r->db, id, r->user->id, now_ms(), reason, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "collection.reverse", "collection", id_text(r, out.id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"reverses_id\":%lld}", out.code,
 				    (long long)id));
@@ -307,7 +297,7 @@ static int handle_collection_list(struct req *r)
 	if (f.point_id && !user_has_point(r->user, f.point_id))
 		return reply_forbidden(r);
 	if (collections_list(r->db, &f, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	mask_head_names(r, json_object_get(out, "items"));
 	return reply_json(r, 200, out);
 }
@@ -320,7 +310,7 @@ static int handle_collection_get(struct req *r)
 	if (!visible_collection(r, &id))
 		return 0;
 	if (collection_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	json_t *one = json_array();
 	json_array_append(one, out);
 	mask_head_names(r, one);
@@ -364,7 +354,7 @@ static int handle_payment_create(struct req *r)
 	in.at_ms = now_ms();
 	in.user_id = r->user->id;
 	if (payment_create(r->db, &in, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "payment.create", "payment", id_text(r, out.id),
 		       arena_printf(r->arena,
 				    "{\"code\":\"%s\",\"household_id\":%lld,\"amount_fen\":%lld,"
@@ -390,14 +380,14 @@ static int handle_payment_reverse(struct req *r)
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, "付款 payment");
 	if (payment_household_of(r->db, id, &household_id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (!household_in_scope(r->db, household_id, points_of(r->user)))
 		return reply_forbidden(r);
 	if (!body || !jcheck_fields(r, body, reverse_fields) ||
 	    !jget_str(r, body, "reason", true, 500, &reason))
 		return reply_invalid(r);
 	if (payment_reverse(r->db, id, reason, r->user->id, now_ms(), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "payment.reverse", "payment", id_text(r, out.id),
 		       arena_printf(r->arena, "{\"code\":\"%s\",\"reverses_id\":%lld}", out.code,
 				    (long long)id));
@@ -418,7 +408,7 @@ static int handle_payment_list(struct req *r)
 	if (!parse_filter(r, &f))
 		return reply_invalid(r);
 	if (payments_list(r->db, &f, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	mask_head_names(r, json_object_get(out, "items"));
 	return reply_json(r, 200, out);
 }
@@ -431,11 +421,11 @@ static int handle_payment_get(struct req *r)
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, "付款 payment");
 	if (payment_household_of(r->db, id, &household_id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (!household_in_scope(r->db, household_id, points_of(r->user)))
 		return reply_forbidden(r);
 	if (payment_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -517,7 +507,7 @@ static int handle_payables(struct req *r)
 	if (xlsx && !req_query(r, "limit"))
 		f.limit = 0; /* the whole list */
 	if (payables_list(r->db, &f, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	mask_rows(r, json_object_get(out, "items"));
 	mask_head_names(r, json_object_get(out, "items"));
 	if (xlsx)

@@ -29,16 +29,6 @@
 
 static const int64_t no_ids[1] = {0};
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	const char *field = e->field[0] ? e->field : NULL;
-	if (e->status == 422 && field) {
-		req_add_error(r, field, e->row, e->message_zh, e->message_en);
-		return reply_invalid(r);
-	}
-	return reply_error(r, e->status, e->code, field, e->message_zh, e->message_en);
-}
-
 static bool sees_all(const struct user *u)
 {
 	return u->role == ROLE_ADMIN || u->role == ROLE_OFFICE;
@@ -132,7 +122,7 @@ static int reply_vehicle(struct req *r, int status, int64_t id)
 	struct app_err e;
 	json_t *out;
 	if (vehicle_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, status, out);
 }
 
@@ -146,7 +136,7 @@ static int handle_vehicles_list(struct req *r)
 	if (wh && !at_warehouse(r->user, wh))
 		return reply_forbidden(r);
 	if (vehicles_list(r->db, wh, warehouses_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -161,7 +151,7 @@ static int handle_vehicle_create(struct req *r)
 	if (!at_warehouse(r->user, in.warehouse_id))
 		return reply_forbidden(r);
 	if (vehicle_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc =
 	    audit(r, "vehicle.create", "vehicle", id_text(r, id),
 	          arena_printf(r->arena, "{\"warehouse_id\":%lld}", (long long)in.warehouse_id));
@@ -186,7 +176,7 @@ static int handle_vehicle_update(struct req *r)
 		return reply_invalid(r);
 	}
 	if (vehicle_update(r->db, id, &in, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "vehicle.update", "vehicle", id_text(r, id), NULL);
 	return rc ? reply_store_error(r, rc) : reply_vehicle(r, 200, id);
 }
@@ -204,7 +194,7 @@ static int handle_forecasts(struct req *r)
 	if (r->user->role != ROLE_COLLECTOR && !at_warehouse(r->user, wh))
 		return reply_forbidden(r);
 	if (collect_forecasts_list(r->db, wh, date, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -241,7 +231,7 @@ static int handle_forecast_override(struct req *r)
 		return reply_forbidden(r);
 	if (collect_forecast_override(r->db, point, date, kg * 1000, note, r->user->id, now_ms(),
 	                              &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(
 	    r, "collection_forecast.override", "collection_point", id_text(r, point),
 	    arena_printf(r->arena, "{\"date\":\"%s\",\"expected_kg\":%lld}", date, (long long)kg));
@@ -249,7 +239,7 @@ static int handle_forecast_override(struct req *r)
 		return reply_store_error(r, rc);
 	json_t *out;
 	if (collect_forecasts_list(r->db, wh, date, (struct point_scope){&point, 1}, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -260,7 +250,7 @@ static int reply_plan(struct req *r, int status, int64_t id)
 	struct app_err e;
 	json_t *out;
 	if (collect_plan_get(r->db, id, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (r->user->role == ROLE_COLLECTOR && json_array_size(json_object_get(out, "runs")) == 0 &&
 	    json_array_size(json_object_get(out, "unserved")) == 0) {
 		json_decref(out);
@@ -303,10 +293,10 @@ static int prepare_plan(struct req *r)
 	o.seed = (uint64_t)seed;
 	o.time_limit = (double)limit;
 	if (collect_warehouse_resolve(r->db, id_text(r, wh), &wh, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	__atomic_add_fetch(&searches, 1, __ATOMIC_RELAXED);
 	if (collect_plan_prepare(r->db, wh, date, &o, &pp, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	r->prepared = pp;
 	r->prepared_free = prepared_free;
 	return 0;
@@ -323,7 +313,7 @@ static int handle_plan_create(struct req *r)
 	int64_t wh = collect_prepared_warehouse(r->prepared);
 	const char *date = collect_prepared_date(r->prepared);
 	if (collect_plan_store(r->db, r->prepared, r->user->id, now_ms(), &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(
 	    r, "collection_plan.create", "collection_plan", id_text(r, id),
 	    arena_printf(r->arena, "{\"warehouse_id\":%lld,\"date\":\"%s\"}", (long long)wh, date));
@@ -343,7 +333,7 @@ static int handle_plans_list(struct req *r)
 	req_paging(r, &limit, &offset);
 	if (collect_plans_list(r->db, date, wh, warehouses_of(r->user), points_of(r->user), limit,
 	                       offset, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 

@@ -20,16 +20,6 @@
 
 #define DELIVERIES_MAX 10000
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0]) {
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-		return reply_invalid(r);
-	}
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-	                   e->message_en);
-}
-
 static const char *id_text(struct req *r, int64_t id)
 {
 	return arena_printf(r->arena, "%lld", (long long)id);
@@ -85,7 +75,7 @@ static int handle_picklist(struct req *r)
 	req_paging(r, &limit, &offset);
 	json_t *out = after >= 0 ? picklist_page_json(r->db, wh, limit, after, &e)
 	                         : picklist_json(r->db, wh, limit, offset, &e);
-	return out ? reply_json(r, 200, out) : reply_app(r, &e);
+	return out ? reply_json(r, 200, out) : reply_app_error(r, &e);
 }
 
 static const char *jtext(json_t *o, const char *k)
@@ -164,7 +154,7 @@ static int handle_print_picklist(struct req *r)
 	req_paging(r, &limit, &offset);
 	json_t *pl = picklist_json(r->db, wh, limit, offset, &e);
 	if (!pl)
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	buf_init(&b, 32u << 20);
 	int bad = picklist_html(r, &b, pl);
 	json_decref(pl);
@@ -219,7 +209,7 @@ static int handle_parcel_create(struct req *r)
 	if (!user_has_warehouse(r->user, wh))
 		return reply_forbidden(r);
 	if (parcel_create(r->db, order_id, wh, line_nos, nlines, &parcel_id, code, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (audit(r, "parcel.create", "parcel", id_text(r, parcel_id),
 	          arena_printf(r->arena, "{\"order_id\":%lld,\"warehouse_id\":%lld}",
 	                       (long long)order_id, (long long)wh)))
@@ -240,7 +230,7 @@ static bool parcel_in_scope(struct req *r, int64_t *id, int64_t *order_id)
 		return false;
 	}
 	if (parcel_info(r->db, *id, &wh, order_id, &e)) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (!user_has_warehouse(r->user, wh)) {
@@ -269,7 +259,7 @@ static int handle_ship(struct req *r)
 	if (!parcel_in_scope(r, &id, &order_id))
 		return 0;
 	if (parcel_ship(r->db, id, carrier, tracking, cost, weight, r->user->id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (audit(r, "parcel.ship", "parcel", id_text(r, id),
 	          arena_printf(r->arena, "{\"order_id\":%lld,\"cost_fen\":%lld}",
 	                       (long long)order_id, (long long)cost)))
@@ -346,7 +336,7 @@ static int apply_deliveries(struct req *r, const struct table *t, const char *ac
 	int rc = delivery_import_table(r->db, t, whs, nwh, &confirmed, &rep, &e);
 	if (rc) {
 		if (e.status >= 500 || !rep.nproblems)
-			rc = reply_app(r, &e);
+			rc = reply_app_error(r, &e);
 		else {
 			add_import_problems(r, &rep);
 			rc = reply_invalid(r);

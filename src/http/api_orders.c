@@ -33,16 +33,6 @@ static const char *const order_fields[] = {"channel",    "order_no", "customer",
 static const char *const customer_fields[] = {"name", "phone", "address", "division_code", NULL};
 static const char *const line_fields[] = {"sku", "units", "unit_price_fen", NULL};
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0])
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-	if (e->status == 422 && r->nerrors)
-		return reply_invalid(r);
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-	                   e->message_en);
-}
-
 /* Errors added since `from` get `prefix` before their field and `row`. */
 static void relabel(struct req *r, int from, const char *prefix, int64_t row)
 {
@@ -179,7 +169,7 @@ static bool channel_for(struct req *r, const char *code, int64_t *id, int64_t ro
 			    row, e.message_zh, e.message_en);
 			return false;
 		}
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (!user_has_channel(r->user, *id)) {
@@ -204,7 +194,7 @@ static int reply_created(struct req *r, struct order_ctx *ctx, const char *chann
 	if (rc == 0 && buf_adds(&b, "}") == 0)
 		reply_raw(r, 201, "application/json; charset=utf-8", b.p, b.n);
 	else if (rc)
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 	else
 		reply_error(r, 500, "internal", NULL, "订单回复过大", "order reply too large");
 	buf_release(&b);
@@ -218,7 +208,7 @@ static int reply_unchanged(struct req *r, int64_t id)
 	struct app_err e;
 	json_t *order = order_get_json(r->db, id, sees_customer(r->user), &cid, &e);
 	if (!order)
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, json_pack("{s:s, s:o}", "result", "unchanged", "order", order));
 }
 
@@ -254,7 +244,7 @@ static int handle_create(struct req *r)
 	if (bad > 0)
 		reply_invalid(r);
 	else if (rc)
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 	else if (res.outcome == ORDER_UNCHANGED)
 		reply_unchanged(r, res.id);
 	else if (audit_created(r, ctx, &res, channel_id))
@@ -659,7 +649,7 @@ static void submit_item(struct bulk_run *b, const struct bulk_item *it, size_t i
 			b->stopped = true;
 		}
 	} else if (e.status >= 500) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		b->stopped = true;
 	} else { /* 409 ...: listed, and the others still go in so every clash is found */
 		req_add_error(r, arena_printf(r->arena, "orders[%zu].%s", i, e.field),
@@ -691,7 +681,7 @@ static void take_item(struct bulk_run *b, const struct bulk_chunk *c, struct bul
 		struct app_err e;
 		int bad = order_check(b->ctx, &it->in, add_problem, &sink, &e);
 		if (bad < 0) {
-			reply_app(r, &e);
+			reply_app_error(r, &e);
 			b->stopped = true;
 			return;
 		}
@@ -731,7 +721,7 @@ static int bulk_finish(struct bulk_run *b, size_t n)
 	struct req *r = b->r;
 	struct app_err e;
 	if (order_ctx_flush(b->ctx, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (audit(r, "order.bulk", "order", "bulk",
 	          arena_printf(r->arena, "{\"orders\":%zu,\"created\":%zu}", n, b->created)))
 		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
@@ -776,7 +766,7 @@ static int handle_get(struct req *r)
 		return reply_not_found(r, "order");
 	json_t *o = order_get_json(r->db, id, sees_customer(r->user), &channel_id, &e);
 	if (!o)
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (!user_has_channel(r->user, channel_id)) {
 		json_decref(o);
 		return reply_forbidden(r);
@@ -832,7 +822,7 @@ static int handle_list(struct req *r)
 	if (!list_filter(r, &f))
 		return reply_invalid(r);
 	json_t *out = order_list_json(r->db, &f, &e);
-	return out ? reply_json(r, 200, out) : reply_app(r, &e);
+	return out ? reply_json(r, 200, out) : reply_app_error(r, &e);
 }
 
 /* ---- after-sale ---- */
@@ -847,7 +837,7 @@ static bool order_in_scope(struct req *r, int64_t *id)
 		return false;
 	}
 	if (order_channel(r->db, *id, &channel_id, &e)) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (r->user->role != ROLE_WAREHOUSE && !user_has_channel(r->user, channel_id)) {
@@ -863,7 +853,7 @@ static int reply_order(struct req *r, int status, int64_t id, const char *action
 	struct app_err e;
 	json_t *o = order_get_json(r->db, id, sees_customer(r->user), &cid, &e);
 	if (!o)
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (audit(r, action, "order", arena_printf(r->arena, "%lld", (long long)id),
 	          arena_printf(r->arena, "{\"refund_id\":%lld}", (long long)refund_id))) {
 		json_decref(o);
@@ -887,7 +877,7 @@ static int handle_cancel(struct req *r)
 		return 0;
 	if (order_cancel(r->db, id, reason ? reason : "取消 cancelled", r->user->id, &refund_id,
 	                 &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	struct realloc_scope filled = {.order_id = id};
 	if (reallocate_after(r, &filled, "order.cancel"))
 		return 0;
@@ -912,7 +902,7 @@ static int handle_refund(struct req *r)
 	if (!order_in_scope(r, &id))
 		return 0;
 	if (order_refund(r->db, id, line_no, amount, reason, r->user->id, &refund_id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_order(r, 201, id, "order.refund", refund_id);
 }
 
@@ -942,7 +932,7 @@ static int handle_return(struct req *r)
 		return reply_forbidden(r);
 	if (order_return(r->db, id, line_no, units, wh, restockable, reason, refund, r->user->id,
 	                 &refund_id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	struct realloc_scope filled = {.warehouse_id = wh};
 	if (restockable && reallocate_after(r, &filled, "order.return"))
 		return 0;
@@ -989,7 +979,7 @@ static int handle_import(struct req *r)
 	                            NULL, NULL, &rep, &e);
 	table_release(&t);
 	if (rc) {
-		rc = rep.nproblems ? reply_problems(r, &rep) : reply_app(r, &e);
+		rc = rep.nproblems ? reply_problems(r, &rep) : reply_app_error(r, &e);
 		import_report_release(&rep);
 		return rc;
 	}

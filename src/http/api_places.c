@@ -28,16 +28,6 @@
 
 static const int64_t no_ids[1] = {0};
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0])
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-	if (e->status == 422 && r->nerrors)
-		return reply_invalid(r);
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
-}
-
 static bool parse_path_id(struct req *r, int64_t *id)
 {
 	return !parse_int64(str_from(r->params[0]), id) && *id > 0;
@@ -144,7 +134,7 @@ static int handle_divisions(struct req *r)
 		return reply_invalid(r);
 	f.search = q;
 	if (divisions_list(r->db, &f, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -161,7 +151,7 @@ static int reply_list(struct req *r, list_fn fn, const char *const *kinds)
 	if (!parse_filter(r, &f, kinds))
 		return reply_invalid(r);
 	if (fn(r->db, &f, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -173,7 +163,7 @@ static int reply_one(struct req *r, get_fn fn, const char *what)
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, what);
 	if (fn(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -188,7 +178,7 @@ static int reply_created(struct req *r, const char *action, const char *type, in
 	if (rc)
 		return reply_store_error(r, rc);
 	if (fn(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 201, out);
 }
 
@@ -229,7 +219,7 @@ static int create_pairing(struct req *r)
 			     !jget_str(r, body, "west_code", true, 12, &in.west_code))
 		return reply_invalid(r);
 	if (pairing_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "pairing.create", "pairing", id, in.code, pairing_get);
 }
 
@@ -297,7 +287,7 @@ static int create_warehouse(struct req *r)
 		return reply_invalid(r);
 	in.areas = areas;
 	if (warehouse_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "warehouse.create", "warehouse", id, in.code, warehouse_get);
 }
 
@@ -315,13 +305,13 @@ static int put_service_areas(struct req *r)
 	if (!body || !jcheck_fields(r, body, fields) || !jget_areas(r, body, true, &areas, &n))
 		return reply_invalid(r);
 	if (warehouse_set_areas(r->db, id, areas, n, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int rc = audit(r, "warehouse.areas", "warehouse", id_text(r, id),
 		       arena_printf(r->arena, "{\"areas\":%d}", n));
 	if (rc)
 		return reply_store_error(r, rc);
 	if (warehouse_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -338,7 +328,7 @@ static int list_points(struct req *r)
 	struct point_scope scope = r->user->role == ROLE_COLLECTOR ? points_of(r->user)
 								    : (struct point_scope){NULL, 0};
 	if (points_list(r->db, &f, scope, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -380,7 +370,7 @@ static int create_point(struct req *r)
 			     !jget_hhmm(r, body, "opens", &in.opens) | !jget_hhmm(r, body, "closes", &in.closes))
 		return reply_invalid(r);
 	if (point_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "point.create", "point", id, in.code, point_get);
 }
 
@@ -405,7 +395,7 @@ static int create_channel(struct req *r)
 			     !jget_int(r, body, "pairing_id", false, 1, INT64_MAX, &in.pairing_id))
 		return reply_invalid(r);
 	if (channel_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "channel.create", "channel", id, in.code, channel_get);
 }
 
@@ -434,7 +424,7 @@ static int create_cooperative(struct req *r)
 	if (!parse_party(r, &in))
 		return reply_invalid(r);
 	if (cooperative_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "cooperative.create", "cooperative", id, in.code, cooperative_get);
 }
 
@@ -446,7 +436,7 @@ static int create_enterprise(struct req *r)
 	if (!parse_party(r, &in))
 		return reply_invalid(r);
 	if (enterprise_create(r->db, &in, &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_created(r, "enterprise.create", "enterprise", id, in.code, enterprise_get);
 }
 
@@ -480,7 +470,7 @@ static int list_households(struct req *r)
 	if (f.point_id && r->user->role == ROLE_COLLECTOR && !user_has_point(r->user, f.point_id))
 		return reply_forbidden(r);
 	if (households_list(r->db, &f, points_of(r->user), &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	json_array_foreach(json_object_get(out, "items"), i, h)
 		mask_household(r, h);
 	return reply_json(r, 200, out);
@@ -511,7 +501,7 @@ static int get_household(struct req *r)
 	if (!visible_household(r, &id))
 		return 0;
 	if (household_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	mask_household(r, out);
 	return reply_json(r, 200, out);
 }
@@ -527,7 +517,7 @@ static int get_household_ledger(struct req *r)
 	if (!parse_filter(r, &f, NULL))
 		return reply_invalid(r);
 	if (household_ledger_list(r->db, id, &f, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -552,7 +542,7 @@ static int create_household(struct req *r)
 			     !jget_int(r, body, "members", false, 1, 50, &in.members))
 		return reply_invalid(r);
 	if (household_create(r->db, &in, now_ms(), &id, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	/* the audit detail carries the id only: never personal data */
 	return reply_created(r, "household.create", "household", id, NULL, household_get);
 }

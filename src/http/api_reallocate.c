@@ -21,16 +21,6 @@
 #include "app/reallocate.h"
 #include "http/routes.h"
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0]) {
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-		return reply_invalid(r);
-	}
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-	                   e->message_en);
-}
-
 /* One audit row per line allocated: 0 or a store error code. */
 static int audit_lines(struct req *r, json_t *lines, const char *trigger)
 {
@@ -58,7 +48,7 @@ int reallocate_after(struct req *r, const struct realloc_scope *scope, const cha
 	json_t *lines = json_array();
 	if (backorders_fill(r->db, scope, today_shanghai(r), lines, &count, &e)) {
 		json_decref(lines);
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return -1;
 	}
 	int rc = audit_lines(r, lines, trigger);
@@ -107,7 +97,7 @@ static bool reallocate_scope(struct req *r, struct realloc_scope *scope)
 		return false;
 	}
 	if (realloc_scope_from_codes(r->db, sku, wh, scope, &e)) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (scope->warehouse_id && !user_has_warehouse(r->user, scope->warehouse_id)) {
@@ -127,7 +117,7 @@ static int handle_reallocate(struct req *r)
 	json_t *lines = json_array();
 	if (backorders_fill(r->db, &scope, today_shanghai(r), lines, &count, &e)) {
 		json_decref(lines);
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	}
 	int rc = audit_lines(r, lines, "request");
 	if (rc) {

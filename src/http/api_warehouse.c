@@ -40,16 +40,6 @@
 
 static const int64_t no_ids[1] = {0};
 
-static int reply_app(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0])
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-	if (e->status == 422 && r->nerrors)
-		return reply_invalid(r);
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
-}
-
 /* ---- scope ---- */
 
 static bool sees_all(const struct user *u)
@@ -286,7 +276,7 @@ static int handle_transfer_create(struct req *r)
 		return reply_store_error(r, rc);
 	json_t *t;
 	if (transfer_get(r->db, id, &t, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 201, t);
 }
 
@@ -300,7 +290,7 @@ static bool visible_transfer(struct req *r, struct transfer_info *t)
 		return false;
 	}
 	if (transfer_info_load(r->db, id, t, &e)) {
-		reply_app(r, &e);
+		reply_app_error(r, &e);
 		return false;
 	}
 	if (!at_point(r->user, t->point_id) && !at_warehouse(r->user, t->warehouse_id)) {
@@ -318,7 +308,7 @@ static int handle_transfer_get(struct req *r)
 	if (!visible_transfer(r, &t))
 		return 0;
 	if (transfer_get(r->db, t.id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -362,7 +352,7 @@ static int handle_transfer_receive(struct req *r)
 	if (transfer_receive(r->db, t.id, lines, n, r->user->id, &e))
 		return reply_app_list(r, &e, "lines");
 	if (transfer_get(r->db, t.id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	int64_t shortage = 0;
 	json_t *l;
 	size_t i;
@@ -398,7 +388,7 @@ static int handle_transfer_list(struct req *r)
 			ps = (struct wh_scope){NULL, 0};
 	}
 	if (transfers_list(r->db, wh, pt, status, ws, ps, limit, offset, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -497,7 +487,7 @@ static int handle_packing_create(struct req *r)
 		in.packed_on = today_shanghai(r);
 	res = arena_alloc(r->arena, sizeof(*res));
 	if (packing_create(r->db, &in, r->user->id, res, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	struct realloc_scope filled = {.warehouse_id = in.warehouse_id};
 	if (reallocate_after(r, &filled, "packing.create"))
 		return 0;
@@ -510,7 +500,7 @@ static int handle_packing_create(struct req *r)
 		return reply_store_error(r, rc);
 	json_t *out;
 	if (packing_get(r->db, res->id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 201, out);
 }
 
@@ -522,11 +512,11 @@ static int handle_packing_get(struct req *r)
 	if (!parse_path_id(r, &id))
 		return reply_not_found(r, "包装记录 packing");
 	if (packing_warehouse(r->db, id, &wh, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	if (!at_warehouse(r->user, wh))
 		return reply_forbidden(r);
 	if (packing_get(r->db, id, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -540,7 +530,7 @@ static int handle_packing_list(struct req *r)
 		return reply_invalid(r);
 	req_paging(r, &limit, &offset);
 	if (packings_list(r->db, wh, balanced, warehouses_of(r->user), limit, offset, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -580,7 +570,7 @@ static int handle_lot_list(struct req *r)
 		return reply_invalid(r);
 	struct wh_view v = view_of(r->user);
 	if (lots_list(r->db, &f, &v, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -594,7 +584,7 @@ static json_t *visible_lot(struct req *r, const char *code)
 		if (e.status == 404)
 			reply_not_found(r, arena_printf(r->arena, "批次 lot '%s'", code));
 		else
-			reply_app(r, &e);
+			reply_app_error(r, &e);
 		return NULL;
 	}
 	if (!lot_visible(r->db, json_integer_value(json_object_get(lot, "id")), &v)) {
@@ -620,7 +610,7 @@ static int handle_stock_list(struct req *r)
 		return reply_invalid(r);
 	struct wh_view v = view_of(r->user);
 	if (stock_list(r->db, &f, &v, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 
@@ -657,7 +647,7 @@ static int handle_adjustment_create(struct req *r)
 		return reply_forbidden(r);
 	in.today = today_shanghai(r);
 	if (adjustment_create(r->db, &in, r->user->id, &res, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	struct realloc_scope filled = {.warehouse_id = in.warehouse_id};
 	if (res.delta_g > 0 && reallocate_after(r, &filled, "adjustment.create"))
 		return 0;
@@ -688,7 +678,7 @@ static int handle_adjustment_list(struct req *r)
 		return reply_invalid(r);
 	req_paging(r, &limit, &offset);
 	if (adjustments_list(r->db, wh, lot, kind, warehouses_of(r->user), limit, offset, &out, &e))
-		return reply_app(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }
 

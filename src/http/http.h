@@ -136,6 +136,12 @@ int reply_bad_json(struct req *r, const json_error_t *e);
 int reply_invalid(struct req *r);
 /* Map a store error: constraint 409, busy/io 503, misuse 500. */
 int reply_store_error(struct req *r, int rc);
+/* A service's refusal (src/app): a 422 naming a field joins the field errors
+ * already collected and they all answer as reply_invalid; a 422 without a
+ * field answers so too when errors were collected; anything else answers as
+ * itself with reply_error. */
+struct app_err;
+int reply_app_error(struct req *r, const struct app_err *e);
 int reply_not_found(struct req *r, const char *what);
 int reply_forbidden(struct req *r);
 

@@ -77,16 +77,6 @@ static bool check_body(struct req *r, const struct patch_spec *spec, json_t *bod
 	return ok;
 }
 
-static int reply_app_err(struct req *r, const struct app_err *e)
-{
-	if (e->status == 422 && e->field[0]) {
-		req_add_error(r, e->field, e->row, e->message_zh, e->message_en);
-		return reply_invalid(r);
-	}
-	return reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, e->message_zh,
-			   e->message_en);
-}
-
 static int audit_change(struct req *r, const struct patch_spec *spec, int64_t id, json_t *change)
 {
 	char *text = json_dumps(change, JSON_COMPACT);
@@ -107,7 +97,7 @@ int reply_patch(struct req *r, const struct patch_spec *spec, patch_get_fn get,
 	if (!body || !check_body(r, spec, body))
 		return reply_invalid(r);
 	if (patch_apply(r->db, spec, id, body, &change, &e))
-		return e.status == 404 ? reply_not_found(r, label) : reply_app_err(r, &e);
+		return e.status == 404 ? reply_not_found(r, label) : reply_app_error(r, &e);
 	int rc = audit_change(r, spec, id, change);
 	if (rc) {
 		json_decref(change);
@@ -121,6 +111,6 @@ int reply_patch(struct req *r, const struct patch_spec *spec, patch_get_fn get,
 	}
 	json_decref(change);
 	if (get(r->db, id, &out, &e))
-		return reply_app_err(r, &e);
+		return reply_app_error(r, &e);
 	return reply_json(r, 200, out);
 }

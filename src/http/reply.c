@@ -4,9 +4,9 @@
  * query string and headers, scope checks, masking personal data, audit rows
  * and short codes.
  */
+#include "app/app.h"
 #include "http/http.h"
 #include "http/server_int.h"
-#include "app/app.h"
 #include "lib/buf.h"
 #include "lib/str.h"
 #include "lib/timeutil.h"
@@ -508,4 +508,14 @@ const char *today_shanghai(struct req *r)
 	char d[16];
 	date_format(shanghai_day_of(time_now_ms() / 1000), d, sizeof(d));
 	return arena_strdup(r->arena, d);
+}
+
+int reply_app_error(struct req *r, const struct app_err *e)
+{
+	const char *field = e->field[0] ? e->field : NULL;
+	if (e->status == 422 && field)
+		req_add_error(r, field, e->row, e->message_zh, e->message_en);
+	if (e->status == 422 && r->nerrors)
+		return reply_invalid(r);
+	return reply_error(r, e->status, e->code, field, e->message_zh, e->message_en);
 }
