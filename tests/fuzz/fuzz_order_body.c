@@ -6,7 +6,7 @@
  * least one error, each naming its field with messages in both languages; an
  * accepted one must have its required fields and at least one line.
  */
-// fuzz-sources: src/http/order_json.c
+// fuzz-sources: src/http/order_json.c src/http/api_reallocate.c
 // fuzz-sources: src/http/reply.c src/http/auth.c src/http/html.c src/http/qr.c src/app/*.c src/core/*.c src/io/*.c src/store/*.c src/route/*.c src/plan/*.c
 #include "../../src/http/api_orders.c"
 

@@ -7,7 +7,7 @@
  * text byte for byte, ordered_at 0, the same lines.
  */
 // fuzz-sources: src/http/reply.c src/http/auth.c src/http/html.c src/http/qr.c
-// fuzz-sources: src/http/order_json.c src/app/*.c src/core/*.c src/io/*.c
+// fuzz-sources: src/http/order_json.c src/http/api_reallocate.c src/app/*.c src/core/*.c src/io/*.c
 // fuzz-sources: src/store/*.c src/route/*.c src/plan/*.c
 #include "../../src/http/api_orders.c"
 

@@ -14,7 +14,7 @@
  */
 // fuzz-sources: src/http/api_*.c src/http/auth.c src/http/html.c src/http/pool.c
 // fuzz-sources: src/http/patch_http.c src/http/qr.c src/http/reply.c src/http/routes.c src/http/server.c src/http/slow.c
-// fuzz-sources: src/http/writer.c src/app/*.c src/core/*.c src/io/*.c src/store/*.c
+// fuzz-sources: src/http/writer.c src/http/order_json.c src/app/*.c src/core/*.c src/io/*.c src/store/*.c
 // fuzz-sources: src/route/*.c src/plan/*.c
 // fuzz-embedded
 #include "../../src/http/dispatch.c"
