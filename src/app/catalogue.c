@@ -196,8 +196,8 @@ int purchase_price_set(struct store *db, int64_t grade_id, const char *valid_fro
 	if (check_date("valid_from", valid_from, err))
 		return -1;
 	if (price_fen_per_kg < 0 || price_fen_per_kg > 10000000)
-		return app_fail(err, 422, "invalid", "price_fen_per_kg", "价格超出范围",
-				"price_fen_per_kg must be 0 to 10000000");
+		return app_fail(err, 422, "invalid", "price_fen", "价格超出范围",
+				"price_fen (fen per kg) must be 0 to 10000000");
 	int rc = store_prepare(db,
 			       "SELECT COUNT(*) FROM collections WHERE grade_id = ? AND "
 			       "collected_on >= ?",

@@ -866,8 +866,13 @@ static void add_division_search(struct query *q, const char *search)
 int divisions_list(struct store *db, const struct list_filter *f, json_t **out, struct app_err *err)
 {
 	struct query q;
-	query_init(&q, "SELECT code, name, level, parent_code, lon_e6, lat_e6, approx "
-		       "FROM divisions");
+	/* parent_name and grandparent_name (a village's township and county) tell
+	 * apart divisions of the same name; the derived table keeps the filters'
+	 * column names unqualified. */
+	query_init(&q, "SELECT * FROM (SELECT d.code, d.name, d.level, d.parent_code, d.lon_e6, "
+		       "d.lat_e6, d.approx, p.name AS parent_name, g.name AS grandparent_name "
+		       "FROM divisions d LEFT JOIN divisions p ON p.code = d.parent_code "
+		       "LEFT JOIN divisions g ON g.code = p.parent_code) dv");
 	if (f->parent)
 		query_and_text(&q, "parent_code = ?", f->parent);
 	if (f->level)

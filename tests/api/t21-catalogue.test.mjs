@@ -83,6 +83,9 @@ test('bad catalogue input answers 422 naming the field; duplicates 409', async (
     ['/api/v1/purchase-prices', { grade_id: 1, valid_from: '2026-02-30', price_fen: 5 }, 'valid_from'],
     ['/api/v1/purchase-prices', { grade_id: 1, valid_from: '2027-01-01', price_fen: -5 }, 'price_fen'],
     ['/api/v1/purchase-prices', { grade_id: 1, valid_from: '2027-01-01', price_fen: 1e12 }, 'price_fen'],
+    // above the per-kg ceiling the store layer enforces, below the HTTP layer's: the refusal must
+    // still name the request's field, not the column
+    ['/api/v1/purchase-prices', { grade_id: 1, valid_from: '2027-01-01', price_fen: 20000000 }, 'price_fen'],
     ['/api/v1/purchase-prices', { grade_id: 999999, valid_from: '2027-01-01', price_fen: 5 }, 'grade_id'],
     ['/api/v1/sku-prices', { sku_id: 1, valid_from: '2027-01-01', price_fen: '5' }, 'price_fen'],
   ];

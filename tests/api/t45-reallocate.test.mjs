@@ -1,6 +1,7 @@
 // Filling backorders (src/app/reallocate.c): lines that found no stock when
 // their order arrived are allocated when stock becomes promisable (a stock
-// adjustment, a line-haul received, a cancellation) or on request (POST
+// adjustment, a line-haul received, a packing run, a restockable return, a
+// cancellation) or on request (POST
 // /api/v1/orders/reallocate), oldest order first, whole lines only, never
 // more than the stock, never stock in transit; concurrent requests never
 // promise a unit twice; the endpoint's role and scope refusals.
@@ -167,5 +168,64 @@ test('a cancellation releases its stock to the oldest waiting line', async () =>
   assert.equal(status(waiting), 'allocated');
   assert.equal(status(sql(srv, "SELECT id FROM orders WHERE channel_order_no = 'CC-6'")[0].id), 'backorder');
   assert.equal(reservedG(6), 6000);
+  assert.ok(stockOk());
+});
+
+test('a packing run fills the backorders of the SKU it packs', async () => {
+  // a product of its own, packed from a source lot (no SKU), so nothing else can be filled
+  execSql(srv, `BEGIN;
+INSERT INTO products (id, code, name, shelf_life_days) VALUES (3, 'TS-PK', '包装测试', 90);
+INSERT INTO grades (id, product_id, code, name) VALUES (3, 3, 'A', '一级');
+INSERT INTO skus (id, code, product_id, grade_id, name, net_g, gross_g) VALUES
+  (8, 'PK-OUT', 3, 3, '礼盒 1kg', 1000, 1100);
+INSERT INTO lots (id, code, kind, product_id, grade_id, harvest_date, expires_on, initial_g, created_at) VALUES
+  (11, 'LPK-IN', 'source', 3, 3, '2026-10-01', '2099-01-01', 4000, 0);
+INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) VALUES (11, 'warehouse', 1, 4000);
+COMMIT;`);
+  const o1 = await place(live.feed, 'PK-1', 'PK-OUT', 2, 20);
+  const o2 = await place(live.feed, 'PK-2', 'PK-OUT', 2, 21);
+  assert.equal(o1.status, 'backorder');
+  assert.equal(o2.status, 'backorder');
+  const r = await whYy.post('/api/v1/packings', {
+    warehouse_id: YY, inputs: [{ lot_code: 'LPK-IN', used_g: 3000 }], outputs: [{ sku_id: 8, units: 3 }],
+  });
+  assert.equal(r.status, 201, r.text);
+  // 3 units packed: the older order's 2 fit, the newer order's 2 do not
+  assert.equal(status(o1.id), 'allocated');
+  assert.equal(status(o2.id), 'backorder');
+  const l = line(o1.id);
+  assert.equal(l.warehouse_id, YY);
+  assert.equal(l.route, 'origin_parcel');
+  assert.equal(reservedG(8), 2000);
+  const [aud] = sql(srv, `SELECT detail FROM audit_log WHERE action = 'order.reallocate' AND object_id = '${o1.id}'`);
+  assert.match(aud.detail, /"trigger":"packing.create"/);
+  assert.ok(stockOk());
+});
+
+test('a restockable return fills the oldest waiting line; a written-off return does not', async () => {
+  // after the packing run: PK-1 holds 2 of the 3 packed units at YY-O, PK-2 (2 units) waits
+  const o1 = sql(srv, "SELECT id FROM orders WHERE channel_order_no = 'PK-1'")[0].id;
+  const o2 = sql(srv, "SELECT id FROM orders WHERE channel_order_no = 'PK-2'")[0].id;
+  assert.equal(status(o2), 'backorder');
+  const p = await whYy.post('/api/v1/parcels', { order_id: o1, warehouse_id: YY });
+  assert.equal(p.status, 201, p.text);
+  const s = await whYy.post(`/api/v1/parcels/${p.json.id}/ship`, { carrier: 'SF', tracking_no: 'SF-PK1', cost_fen: 1200 });
+  assert.equal(s.status, 200, s.text);
+  const deliveredAt = new Date(Date.now() + 3600000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const d = await whYy.post('/api/v1/deliveries', { deliveries: [{ carrier: 'SF', tracking_no: 'SF-PK1', delivered_at: deliveredAt }] });
+  assert.equal(d.status, 200, d.text);
+  const ret = (restockable) => whYy.post(`/api/v1/orders/${o1}/return`, { line_no: 1, units: 1, warehouse_id: YY, restockable, reason: '客户退回' });
+  // written off: stock stays at 1 free unit, PK-2 still waits
+  const w = await ret(false);
+  assert.equal(w.status, 201, w.text);
+  assert.equal(status(o2), 'backorder');
+  // restocked: 2 free units, PK-2 is filled
+  const r = await ret(true);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(status(o2), 'allocated');
+  assert.equal(line(o2).warehouse_id, YY);
+  assert.equal(reservedG(8), 2000);
+  const [aud] = sql(srv, `SELECT detail FROM audit_log WHERE action = 'order.reallocate' AND object_id = '${o2}'`);
+  assert.match(aud.detail, /"trigger":"order.return"/);
   assert.ok(stockOk());
 });

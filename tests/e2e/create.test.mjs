@@ -2,7 +2,7 @@
 // Debian's chromium against a real `shanhai serve --demo` (harness.mjs).
 // Admin opens 基础资料 and creates a collection point whose village is picked
 // from the server's division data (searched by code, never typed into the
-// request), then a SKU: first refused here (gross below net: the field is
+// request; the option shows its township and county), then a SKU: first refused here (gross below net: the field is
 // marked, no request, nothing stored), then refused by the server (a code
 // that exists: 409, the message under the code field, nothing stored), then
 // created, and given a sale price from a date (a price with three decimals
@@ -53,7 +53,17 @@ test('admin creates a collection point and a SKU; refusals here and by the serve
     let dialog = await openCreate(page, '收购点', 'points');
     await input(dialog, 'code').fill('E2E-PT1');
     await input(dialog, 'name').fill('端到端收购点');
-    await choose(page, dialog, 'village_code', v.code, v.code);
+    // the option names the village's township and county, so namesakes differ by more than a code
+    const [par] = sql(`SELECT t.name AS township, c.name AS county FROM divisions d
+      JOIN divisions t ON t.code = d.parent_code JOIN divisions c ON c.code = t.parent_code WHERE d.code = '${v.code}'`);
+    await dialog.locator('[data-field=village_code] .el-select').click();
+    await input(dialog, 'village_code').fill(v.code);
+    const opt = page.locator('.el-select-dropdown__item:visible', { hasText: v.code }).first();
+    await opt.waitFor();
+    const optText = await opt.innerText();
+    assert.ok(optText.includes(`${v.name} · ${par.township} · ${par.county}`), optText);
+    await opt.click();
+    await page.waitForTimeout(300); // the dropdown fades out
     const [wh] = sql("SELECT code FROM warehouses WHERE kind = 'origin' ORDER BY id LIMIT 1");
     await choose(page, dialog, 'warehouse_id', wh.code);
     await input(dialog, 'opens').fill('07:00');
