@@ -117,12 +117,16 @@ static int waiting_lines(struct store *db, int64_t sku_id, struct waiting_line *
 	    " WHERE ol.sku_id = ? AND ol.status = 'backorder'"
 	    " ORDER BY o.ordered_at, o.id, ol.line_no",
 	    "i", sku_id);
+	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
 		struct waiting_line *l = &(*out)[(*n)++];
 		l->id = stmt_int(st, 0);
 		l->order_id = stmt_int(st, 1);
