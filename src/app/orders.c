@@ -214,6 +214,7 @@ struct order_ctx {
 	size_t npreserves, cappreserves;
 	struct last_order last; /* the order just created (not in bulk batch mode) */
 	bool shared;            /* owned by the store's cache (order_ctx_shared) */
+	int64_t only_wh;        /* order_ctx_only_warehouse; 0: any */
 	/* group mode: the queued rows up to the marks belong to jobs that stand */
 	bool group;
 	size_t mark[B_TABLES], pmark;
@@ -244,6 +245,11 @@ struct order_ctx *order_ctx_new(struct store *db, const char *today)
 }
 
 static void ctx_release(struct order_ctx *c);
+
+void order_ctx_only_warehouse(struct order_ctx *c, int64_t warehouse_id)
+{
+	c->only_wh = warehouse_id;
+}
 
 static void free_stock(struct wh_stock *ws)
 {
@@ -806,7 +812,7 @@ static int allocate_line(struct order_ctx *c, const struct order_line_in *l, con
 			goto out_free;
 		}
 		int k = out->choice.index;
-		if (k < 0 || (size_t)k >= c->nwhs) {
+		if (k < 0 || (size_t)k >= c->nwhs || (c->only_wh && cands[k].warehouse_id != c->only_wh)) {
 			out->choice.index = -1;
 			ret = 0;
 			goto out_free;

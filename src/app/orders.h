@@ -68,6 +68,12 @@ struct order_ctx;
  * (Asia/Shanghai "YYYY-MM-DD", for expiry). Free with order_ctx_free. */
 struct order_ctx *order_ctx_new(struct store *db, const char *today);
 void order_ctx_free(struct order_ctx *ctx);
+
+/* Serve lines only from this warehouse: a line the allocation policy would
+ * serve from another warehouse is left unallocated (and nothing is reserved
+ * there), so a pass started for one warehouse never promises another's stock.
+ * 0 lifts the restriction. For the backorder passes (app/reallocate.c). */
+void order_ctx_only_warehouse(struct order_ctx *ctx, int64_t warehouse_id);
 /* The context kept with db's open transaction (store_cache_*) for the same
  * business day, or a new one kept there: the single orders of one group
  * commit then read the warehouses, SKUs and stock once. Owned by the store

@@ -234,6 +234,8 @@ int backorders_fill(struct store *db, const struct realloc_scope *scope, const c
 	if (skus_in_scope(db, scope, &skus, &nskus, err))
 		return -1;
 	struct order_ctx *ctx = nskus ? order_ctx_new(db, today) : NULL;
+	if (ctx)
+		order_ctx_only_warehouse(ctx, scope->warehouse_id);
 	for (size_t i = 0; i < nskus; i++)
 		if (fill_sku(db, ctx, &skus[i], allocated, count, &orders, err))
 			goto out_free;

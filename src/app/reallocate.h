@@ -20,6 +20,11 @@
  * (orders.ordered_on), since every order figure is computed from the lines'
  * current status.
  *
+ * A pass for one warehouse (a receipt, a packing run, an adjustment or a
+ * return there; a warehouse operator's request) reserves only there: a line
+ * the policy would serve from another warehouse keeps waiting, so such a
+ * pass never promises stock its trigger or its caller has no say over.
+ *
  * Runs in the caller's transaction like every write; the caller audits.
  */
 #ifndef SHANHAI_APP_REALLOCATE_H
@@ -33,7 +38,9 @@
 /* Which backordered lines to try; 0 fields do not restrict. */
 struct realloc_scope {
 	int64_t sku_id;       /* lines of this SKU */
-	int64_t warehouse_id; /* lines of the SKUs with promisable stock here */
+	int64_t warehouse_id; /* lines of the SKUs with promisable stock here, and of
+	                         those only the ones the policy serves from here:
+	                         nothing is reserved at another warehouse */
 	int64_t order_id;     /* lines of the SKUs of this order's lines */
 };
 

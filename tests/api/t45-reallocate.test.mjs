@@ -229,3 +229,36 @@ test('a restockable return fills the oldest waiting line; a written-off return d
   assert.match(aud.detail, /"trigger":"order.return"/);
   assert.ok(stockOk());
 });
+
+test("a pass for one warehouse reserves only there: the origin's operator cannot promise the sales warehouse's stock", async () => {
+  // a product of its own with one packed unit at each warehouse, put there without a trigger
+  execSql(srv, `BEGIN;
+INSERT INTO products (id, code, name, shelf_life_days) VALUES (4, 'TS-WH', '仓库范围测试', 90);
+INSERT INTO grades (id, product_id, code, name) VALUES (4, 4, 'A', '一级');
+INSERT INTO skus (id, code, product_id, grade_id, name, net_g, gross_g) VALUES
+  (9, 'WH-ONE', 4, 4, '礼盒 1kg', 1000, 1100);
+INSERT INTO lots (id, code, kind, product_id, grade_id, sku_id, harvest_date, packed_on, expires_on, initial_g, created_at) VALUES
+  (50, 'LWH-YY', 'packed', 4, 4, 9, '2026-10-01', '2026-10-02', '2099-01-01', 1000, 0),
+  (51, 'LWH-NB', 'packed', 4, 4, 9, '2026-10-01', '2026-10-02', '2099-01-01', 1000, 0);
+COMMIT;`);
+  const o = await place(live.feed, 'WH-1', 'WH-ONE', 1, 30); // a Ningbo customer, in NB-S's area
+  assert.equal(o.status, 'backorder');
+  execSql(srv, `INSERT INTO stock (lot_id, loc_kind, loc_id, qty_g) VALUES (50, 'warehouse', ${YY}, 1000), (51, 'warehouse', ${NB}, 1000);`);
+  const reservedAt = (wh) => Number(sql(srv, `SELECT COALESCE(SUM(qty_g), 0) AS g FROM allocations WHERE warehouse_id = ${wh} AND lot_id IN (50, 51) AND state = 'reserved'`)[0].g);
+  // the policy serves this customer from NB-S: the origin's pass leaves the line waiting
+  const yy = await whYy.post('/api/v1/orders/reallocate', { warehouse: 'YY-O' });
+  assert.equal(yy.status, 200, yy.text);
+  assert.equal(yy.json.allocated, 0);
+  assert.equal(status(o.id), 'backorder');
+  assert.equal(reservedAt(NB), 0);
+  assert.equal(reservedAt(YY), 0);
+  // the sales warehouse's own pass fills it there
+  const nb = await whNb.post('/api/v1/orders/reallocate', { warehouse: 'NB-S' });
+  assert.equal(nb.status, 200, nb.text);
+  assert.equal(nb.json.allocated, 1);
+  assert.equal(line(o.id).warehouse_id, NB);
+  assert.equal(line(o.id).route, 'sales_warehouse');
+  assert.equal(reservedAt(NB), 1000);
+  assert.equal(reservedAt(YY), 0);
+  assert.ok(stockOk());
+});
