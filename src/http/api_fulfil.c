@@ -89,9 +89,28 @@ static long long jint(json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
+/* A cursor page: the orders waiting (first page) and a link to the next page. */
+static int cursor_note(struct req *r, struct buf *b, json_t *pl)
+{
+	json_t *next = json_object_get(pl, "next_after");
+	int bad = 0;
+	if (json_object_get(pl, "total"))
+		bad |= buf_printf(b, "<p>待拣订单 Orders waiting: %lld</p>", jint(pl, "total"));
+	else
+		bad |= buf_adds(b, "<p>续页：汇总见第一页 Continued: totals on the first page</p>");
+	if (json_is_integer(next))
+		bad |= buf_printf(
+		    b, "<p><a href=\"%s?limit=%lld&amp;after=%lld\">下一页 Next page</a></p>",
+		    html_escape(r->arena, r->path), jint(pl, "limit"),
+		    (long long)json_integer_value(next));
+	return bad;
+}
+
 /* "orders 101-200 of 5,432" and a link to the next page when there is one. */
 static int page_note(struct req *r, struct buf *b, json_t *pl)
 {
+	if (json_object_get(pl, "after"))
+		return cursor_note(r, b, pl);
 	long long total = jint(pl, "total"), off = jint(pl, "offset"), lim = jint(pl, "limit");
 	long long last = off + lim < total ? off + lim : total;
 	int bad = 0;
@@ -102,6 +121,23 @@ static int page_note(struct req *r, struct buf *b, json_t *pl)
 		    b, "<p><a href=\"%s?limit=%lld&amp;offset=%lld\">下一页 Next page</a></p>",
 		    html_escape(r->arena, r->path), lim, last);
 	return bad;
+}
+
+/* The totals per SKU and lot, as a table. */
+static int totals_html(struct arena *a, struct buf *b, json_t *totals)
+{
+	json_t *v;
+	size_t i;
+	int bad =
+	    buf_adds(b, "<h2>按批次汇总 Totals by lot</h2><table><thead><tr><th>SKU</th><th>品名 "
+	                "Name</th><th>批次 Lot</th><th>到期 Expires</th><th>件数 Units</th></tr>"
+	                "</thead><tbody>");
+	json_array_foreach(totals, i, v) bad |=
+	    buf_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%lld</td></tr>",
+	               html_escape(a, jtext(v, "sku")), html_escape(a, jtext(v, "sku_name")),
+	               html_escape(a, jtext(v, "lot")), html_escape(a, jtext(v, "expires_on")),
+	               jint(v, "units"));
+	return bad | buf_adds(b, "</tbody></table>");
 }
 
 /* The page; 0, or -1 if it grew past the buffer's cap. */
@@ -115,16 +151,9 @@ static int picklist_html(struct req *r, struct buf *b, json_t *pl)
 	html_begin(b, a, title);
 	bad |= buf_printf(b, "<h1>%s</h1><p>%s · %s</p>", html_escape(a, title),
 	                  html_escape(a, jtext(w, "name")), html_escape(a, today_shanghai(r)));
-	bad |=
-	    buf_adds(b, "<h2>按批次汇总 Totals by lot</h2><table><thead><tr><th>SKU</th><th>品名 "
-	                "Name</th><th>批次 Lot</th><th>到期 Expires</th><th>件数 Units</th></tr>"
-	                "</thead><tbody>");
-	json_array_foreach(json_object_get(pl, "totals"), i, v) bad |=
-	    buf_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%lld</td></tr>",
-	               html_escape(a, jtext(v, "sku")), html_escape(a, jtext(v, "sku_name")),
-	               html_escape(a, jtext(v, "lot")), html_escape(a, jtext(v, "expires_on")),
-	               jint(v, "units"));
-	bad |= buf_adds(b, "</tbody></table><h2>按订单 By order</h2><table><thead><tr><th>渠道 "
+	if (json_object_get(pl, "totals")) /* a later cursor page has none */
+		bad |= totals_html(a, b, json_object_get(pl, "totals"));
+	bad |= buf_adds(b, "<h2>按订单 By order</h2><table><thead><tr><th>渠道 "
 	                   "Channel</th><th>订单号 Order</th><th>行 Line</th><th>SKU</th><th>批次 "
 	                   "Lot</th><th>件数 Units</th><th>路线 Route</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(pl, "items"), i, v) bad |= buf_printf(
@@ -148,11 +177,12 @@ static int handle_print_picklist(struct req *r)
 	int64_t wh;
 	struct app_err e;
 	struct buf b;
-	int64_t limit, offset;
-	if (!picklist_warehouse(r, r->params[0], &wh))
+	int64_t limit, offset, after;
+	if (!picklist_warehouse(r, r->params[0], &wh) || !picklist_after(r, &after))
 		return 0;
 	req_paging(r, &limit, &offset);
-	json_t *pl = picklist_json(r->db, wh, limit, offset, &e);
+	json_t *pl = after >= 0 ? picklist_page_json(r->db, wh, limit, after, &e)
+	                        : picklist_json(r->db, wh, limit, offset, &e);
 	if (!pl)
 		return reply_app_error(r, &e);
 	buf_init(&b, 32u << 20);

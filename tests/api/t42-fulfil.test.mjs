@@ -217,7 +217,16 @@ test('the pick list pages by cursor (after, next_after): every waiting allocatio
       const r = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=${limit}&after=${after}`);
       assert.equal(r.status, 200, r.text);
       assert.deepEqual([r.json.limit, r.json.after], [limit, after]);
-      assert.equal(r.json.total, undefined, 'a cursor page does not count the whole list');
+      if (after === 0) {
+        // the first page says what the whole list holds, as the offset pages do
+        const whole = await whNb.get(`/api/v1/picklists?warehouse_id=${NB}&limit=1000`);
+        assert.equal(r.json.total, whole.json.total);
+        assert.deepEqual(r.json.totals, whole.json.totals);
+        assert.equal(r.json.totals.reduce((n, t) => n + t.qty_g, 0), want.length * 5000);
+      } else {
+        assert.equal(r.json.total, undefined, 'a later cursor page does not count the whole list');
+        assert.equal(r.json.totals, undefined);
+      }
       assert.ok(r.json.items.length <= limit);
       seen.push(...r.json.items.map((i) => i.allocation_id));
       pages++;
@@ -237,6 +246,19 @@ test('the pick list pages by cursor (after, next_after): every waiting allocatio
     assert.equal(r.json.error.field, 'after', bad);
   }
   assert.equal((await whYy.get(`/api/v1/picklists?warehouse_id=${NB}&after=0`)).status, 403);
+  // the printable list pages by the same cursor: totals on the first page, a link to the next
+  const first = await whNb.get(`/print/picklist/${NB}?limit=4&after=0`);
+  assert.equal(first.status, 200);
+  assert.ok(first.text.includes('按批次汇总'), 'the first printed page has the totals');
+  assert.ok(first.text.includes(`Orders waiting: ${one.json.total}`), first.text.slice(-400));
+  const next = want[3];
+  assert.ok(first.text.includes(`href="/print/picklist/${NB}?limit=4&amp;after=${next}"`), 'and links the next page');
+  const second = await whNb.get(`/print/picklist/${NB}?limit=4&after=${next}`);
+  assert.equal(second.status, 200);
+  assert.ok(!second.text.includes('按批次汇总') && second.text.includes('totals on the first page'));
+  const last = await whNb.get(`/print/picklist/${NB}?limit=4&after=${want[7]}`);
+  assert.ok(!last.text.includes('Next page'), 'the last page links nothing');
+  assert.equal((await whNb.get(`/print/picklist/${NB}?after=1&offset=0`)).status, 400);
 });
 
 test('every fulfilment write is audited; stock never negative', () => {

@@ -19,7 +19,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startConsole, stopConsole, sqlRows, shot, settled, loginAs as loginWith, PASSWORD, ADMIN_PASSWORD } from './harness.mjs';
+import { startConsole, stopConsole, sqlRows, shot, settled, loginAs as loginWith, PASSWORD, ADMIN_PASSWORD, adminApi as harnessAdminApi } from './harness.mjs';
 
 let server, dir, db, url, browser;
 
@@ -383,23 +383,7 @@ test('the cooperation office reads the figures dashboard and its Excel export', 
 const B = { product: 'E2E-TRACE', sku: 'E2E-TRACE-5KG', plate: '川W·E2E77', order: 'E2E-BATCH-1', tracking: 'SFE2EB0001' };
 
 // The admin's API session (setting up the catalogue is not what this follows).
-async function adminApi() {
-  const r = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  assert.equal(r.status, 200);
-  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
-  const csrf = (await r.json()).csrf_token;
-  return async (method, p, body) => {
-    const res = await fetch(url + p, {
-      method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : null };
-  };
-}
+const adminApi = () => harnessAdminApi(server);
 
 const batch = {}; // what each step hands on: household, lots, parcel
 

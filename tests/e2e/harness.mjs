@@ -129,3 +129,23 @@ export async function loginAs(server, username, password = PASSWORD) {
   await page.waitForURL((u) => !u.hash.startsWith('#/login'));
   return { ctx, page };
 }
+
+// The admin's API session over fetch (for setting up what a test is not
+// about): api(method, path, body) -> {status, text, json}.
+export async function adminApi(server) {
+  const r = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  assert.equal(r.status, 200);
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  const csrf = (await r.json()).csrf_token;
+  return async (method, p, body) => {
+    const res = await fetch(server.url + p, {
+      method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : null };
+  };
+}

@@ -16,7 +16,7 @@ export const pages = {
   receipt: (code) => `/print/receipt/${encodeURIComponent(code)}`,
   label: (code) => `/print/label/${encodeURIComponent(code)}`,
   manifest: (code) => `/print/manifest/${encodeURIComponent(code)}`,
-  picklist: (wid) => `/print/picklist/${encodeURIComponent(wid)}`,
+  picklist: (wid) => `/print/picklist/${encodeURIComponent(wid)}?after=0`,
   trace: (code) => `/t/${encodeURIComponent(code)}`,
 }
 
