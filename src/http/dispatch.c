@@ -363,7 +363,8 @@ void dispatch(struct server *s, struct req *r, struct write_call *later)
 	}
 	if (!take_idem_key(r))
 		goto out_put;
-	if ((rt->flags & ROUTE_PREPARE) && (replayed_early(r, db) || !run_prepare(r, rt, db)))
+	if ((rt->flags & (ROUTE_PREPARE | ROUTE_PREPARE_QUICK)) &&
+	    (replayed_early(r, db) || !run_prepare(r, rt, db)))
 		goto out_put;
 	db_pool_put(&s->reads, db);
 	if (later)
