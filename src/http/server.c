@@ -369,11 +369,9 @@ static void tune_malloc(void)
 	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 }
 
-/* MHD_USE_AUTO: epoll on Linux (select walked every connection's descriptor
- * on each wake-up of each pool thread); suspend and resume work with it. */
 static struct MHD_Daemon *start_daemon(struct server *s, struct sockaddr_in *addr, int threads)
 {
-	return MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 	                            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 	                        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
