@@ -6,7 +6,8 @@
 # /api/v1/noop and then N POST /api/v1/orders (16 keep-alive clients,
 # loadgen.c), and prints the instructions per request of the writer thread
 # (the group-commit writer, which every write goes through) and of all the
-# server's threads together. Slow (valgrind): N=1000 takes a minute or two.
+# server's threads together, and the writer's group-commit count logged at
+# shutdown (no-op warm-up, no-ops and orders together). Slow (valgrind): N=1000 takes a minute or two.
 #
 #   sh bench/ingest/callgrind.sh [BUILD_DIR] [N]
 set -eu
@@ -44,6 +45,7 @@ callgrind_control -d "$SRV" > /dev/null # part 1: the no-ops; counters start aga
 kill "$SRV"
 wait "$SRV" 2>/dev/null || true
 SRV=
+grep 'writer:' "$TMP/serve.log" || true # group commits: writes in how many batches
 # per part: the thread that ran writer_main (the busiest file naming it), and
 # the sum of all threads
 report() { # LABEL FILES...

@@ -9,17 +9,26 @@
 #include "http/server.h"
 #include "lib/str.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
+/* SIGINT and SIGTERM blocked in every thread (the server's threads inherit
+ * the mask) and taken by sigwait in the main thread: with a handler and
+ * pause(), a signal delivered to a pool thread left main asleep for good. */
+static bool block_stop_signals(sigset_t *set)
 {
-	(void)sig;
-	stop_requested = 1;
+	return sigemptyset(set) == 0 && sigaddset(set, SIGINT) == 0 &&
+	       sigaddset(set, SIGTERM) == 0 && pthread_sigmask(SIG_BLOCK, set, NULL) == 0;
+}
+
+static void wait_stop_signal(const sigset_t *set)
+{
+	int sig;
+	while (sigwait(set, &sig) != 0)
+		;
 }
 
 static void usage(FILE *out)
@@ -101,13 +110,16 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	store_close(db);
+	sigset_t stop;
+	if (!block_stop_signals(&stop)) {
+		fprintf(stderr, "shanhai serve: cannot block SIGINT/SIGTERM\n");
+		return 1;
+	}
 	struct server *s = server_start(&opt, err, sizeof(err));
 	if (!s) {
 		fprintf(stderr, "shanhai serve: %s\n", err);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	printf("山海 Shanhai 已启动 is running: http://%s:%d/\n", opt.bind ? opt.bind : "127.0.0.1",
 	       server_port(s));
@@ -116,8 +128,7 @@ int cmd_serve(int argc, char **argv)
 		demo_print_logins(stdout);
 	printf("按 Ctrl-C 停止 press Ctrl-C to stop\n");
 	fflush(stdout);
-	while (!stop_requested)
-		pause();
+	wait_stop_signal(&stop);
 	printf("正在停止 stopping…\n");
 	server_stop(s);
 	return 0;

@@ -224,23 +224,47 @@ static int audit_created(struct req *r, struct order_ctx *ctx, const struct orde
 	return audit(r, "order.create", "order", id, detail);
 }
 
-static int handle_create(struct req *r)
-{
+/* POST /orders before the writer (ROUTE_PREPARE_QUICK): the body read and
+ * checked, and its hash, on the connection thread. */
+struct order_prep {
 	struct order_in in;
 	const char *channel;
+	char hash[65];
+};
+
+/* The order read from the body into r->prepared; false after adding errors. */
+static bool prepare_create(struct req *r)
+{
+	struct order_prep *p = arena_alloc(r->arena, sizeof(*p));
+	json_t *body = req_body_object(r);
+	if (!body || !parse_order(r, body, &p->in, &p->channel))
+		return false;
+	order_body_hash(&p->in, p->hash);
+	p->in.hash = p->hash;
+	r->prepared = p; /* in the request's arena: nothing to free */
+	return true;
+}
+
+static int handle_create(struct req *r)
+{
 	int64_t channel_id;
 	struct app_err e;
 	struct order_result res;
-	json_t *body = req_body_object(r);
-	if (!body || !parse_order(r, body, &in, &channel))
-		return reply_invalid(r);
-	if (!channel_for(r, channel, &channel_id, 0))
+	if (r->preparing || !r->prepared) { /* the first call, or called without one */
+		if (!prepare_create(r))
+			return reply_invalid(r);
+		if (r->preparing)
+			return 0;
+	}
+	const struct order_prep *p = r->prepared;
+	const struct order_in *in = &p->in;
+	if (!channel_for(r, p->channel, &channel_id, 0))
 		return r->status ? 0 : reply_invalid(r);
 	struct order_ctx *ctx = order_ctx_shared(r->db, today_shanghai(r));
 	struct problem_sink sink = {r, "", 0};
-	int bad = order_check(ctx, &in, add_problem, &sink, &e);
+	int bad = order_check(ctx, in, add_problem, &sink, &e);
 	order_ctx_prechecked(ctx); /* every order of the shared context is checked here first */
-	int rc = bad == 0 ? order_submit(ctx, channel_id, &in, 0, r->user->id, &res, &e) : -1;
+	int rc = bad == 0 ? order_submit(ctx, channel_id, in, 0, r->user->id, &res, &e) : -1;
 	if (bad > 0)
 		reply_invalid(r);
 	else if (rc)
@@ -250,7 +274,7 @@ static int handle_create(struct req *r)
 	else if (audit_created(r, ctx, &res, channel_id))
 		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用", "audit failed");
 	else
-		reply_created(r, ctx, channel);
+		reply_created(r, ctx, p->channel);
 	if (r->status < 400)
 		order_ctx_keep(ctx); /* the next order of this group commit reuses it */
 	return 0;
@@ -1003,7 +1027,8 @@ static int handle_import(struct req *r)
 #define ORDER_WRITERS (ROLE_ADMIN | ROLE_CHANNEL | ROLE_MACHINE)
 
 const struct route orders_routes[] = {
-    {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, ROUTE_GROUPED, "submit one order"},
+    {"POST", "/api/v1/orders", handle_create, ORDER_WRITERS, ROUTE_GROUPED | ROUTE_PREPARE_QUICK,
+     "submit one order"},
     {"POST", "/api/v1/orders/bulk", handle_bulk, ORDER_WRITERS,
      ROUTE_LARGE_BODY | ROUTE_PREPARE | ROUTE_JSON_STREAM, "submit many orders, all or nothing"},
     {"GET", "/api/v1/orders", handle_list, ORDER_READERS, 0, "list orders"},

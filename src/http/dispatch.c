@@ -5,7 +5,9 @@
  * cookie-authenticated writes, parse the JSON body, then run the handler —
  * reads on a pooled connection, writes on the group-commit writer inside a
  * savepoint, with the Idempotency-Key look-up and record in the same
- * transaction so a retried request is applied exactly once.
+ * transaction so a retried request is applied exactly once. On a connection
+ * thread a write is queued and answered later (struct write_call): the
+ * writer finishes the request after its batch and resumes the connection.
  */
 #include "http/auth.h"
 #include "http/server_int.h"
@@ -14,6 +16,7 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,16 +180,10 @@ static int idem_record(struct req *r, const char *hash)
 	return rc < 0 ? rc : 0;
 }
 
-struct write_ctx {
-	struct req *r;
-	const struct route *rt;
-	bool replayed;
-};
-
 /* Runs on the writer thread inside a savepoint. */
 static int write_job(void *arg, struct store *db, bool *keep)
 {
-	struct write_ctx *w = arg;
+	struct write_call *w = arg;
 	struct req *r = w->r;
 	const char *hash = NULL;
 	r->db = db;
@@ -247,18 +244,61 @@ static bool replayed_early(struct req *r, struct store *db)
 	return rc != 0;
 }
 
-static void run_write(struct server *s, struct req *r, const struct route *rt)
+static void free_prepared(struct req *r)
 {
-	struct write_ctx ctx = {r, rt, false};
-	struct write_job job = {.fn = write_job,
-				.arg = &ctx,
-				.alone = (rt->flags & ROUTE_NO_TX) != 0,
-				.grouped = (rt->flags & ROUTE_GROUPED) != 0};
-	writer_run(s->writer, &job);
-	if (job.status == 503 && r->status < 500)
+	if (r->prepared && r->prepared_free)
+		r->prepared_free(r->prepared);
+	r->prepared = NULL;
+	r->prepared_free = NULL;
+}
+
+/* After the writer's batch: a failed commit is 503 whatever the handler said. */
+static void finish_write(struct write_call *wc)
+{
+	struct req *r = wc->r;
+	if (wc->job.status == 503 && r->status < 500)
 		reply_error(r, 503, "unavailable", NULL, "存储暂时不可用，请稍后重试",
 			    "storage unavailable, nothing was saved; retry");
 	r->db = NULL;
+	free_prepared(r);
+}
+
+/* On the writer thread, after the batch of a job queued by run_write_later. */
+static void write_done(struct write_job *job)
+{
+	struct write_call *wc = (struct write_call *)((char *)job - offsetof(struct write_call, job));
+	finish_write(wc);
+	wc->answered(wc); /* the request may be sent and freed from here on */
+}
+
+static void init_job(struct write_call *wc, struct req *r, const struct route *rt)
+{
+	wc->r = r;
+	wc->rt = rt;
+	wc->replayed = false;
+	wc->job = (struct write_job){.fn = write_job,
+				     .arg = wc,
+				     .alone = (rt->flags & ROUTE_NO_TX) != 0,
+				     .grouped = (rt->flags & ROUTE_GROUPED) != 0};
+}
+
+/* Suspend first, then queue: the writer may answer before this returns. */
+static void run_write_later(struct server *s, struct req *r, const struct route *rt,
+			    struct write_call *later)
+{
+	init_job(later, r, rt);
+	later->job.done = write_done;
+	later->pending = true;
+	later->away(later);
+	writer_submit(s->writer, &later->job);
+}
+
+static void run_write(struct server *s, struct req *r, const struct route *rt)
+{
+	struct write_call wc;
+	init_job(&wc, r, rt);
+	writer_run(s->writer, &wc.job);
+	finish_write(&wc);
 }
 
 /* ROUTE_PREPARE: the handler's first call, on the read connection, outside
@@ -274,15 +314,7 @@ static bool run_prepare(struct req *r, const struct route *rt, struct store *db)
 	return r->status == 0;
 }
 
-static void free_prepared(struct req *r)
-{
-	if (r->prepared && r->prepared_free)
-		r->prepared_free(r->prepared);
-	r->prepared = NULL;
-	r->prepared_free = NULL;
-}
-
-void dispatch(struct server *s, struct req *r)
+void dispatch(struct server *s, struct req *r, struct write_call *later)
 {
 	bool path_known, bearer;
 	const char *csrf, *bad = req_invalid_text(r);
@@ -331,11 +363,14 @@ void dispatch(struct server *s, struct req *r)
 	}
 	if (!take_idem_key(r))
 		goto out_put;
-	if ((rt->flags & ROUTE_PREPARE) && (replayed_early(r, db) || !run_prepare(r, rt, db)))
+	if ((rt->flags & (ROUTE_PREPARE | ROUTE_PREPARE_QUICK)) &&
+	    (replayed_early(r, db) || !run_prepare(r, rt, db)))
 		goto out_put;
 	db_pool_put(&s->reads, db);
-	run_write(s, r, rt);
-	free_prepared(r);
+	if (later)
+		run_write_later(s, r, rt, later);
+	else
+		run_write(s, r, rt);
 	return;
 out_put:
 	free_prepared(r);

@@ -107,6 +107,9 @@ enum route_flags {
 	ROUTE_GROUPED = 1 << 6, /* consecutive jobs of the route may leave rows queued in
 	                           the writer's store cache, written together before any
 	                           other job and before the commit (writer.c) */
+	ROUTE_PREPARE_QUICK = 1 << 7, /* as ROUTE_PREPARE, for a quick first call (reading and
+	                                 checking the body, no search): it stays on the
+	                                 connection thread instead of the slow pool */
 };
 
 /* One row of the routes table: which roles may call which handler. The

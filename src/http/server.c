@@ -38,8 +38,9 @@ struct conn_ctx {
 	struct buf body;
 	bool too_large;
 	bool slow;             /* the route runs on the slow pool */
-	int state;             /* enum ctx_state; CTX_ANSWERED is stored by the worker */
+	int state;             /* enum ctx_state; CTX_ANSWERED is stored by the worker or writer */
 	struct slow_job job;
+	struct write_call wc;  /* a write queued by the connection thread */
 	struct server *server;
 	int64_t started;
 };
@@ -171,7 +172,57 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *r)
 	return ok;
 }
 
-static void handle(struct server *s, struct conn_ctx *c)
+/* A write may be answered later only while the server is not stopping: the
+ * daemon must not stop with a connection suspended (server_stop). */
+static bool later_begin(struct server *s)
+{
+	pthread_mutex_lock(&s->later_lock);
+	bool open = !s->later_closed;
+	if (open)
+		s->later_count++;
+	pthread_mutex_unlock(&s->later_lock);
+	return open;
+}
+
+static void later_end(struct server *s)
+{
+	pthread_mutex_lock(&s->later_lock);
+	if (--s->later_count == 0)
+		pthread_cond_broadcast(&s->later_gone);
+	pthread_mutex_unlock(&s->later_lock);
+}
+
+/* Refuse new later writes and wait until the queued ones are answered. */
+static void later_close(struct server *s)
+{
+	pthread_mutex_lock(&s->later_lock);
+	s->later_closed = true;
+	while (s->later_count)
+		pthread_cond_wait(&s->later_gone, &s->later_lock);
+	pthread_mutex_unlock(&s->later_lock);
+}
+
+/* dispatch queues the write: the same suspension as send_away's. */
+static void write_away(struct write_call *wc)
+{
+	struct conn_ctx *c = (struct conn_ctx *)((char *)wc - offsetof(struct conn_ctx, wc));
+	__atomic_store_n(&c->state, CTX_AWAY, __ATOMIC_RELAXED);
+	MHD_suspend_connection(c->req.conn);
+}
+
+/* On the writer thread: the reply is in c->req; c may be freed once resumed. */
+static void write_answered(struct write_call *wc)
+{
+	struct conn_ctx *c = (struct conn_ctx *)((char *)wc - offsetof(struct conn_ctx, wc));
+	struct server *s = c->server;
+	__atomic_store_n(&c->state, CTX_ANSWERED, __ATOMIC_RELEASE);
+	MHD_resume_connection(c->req.conn);
+	later_end(s);
+}
+
+/* later: on a connection thread, a write is queued and answered by the
+ * writer (c->wc.pending); on a slow-pool worker it waits for the writer. */
+static void handle(struct server *s, struct conn_ctx *c, bool later)
 {
 	struct req *r = &c->req;
 	if (c->too_large) {
@@ -180,10 +231,20 @@ static void handle(struct server *s, struct conn_ctx *c)
 	}
 	r->body = c->body.p ? c->body.p : "";
 	r->body_len = c->body.n;
-	if (is_app_path(r->path) || strcmp(r->method, "GET"))
-		dispatch(s, r);
-	else
+	if (!is_app_path(r->path) && !strcmp(r->method, "GET")) {
 		serve_static(s, r);
+		return;
+	}
+	if (!later || !later_begin(s)) {
+		dispatch(s, r, NULL);
+		return;
+	}
+	c->server = s;
+	c->wc.away = write_away;
+	c->wc.answered = write_answered;
+	dispatch(s, r, &c->wc);
+	if (!c->wc.pending)
+		later_end(s);
 }
 
 /* The peer's address as text, for the login throttle (never logged). */
@@ -213,7 +274,7 @@ static enum MHD_Result answer(struct server *s, struct MHD_Connection *conn, str
 static void run_away(struct slow_job *job)
 {
 	struct conn_ctx *c = (struct conn_ctx *)((char *)job - offsetof(struct conn_ctx, job));
-	handle(c->server, c);
+	handle(c->server, c, false);
 	__atomic_store_n(&c->state, CTX_ANSWERED, __ATOMIC_RELEASE);
 	MHD_resume_connection(c->req.conn);
 }
@@ -272,7 +333,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		send_away(s, conn, c);
 		return MHD_YES;
 	}
-	handle(s, c);
+	handle(s, c, true);
+	if (c->wc.pending)
+		return MHD_YES; /* suspended; the writer resumes it with the reply */
 	return answer(s, conn, c);
 }
 
@@ -330,6 +393,8 @@ struct server *server_start(const struct server_options *opt, char *err, size_t 
 	tune_malloc();
 	s->db_url = opt->db_url;
 	s->static_dir = opt->static_dir;
+	pthread_mutex_init(&s->later_lock, NULL);
+	pthread_cond_init(&s->later_gone, NULL);
 	if (db_pool_init(&s->reads, opt->db_url, reads, err, errsz))
 		goto out_free;
 	s->writer = writer_start(opt->db_url, err, errsz);
@@ -355,6 +420,8 @@ out_writer:
 out_pool:
 	db_pool_release(&s->reads);
 out_free:
+	pthread_cond_destroy(&s->later_gone);
+	pthread_mutex_destroy(&s->later_lock);
 	free(s);
 	return NULL;
 }
@@ -368,12 +435,16 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
-	/* Queued slow requests run and resume their connections first: the
-	 * daemon must not stop with a connection still suspended. */
+	/* Queued slow requests run and resume their connections first, and so
+	 * do the writes queued by connection threads (later ones wait for the
+	 * writer): the daemon must not stop with a connection still suspended. */
 	slow_pool_stop(s->slow);
+	later_close(s);
 	MHD_stop_daemon(s->daemon);
 	slow_pool_free(s->slow);
 	writer_stop(s->writer);
 	db_pool_release(&s->reads);
+	pthread_cond_destroy(&s->later_gone);
+	pthread_mutex_destroy(&s->later_lock);
 	free(s);
 }

@@ -26,7 +26,9 @@ struct store *db_pool_get(struct db_pool *p);
 void db_pool_put(struct db_pool *p, struct store *db);
 
 /* One queued write: the writer thread runs fn(arg, db) inside its batch
- * transaction within a savepoint and sets *status; the caller waits. */
+ * transaction within a savepoint and sets status; then, once the batch is
+ * committed or rolled back, it calls done(job) (writer_submit) or posts
+ * finished to the caller waiting in writer_run. */
 struct write_job {
 	int (*fn)(void *arg, struct store *db, bool *keep); /* returns the HTTP status it replied */
 	void *arg;
@@ -34,7 +36,8 @@ struct write_job {
 	bool grouped;   /* may leave rows queued in the store's cache (ROUTE_GROUPED) */
 	int status;     /* after completion; 503 if the commit failed */
 	bool keep;      /* commit its savepoint even if status >= 400 */
-	sem_t finished; /* posted by the writer once status is final */
+	void (*done)(struct write_job *job); /* writer_submit: called once status is final */
+	sem_t finished; /* writer_run: posted by the writer once status is final */
 	struct write_job *next;
 };
 
@@ -43,6 +46,9 @@ struct writer *writer_start(const char *url, char *err, size_t errsz);
 void writer_stop(struct writer *w);
 /* Queue job and wait for it to be committed (or rolled back). */
 void writer_run(struct writer *w, struct write_job *job);
+/* Queue job (job->done set) and return; the writer thread calls done(job)
+ * after its batch. Only before writer_stop. */
+void writer_submit(struct writer *w, struct write_job *job);
 /* How many transactions and jobs have been committed (for /health and the bench). */
 void writer_stats(struct writer *w, long *batches, long *jobs);
 /* Test builds (api_testing.c): arm a store fault on the writer's connection
@@ -79,10 +85,31 @@ struct server {
 	void *daemon;
 	int port;
 	long requests;
+	pthread_mutex_t later_lock; /* the writes queued by connection threads, not answered yet */
+	pthread_cond_t later_gone;
+	int later_count;
+	bool later_closed; /* stopping: connection threads wait for the writer again */
 };
 
-/* Handle one complete request (body read): route, auth, run, fill r's reply. */
-void dispatch(struct server *s, struct req *r);
+/* A write whose reply comes later, so a connection thread need not wait for
+ * the writer: dispatch calls away(wc) (suspend the connection) before it
+ * queues the job, returns with pending set, and the writer thread, after the
+ * batch, finishes the request and calls answered(wc) (resume the connection,
+ * whose next callback sends the reply). The rest is dispatch's. */
+struct write_call {
+	void (*away)(struct write_call *wc);
+	void (*answered)(struct write_call *wc);
+	bool pending;
+	struct write_job job;
+	struct req *r;
+	const struct route *rt;
+	bool replayed;
+};
+
+/* Handle one complete request (body read): route, auth, run, fill r's reply.
+ * With later (its away and answered set), a write is queued and dispatch
+ * returns with later->pending set; without, it waits for the writer. */
+void dispatch(struct server *s, struct req *r, struct write_call *later);
 /* The route matching method+path (path params into r), or NULL; *path_known
  * says whether another method would have matched (405 vs 404). */
 const struct route *route_find(struct req *r, bool *path_known);

@@ -11,10 +11,12 @@
  * Serialising writes in one thread also means two requests can never both
  * take the last units of a lot: the second sees the first's reservation.
  *
- * Each waiting request has a semaphore of its own, posted when its batch is
- * over: the writer wakes exactly the requests it finished, without the lock
- * (a broadcast woke every waiter, and each retook the writer's mutex only
- * to go back to sleep).
+ * A job queued with writer_submit has a completion, called by the writer
+ * once its batch is over (the connection thread that queued it has gone on
+ * serving its other connections). A job queued with writer_run has a
+ * semaphore of its own instead, posted when its batch is over: the writer
+ * wakes exactly the requests it finished, without the lock (a broadcast woke
+ * every waiter, and each retook the writer's mutex only to go back to sleep).
  *
  * Consecutive order jobs of one batch share the order context (warehouses,
  * SKUs, stock read once: store_cache_*): after every job the cache is
@@ -169,13 +171,17 @@ static void sem_checked(int rc, const char *what)
 	}
 }
 
-/* Answer every job of the batch. A job lives on its waiter's stack and may
- * be gone once posted, so its successor is read first. */
+/* Answer every job of the batch. A job lives on its waiter's stack (or in
+ * a request that is sent and freed once completed) and may be gone once
+ * answered, so its successor is read first. */
 static void wake_finished(struct write_job *batch)
 {
 	for (struct write_job *j = batch, *next; j; j = next) {
 		next = j->next;
-		sem_checked(sem_post(&j->finished), "sem_post");
+		if (j->done)
+			j->done(j);
+		else
+			sem_checked(sem_post(&j->finished), "sem_post");
 	}
 }
 
@@ -233,10 +239,9 @@ void writer_stop(struct writer *w)
 	free(w);
 }
 
-void writer_run(struct writer *w, struct write_job *job)
+static void enqueue(struct writer *w, struct write_job *job)
 {
 	job->next = NULL;
-	sem_checked(sem_init(&job->finished, 0, 0), "sem_init");
 	pthread_mutex_lock(&w->lock);
 	if (w->tail)
 		w->tail->next = job;
@@ -245,6 +250,18 @@ void writer_run(struct writer *w, struct write_job *job)
 	w->tail = job;
 	pthread_cond_signal(&w->queued);
 	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_submit(struct writer *w, struct write_job *job)
+{
+	enqueue(w, job);
+}
+
+void writer_run(struct writer *w, struct write_job *job)
+{
+	job->done = NULL;
+	sem_checked(sem_init(&job->finished, 0, 0), "sem_init");
+	enqueue(w, job);
 	int rc;
 	while ((rc = sem_wait(&job->finished)) != 0 && errno == EINTR)
 		;
