@@ -68,16 +68,26 @@ const struct route *route_find(struct req *r, bool *path_known)
 	return NULL;
 }
 
-/* The caller: Bearer token first, then the session cookie. */
-static const struct user *authenticate(struct req *r, struct store *db, bool *bearer,
-				       const char **csrf)
+const struct route *route_of(struct req *r)
+{
+	if (!r->route_found) {
+		r->route = route_find(r, &r->path_known);
+		r->route_found = true;
+	}
+	return r->route;
+}
+
+/* The caller: Bearer token first (its user kept in s->auth), then the
+ * session cookie. */
+static const struct user *authenticate(struct server *s, struct req *r, struct store *db,
+				       bool *bearer, const char **csrf)
 {
 	const char *auth = req_header(r, "Authorization");
 	*bearer = false;
 	*csrf = NULL;
 	if (auth && !strncmp(auth, "Bearer ", 7)) {
 		*bearer = true;
-		return token_lookup(db, r->arena, auth + 7);
+		return token_lookup_cached(s->auth, db, r->arena, auth + 7);
 	}
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (cookie && *cookie)
@@ -284,16 +294,16 @@ static void free_prepared(struct req *r)
 
 void dispatch(struct server *s, struct req *r)
 {
-	bool path_known, bearer;
+	bool bearer;
 	const char *csrf, *bad = req_invalid_text(r);
 	if (bad) {
 		reply_error(r, 400, "bad_request", bad, "网址中含有无效的 UTF-8 字符",
 			    "the URL's path or query is not valid UTF-8");
 		return;
 	}
-	const struct route *rt = route_find(r, &path_known);
+	const struct route *rt = route_of(r);
 	if (!rt) {
-		if (path_known)
+		if (r->path_known)
 			reply_error(r, 405, "method_not_allowed", NULL, "不支持该请求方法",
 				    "method not allowed");
 		else
@@ -301,7 +311,7 @@ void dispatch(struct server *s, struct req *r)
 		return;
 	}
 	struct store *db = db_pool_get(&s->reads);
-	r->user = authenticate(r, db, &bearer, &csrf);
+	r->user = authenticate(s, r, db, &bearer, &csrf);
 	if (rt->roles != ROLE_PUBLIC) {
 		if (!r->user) {
 			reply_error(r, 401, "unauthenticated", NULL, "请先登录", "log in first");
