@@ -9,10 +9,12 @@
  */
 #include "http/auth.h"
 #include "http/server_int.h"
+#include "lib/alloc.h"
 #include "lib/log.h"
 #include "lib/str.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,18 +54,68 @@ static bool pattern_match(const char *pat, const char *path, struct req *r)
 	return true;
 }
 
+/* ---- the routes index ----
+ * A path and a pattern can only match if they agree up to their fourth '/'
+ * ("/api/v1/orders" of "/api/v1/orders/{id}"), unless the pattern has a
+ * parameter before it. Each route's prefix is measured once, so the look-up
+ * compares lengths and bytes instead of walking every pattern. */
+
+struct indexed_route {
+	const struct route *rt;
+	size_t prefix;  /* bytes before the fourth '/' (or the end) */
+	bool wildcard;  /* a parameter before that: always matched in full */
+};
+
+static struct {
+	pthread_once_t once;
+	struct indexed_route *v;
+	size_t n;
+} routes_index = {PTHREAD_ONCE_INIT, NULL, 0};
+
+/* Bytes of s before its fourth '/' or its end. */
+static size_t prefix_len(const char *s)
+{
+	int slashes = 0;
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (s[i] == '/' && ++slashes == 4)
+			break;
+	return i;
+}
+
+static void build_routes_index(void)
+{
+	size_t n = 0, k = 0;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++)
+			n++;
+	routes_index.v = xcalloc(n ? n : 1, sizeof(*routes_index.v));
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			size_t len = prefix_len(rt->pattern);
+			routes_index.v[k++] = (struct indexed_route){
+			    rt, len, memchr(rt->pattern, '{', len) != NULL};
+		}
+	routes_index.n = n;
+}
+
 const struct route *route_find(struct req *r, bool *path_known)
 {
 	*path_known = false;
-	for (const struct route *const *t = route_tables; *t; t++)
-		for (const struct route *rt = *t; rt->method; rt++) {
-			if (!pattern_match(rt->pattern, r->path, r))
-				continue;
-			if (!strcmp(rt->method, r->method) ||
-			    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
-				return rt;
-			*path_known = true;
-		}
+	pthread_once(&routes_index.once, build_routes_index);
+	size_t len = prefix_len(r->path);
+	for (size_t i = 0; i < routes_index.n; i++) {
+		const struct indexed_route *ix = &routes_index.v[i];
+		const struct route *rt = ix->rt;
+		if (!ix->wildcard && (ix->prefix != len || memcmp(rt->pattern, r->path, len)))
+			continue;
+		if (!pattern_match(rt->pattern, r->path, r))
+			continue;
+		if (!strcmp(rt->method, r->method) ||
+		    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
+			return rt;
+		*path_known = true;
+	}
 	r->nparams = 0;
 	return NULL;
 }
