@@ -6,19 +6,15 @@
 // the very next request on B must see it. On SQLite and PostgreSQL alike.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { startServer, ADMIN_PASSWORD, execSql, querySql, runCli, Client } from './lib.mjs';
-import { DIR } from '../data/orders/fixture.mjs';
+import { loadWorld } from '../data/orders/fixture.mjs';
 
 let a, b, adminA, adminB;
 let seq = 0;
 
 before(async () => {
   a = await startServer();
-  const world = fs.readFileSync(path.join(DIR, 'world.sql'), 'utf8').split('\n')
-    .filter((l) => !l.startsWith('.')).join('\n');
-  execSql(a, world);
+  loadWorld(a);
   b = await startServer({ db: a.db });
   adminA = await a.login('admin', ADMIN_PASSWORD);
   adminB = await b.login('admin', ADMIN_PASSWORD);
