@@ -79,56 +79,81 @@ void token_new(struct arena *a, const char **token, const char **hash)
 	*hash = token_hash(a, t);
 }
 
-static int64_t *load_scope(struct store *db, struct arena *a, int64_t user_id, const char *kind,
-			   int *n)
+/* One scope list of a user, grown by doubling in the arena. */
+struct id_list {
+	int64_t *v;
+	int n, cap;
+};
+
+static void id_list_add(struct arena *a, struct id_list *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		int ncap = l->cap ? l->cap * 2 : 8;
+		int64_t *m = arena_alloc(a, (size_t)ncap * sizeof(*m));
+		if (l->n)
+			memcpy(m, l->v, (size_t)l->n * sizeof(*m));
+		l->v = m;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = id;
+}
+
+/* All three scope lists of u in one query, each in ref_id order. */
+static int load_scopes(struct store *db, struct arena *a, struct user *u)
 {
 	struct stmt *st;
-	int64_t *ids = NULL;
-	int cap = 0;
-	*n = 0;
-	if (store_prepare(db, "SELECT ref_id FROM user_scopes WHERE user_id = ? AND kind = ?"
-			      " ORDER BY ref_id", &st))
-		return NULL;
-	stmt_bind_int(st, 1, user_id);
-	stmt_bind_text(st, 2, kind);
-	while (stmt_step(st) == STORE_ROW) {
-		if (*n == cap) {
-			int ncap = cap ? cap * 2 : 8;
-			int64_t *m = arena_alloc(a, (size_t)ncap * sizeof(*m));
-			if (*n)
-				memcpy(m, ids, (size_t)*n * sizeof(*m));
-			ids = m;
-			cap = ncap;
-		}
-		ids[(*n)++] = stmt_int(st, 0);
+	struct id_list lists[3] = {{0}};
+	int rc = store_prepare(db, "SELECT kind, ref_id FROM user_scopes WHERE user_id = ?"
+				   " ORDER BY kind, ref_id", &st);
+	if (rc)
+		return rc;
+	stmt_bind_int(st, 1, u->id);
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		const char *kind = stmt_text(st, 0);
+		int k = !strcmp(kind, "point") ? 0 : !strcmp(kind, "warehouse") ? 1
+						   : !strcmp(kind, "channel")  ? 2 : -1;
+		if (k >= 0)
+			id_list_add(a, &lists[k], stmt_int(st, 1));
 	}
 	stmt_finalize(st);
-	return ids;
+	u->points = lists[0].v, u->npoints = lists[0].n;
+	u->warehouses = lists[1].v, u->nwarehouses = lists[1].n;
+	u->channels = lists[2].v, u->nchannels = lists[2].n;
+	return rc < 0 ? rc : 0;
+}
+
+/* The user of a row (id, username, display_name, role), scopes not yet
+ * loaded; NULL if the role is unknown. */
+static struct user *user_of_row(struct arena *a, struct stmt *st)
+{
+	enum role role;
+	if (role_parse(stmt_text(st, 3), &role))
+		return NULL;
+	struct user *u = arena_alloc(a, sizeof(*u));
+	*u = (struct user){.id = stmt_int(st, 0),
+			   .username = arena_strdup(a, stmt_text(st, 1)),
+			   .display_name = arena_strdup(a, stmt_text(st, 2)),
+			   .role = role};
+	return u;
+}
+
+/* The first row of a prepared user query (bound by the caller), scopes
+ * loaded; NULL if there is none. Finalizes st. */
+static struct user *user_query(struct store *db, struct arena *a, struct stmt *st)
+{
+	struct user *u = stmt_step(st) == STORE_ROW ? user_of_row(a, st) : NULL;
+	stmt_finalize(st);
+	return u && !load_scopes(db, a, u) ? u : NULL;
 }
 
 struct user *user_load(struct store *db, struct arena *a, int64_t id)
 {
 	struct stmt *st;
-	struct user *u = NULL;
-	enum role role;
-	if (store_prepare(db, "SELECT username, display_name, role FROM users WHERE id = ? AND active = 1",
-			  &st))
+	if (store_prepare(db, "SELECT id, username, display_name, role FROM users"
+			      " WHERE id = ? AND active = 1", &st))
 		return NULL;
 	stmt_bind_int(st, 1, id);
-	if (stmt_step(st) == STORE_ROW && !role_parse(stmt_text(st, 2), &role)) {
-		u = arena_alloc(a, sizeof(*u));
-		u->id = id;
-		u->username = arena_strdup(a, stmt_text(st, 0));
-		u->display_name = arena_strdup(a, stmt_text(st, 1));
-		u->role = role;
-	}
-	stmt_finalize(st);
-	if (u) {
-		u->points = load_scope(db, a, id, "point", &u->npoints);
-		u->warehouses = load_scope(db, a, id, "warehouse", &u->nwarehouses);
-		u->channels = load_scope(db, a, id, "channel", &u->nchannels);
-	}
-	return u;
+	return user_query(db, a, st);
 }
 
 int session_create(struct store *db, struct arena *a, int64_t user_id, const char **token,
@@ -186,18 +211,20 @@ int session_delete(struct store *db, const char *token)
 	return rc < 0 ? rc : 0;
 }
 
-struct user *token_lookup(struct store *db, struct arena *a, const char *token)
+struct user *token_lookup_hashed(struct store *db, struct arena *a, const char *hash)
 {
 	struct stmt *st;
-	int64_t user_id = 0;
-	if (store_prepare(db, "SELECT user_id FROM api_tokens WHERE token_hash = ? AND active = 1",
-			  &st))
+	if (store_prepare(db, "SELECT u.id, u.username, u.display_name, u.role"
+			      " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			      " WHERE t.token_hash = ? AND t.active = 1 AND u.active = 1", &st))
 		return NULL;
-	stmt_bind_text(st, 1, token_hash(a, token));
-	if (stmt_step(st) == STORE_ROW)
-		user_id = stmt_int(st, 0);
-	stmt_finalize(st);
-	return user_id ? user_load(db, a, user_id) : NULL;
+	stmt_bind_text(st, 1, hash);
+	return user_query(db, a, st);
+}
+
+struct user *token_lookup(struct store *db, struct arena *a, const char *token)
+{
+	return token_lookup_hashed(db, a, token_hash(a, token));
 }
 
 int user_create(struct store *db, const char *username, const char *display_name,

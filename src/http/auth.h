@@ -36,6 +36,17 @@ struct user *session_lookup(struct store *db, struct arena *a, const char *token
 int session_delete(struct store *db, const char *token);
 /* The user of an active API token, or NULL. */
 struct user *token_lookup(struct store *db, struct arena *a, const char *token);
+/* The same by the token's hash (token_hash). */
+struct user *token_lookup_hashed(struct store *db, struct arena *a, const char *hash);
+
+/* API-token users kept in memory under the database's authentication
+ * version (auth_cache.c); bounded, safe to share between threads. */
+struct auth_cache;
+struct auth_cache *auth_cache_new(void);
+void auth_cache_free(struct auth_cache *c);
+/* token_lookup through the cache: the user (a copy in a) or NULL. */
+struct user *token_lookup_cached(struct auth_cache *c, struct store *db, struct arena *a,
+				 const char *token);
 /* A new random token (43 chars base64url) and its storage hash (hex). */
 void token_new(struct arena *a, const char **token, const char **hash);
 /* SHA-256 hex of s. */

@@ -11,10 +11,12 @@
  */
 #include "http/auth.h"
 #include "http/server_int.h"
+#include "lib/alloc.h"
 #include "lib/log.h"
 #include "lib/str.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -55,32 +57,92 @@ static bool pattern_match(const char *pat, const char *path, struct req *r)
 	return true;
 }
 
+/* ---- the routes index ----
+ * A path and a pattern can only match if they agree up to their fourth '/'
+ * ("/api/v1/orders" of "/api/v1/orders/{id}"), unless the pattern has a
+ * parameter before it. Each route's prefix is measured once, so the look-up
+ * compares lengths and bytes instead of walking every pattern. */
+
+struct indexed_route {
+	const struct route *rt;
+	size_t prefix;  /* bytes before the fourth '/' (or the end) */
+	bool wildcard;  /* a parameter before that: always matched in full */
+};
+
+static struct {
+	pthread_once_t once;
+	struct indexed_route *v;
+	size_t n;
+} routes_index = {PTHREAD_ONCE_INIT, NULL, 0};
+
+/* Bytes of s before its fourth '/' or its end. */
+static size_t prefix_len(const char *s)
+{
+	int slashes = 0;
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (s[i] == '/' && ++slashes == 4)
+			break;
+	return i;
+}
+
+static void build_routes_index(void)
+{
+	size_t n = 0, k = 0;
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++)
+			n++;
+	routes_index.v = xcalloc(n ? n : 1, sizeof(*routes_index.v));
+	for (const struct route *const *t = route_tables; *t; t++)
+		for (const struct route *rt = *t; rt->method; rt++) {
+			size_t len = prefix_len(rt->pattern);
+			routes_index.v[k++] = (struct indexed_route){
+			    rt, len, memchr(rt->pattern, '{', len) != NULL};
+		}
+	routes_index.n = n;
+}
+
 const struct route *route_find(struct req *r, bool *path_known)
 {
 	*path_known = false;
-	for (const struct route *const *t = route_tables; *t; t++)
-		for (const struct route *rt = *t; rt->method; rt++) {
-			if (!pattern_match(rt->pattern, r->path, r))
-				continue;
-			if (!strcmp(rt->method, r->method) ||
-			    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
-				return rt;
-			*path_known = true;
-		}
+	pthread_once(&routes_index.once, build_routes_index);
+	size_t len = prefix_len(r->path);
+	for (size_t i = 0; i < routes_index.n; i++) {
+		const struct indexed_route *ix = &routes_index.v[i];
+		const struct route *rt = ix->rt;
+		if (!ix->wildcard && (ix->prefix != len || memcmp(rt->pattern, r->path, len)))
+			continue;
+		if (!pattern_match(rt->pattern, r->path, r))
+			continue;
+		if (!strcmp(rt->method, r->method) ||
+		    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
+			return rt;
+		*path_known = true;
+	}
 	r->nparams = 0;
 	return NULL;
 }
 
-/* The caller: Bearer token first, then the session cookie. */
-static const struct user *authenticate(struct req *r, struct store *db, bool *bearer,
-				       const char **csrf)
+const struct route *route_of(struct req *r)
+{
+	if (!r->route_found) {
+		r->route = route_find(r, &r->path_known);
+		r->route_found = true;
+	}
+	return r->route;
+}
+
+/* The caller: Bearer token first (its user kept in s->auth), then the
+ * session cookie. */
+static const struct user *authenticate(struct server *s, struct req *r, struct store *db,
+				       bool *bearer, const char **csrf)
 {
 	const char *auth = req_header(r, "Authorization");
 	*bearer = false;
 	*csrf = NULL;
 	if (auth && !strncmp(auth, "Bearer ", 7)) {
 		*bearer = true;
-		return token_lookup(db, r->arena, auth + 7);
+		return token_lookup_cached(s->auth, db, r->arena, auth + 7);
 	}
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (cookie && *cookie)
@@ -316,16 +378,16 @@ static bool run_prepare(struct req *r, const struct route *rt, struct store *db)
 
 void dispatch(struct server *s, struct req *r, struct write_call *later)
 {
-	bool path_known, bearer;
+	bool bearer;
 	const char *csrf, *bad = req_invalid_text(r);
 	if (bad) {
 		reply_error(r, 400, "bad_request", bad, "网址中含有无效的 UTF-8 字符",
 			    "the URL's path or query is not valid UTF-8");
 		return;
 	}
-	const struct route *rt = route_find(r, &path_known);
+	const struct route *rt = route_of(r);
 	if (!rt) {
-		if (path_known)
+		if (r->path_known)
 			reply_error(r, 405, "method_not_allowed", NULL, "不支持该请求方法",
 				    "method not allowed");
 		else
@@ -333,7 +395,7 @@ void dispatch(struct server *s, struct req *r, struct write_call *later)
 		return;
 	}
 	struct store *db = db_pool_get(&s->reads);
-	r->user = authenticate(r, db, &bearer, &csrf);
+	r->user = authenticate(s, r, db, &bearer, &csrf);
 	if (rt->roles != ROLE_PUBLIC) {
 		if (!r->user) {
 			reply_error(r, 401, "unauthenticated", NULL, "请先登录", "log in first");

@@ -70,6 +70,8 @@ struct req {
 	const char *idem_key;  /* Idempotency-Key header or NULL */
 	void *conn;            /* the MHD connection (server.c only) */
 	const char *client_addr; /* the peer's IP address as text ("" if unknown) */
+	const struct route *route; /* route_of: found once per request (NULL: none) */
+	bool route_found, path_known; /* route_of has run; another method would match */
 
 	/* the reply, filled by reply_* */
 	int status;

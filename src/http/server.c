@@ -8,6 +8,7 @@
  * the response with the security headers; NOTIFY_COMPLETED frees the arena.
  * GET requests outside /api, /t and /print serve the embedded web console.
  */
+#include "http/auth.h"
 #include "http/server_int.h"
 #include "lib/alloc.h"
 #include "lib/buf.h"
@@ -134,8 +135,7 @@ static void serve_static(struct server *s, struct req *r)
 
 static unsigned route_flags_of(struct req *r)
 {
-	bool known;
-	const struct route *rt = route_find(r, &known);
+	const struct route *rt = route_of(r);
 	return rt ? rt->flags : 0;
 }
 
@@ -400,6 +400,7 @@ struct server *server_start(const struct server_options *opt, char *err, size_t 
 	s->writer = writer_start(opt->db_url, err, errsz);
 	if (!s->writer)
 		goto out_pool;
+	s->auth = auth_cache_new();
 	s->slow = slow_pool_start(SLOW_WORKERS);
 	if (!s->slow) {
 		snprintf(err, errsz, "cannot start the slow-request workers");
@@ -416,6 +417,7 @@ struct server *server_start(const struct server_options *opt, char *err, size_t 
 out_slow:
 	slow_pool_free(s->slow);
 out_writer:
+	auth_cache_free(s->auth);
 	writer_stop(s->writer);
 out_pool:
 	db_pool_release(&s->reads);
@@ -443,6 +445,7 @@ void server_stop(struct server *s)
 	MHD_stop_daemon(s->daemon);
 	slow_pool_free(s->slow);
 	writer_stop(s->writer);
+	auth_cache_free(s->auth);
 	db_pool_release(&s->reads);
 	pthread_cond_destroy(&s->later_gone);
 	pthread_mutex_destroy(&s->later_lock);

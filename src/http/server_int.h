@@ -80,6 +80,7 @@ struct server {
 	struct db_pool reads;
 	struct slow_pool *slow;
 	struct writer *writer;
+	struct auth_cache *auth; /* API-token users (auth_cache.c) */
 	const char *db_url;
 	const char *static_dir; /* serve the console from disk instead of the embedded copy */
 	void *daemon;
@@ -113,5 +114,8 @@ void dispatch(struct server *s, struct req *r, struct write_call *later);
 /* The route matching method+path (path params into r), or NULL; *path_known
  * says whether another method would have matched (405 vs 404). */
 const struct route *route_find(struct req *r, bool *path_known);
+/* route_find once per request: the first call looks up, later ones repeat
+ * its answer (r->route, r->path_known). */
+const struct route *route_of(struct req *r);
 
 #endif

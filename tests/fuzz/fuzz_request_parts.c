@@ -12,7 +12,7 @@
  * - Idempotency-Key: accepted iff 1..128 visible ASCII characters.
  * No server or database: dispatch.c's static helpers are included directly.
  */
-// fuzz-sources: src/http/api_*.c src/http/auth.c src/http/html.c src/http/pool.c
+// fuzz-sources: src/http/api_*.c src/http/auth.c src/http/auth_cache.c src/http/html.c src/http/pool.c
 // fuzz-sources: src/http/patch_http.c src/http/qr.c src/http/reply.c src/http/routes.c src/http/server.c src/http/slow.c
 // fuzz-sources: src/http/writer.c src/http/order_json.c src/app/*.c src/core/*.c src/io/*.c src/store/*.c
 // fuzz-sources: src/route/*.c src/plan/*.c
