@@ -34,6 +34,7 @@
 #include "app/orders.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,12 +181,14 @@ struct batch {
 	size_t n[B_TABLES], cap[B_TABLES];
 	size_t rows[B_TABLES]; /* rows per full statement */
 	struct stmt *st[B_TABLES][BATCH_SLOTS];
-	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 	struct queued_index index;
 	bool prechecked; /* the caller ran order_check on every order it submits */
 	bool day_known;  /* day_text is the date of day_number (queued_day) */
 	int64_t day_number;
 	char day_text[11];
+	/* last: batch_new zeroes what comes before (a pool's ids are read only
+	 * below its n, so their 20 KiB need no zeroing per transaction) */
+	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 };
 
 struct line_alloc;
@@ -1104,14 +1107,39 @@ static size_t pow2_floor(size_t n)
 	return p;
 }
 
-static void index_clear(struct queued_index *x)
+static uint32_t order_key_hash(int64_t channel_id, const char *order_no);
+static void index_add(struct batch *b, size_t order_index);
+
+/* Take the queued orders from index `from` on out of the index, last first:
+ * each is then found where index_add put it (the entries its probe passed
+ * are earlier ones, still there), so a few orders clear a few slots instead
+ * of the whole table. */
+static void index_remove_from(struct batch *b, size_t from)
 {
-	memset(x->slot, 0, x->size * sizeof(*x->slot));
+	struct queued_index *x = &b->index;
+	size_t n = b->n[B_ORDERS];
+	if ((n - from) * 8 > x->size) {
+		memset(x->slot, 0, x->size * sizeof(*x->slot));
+		for (size_t i = 0; i < from; i++)
+			index_add(b, i);
+		return;
+	}
+	size_t mask = x->size - 1;
+	for (size_t k = n; k-- > from;) {
+		const struct pending_order *o = &b->orders[k];
+		size_t i = order_key_hash(o->channel_id, o->order_no) & mask;
+		while (x->slot[i] != (uint32_t)k + 1)
+			i = (i + 1) & mask;
+		x->slot[i] = 0;
+	}
 }
 
 static struct batch *batch_new(struct store *db)
 {
-	struct batch *b = xcalloc(1, sizeof(*b));
+	struct batch *b = xmalloc(sizeof(*b));
+	memset(b, 0, offsetof(struct batch, pool));
+	for (int t = 0; t < B_TABLES; t++)
+		b->pool[t].n = b->pool[t].used = 0;
 	size_t params = (size_t)store_max_params(db);
 	for (int t = 0; t < B_TABLES; t++) {
 		size_t r = params / (size_t)specs[t].ncols;
@@ -1126,6 +1154,7 @@ static struct batch *batch_new(struct store *db)
 
 static void drop_queued(struct batch *b)
 {
+	index_remove_from(b, 0);
 	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
 		free(b->orders[i].text);
 	for (size_t i = 0; i < b->n[B_LINES]; i++)
@@ -1134,7 +1163,6 @@ static void drop_queued(struct batch *b)
 		free(b->audits[i].text);
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = 0;
-	index_clear(&b->index);
 }
 
 static void batch_free(struct batch *b)
@@ -1459,6 +1487,7 @@ static int group_flush_in_job(struct order_ctx *c, struct app_err *err)
 static void forget_since_mark(struct order_ctx *c)
 {
 	struct batch *b = c->b;
+	index_remove_from(b, c->mark[B_ORDERS]);
 	for (size_t i = c->mark[B_ORDERS]; i < b->n[B_ORDERS]; i++)
 		free(b->orders[i].text);
 	for (size_t i = c->mark[B_LINES]; i < b->n[B_LINES]; i++)
@@ -1468,9 +1497,6 @@ static void forget_since_mark(struct order_ctx *c)
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = c->mark[t];
 	c->npreserves = c->pmark;
-	index_clear(&b->index);
-	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
-		index_add(b, i);
 }
 
 /* store_cache_settle's job_end: the rows of a job that stands are kept for
