@@ -152,10 +152,13 @@ struct pending_reserve {
 };
 
 /* Rows per multi-row INSERT: at most this many, and no more than the store
- * lets one statement bind (store_max_params). A remainder is written in
- * power-of-two pieces, so a table never needs more than a few statements. */
+ * lets one statement bind (store_max_params). A remainder of up to
+ * BATCH_EXACT rows (a group commit's single orders) is one statement of its
+ * own size; a larger one is written in power-of-two pieces down to that, so
+ * a table never needs more than a few statements. */
 #define BATCH_MAX_ROWS 512
-#define BATCH_SLOTS    12 /* the full size, then 1, 2, 4 ... 512 rows */
+#define BATCH_EXACT    16 /* a remainder up to this many rows is one statement */
+#define BATCH_SLOTS    (1 + BATCH_EXACT + 6) /* the full size, 1 ... 16, then 32 ... 1024 rows */
 
 enum batch_table { B_CUSTOMERS, B_ORDERS, B_LINES, B_ALLOCS, B_AUDIT, B_TABLES };
 
@@ -1214,9 +1217,11 @@ static int take_id(struct order_ctx *c, int t, int64_t *id, struct app_err *err)
 static struct stmt *rows_stmt(struct order_ctx *c, int t, size_t k, struct app_err *err)
 {
 	struct batch *b = c->b;
-	int slot = 0;
-	if (k != b->rows[t])
-		while (((size_t)1 << (slot++)) < k)
+	int slot = 0; /* the full size */
+	if (k != b->rows[t] && k <= BATCH_EXACT)
+		slot = (int)k;
+	else if (k != b->rows[t])
+		for (slot = BATCH_EXACT + 1; ((size_t)BATCH_EXACT << (slot - BATCH_EXACT)) < k; slot++)
 			;
 	struct stmt **st = &b->st[t][slot];
 	if (*st) {
@@ -1241,7 +1246,8 @@ static int write_table(struct order_ctx *c, int t, struct app_err *err)
 	struct batch *b = c->b;
 	size_t n = b->n[t], full = b->rows[t];
 	for (size_t at = 0; at < n;) {
-		size_t k = n - at >= full ? full : pow2_floor(n - at);
+		size_t left = n - at;
+		size_t k = left >= full ? full : left <= BATCH_EXACT ? left : pow2_floor(left);
 		struct stmt *st = rows_stmt(c, t, k, err);
 		if (!st)
 			return -1;
