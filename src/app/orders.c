@@ -279,7 +279,8 @@ struct order_ctx *order_ctx_shared(struct store *db, const char *today)
 {
 	struct order_ctx *c = store_cache_get(db, shared_tag);
 	if (c) { /* past midnight: the lots in memory are all lots, expired or not */
-		snprintf(c->today, sizeof(c->today), "%s", today);
+		if (strncmp(c->today, today, sizeof(c->today) - 1) != 0)
+			snprintf(c->today, sizeof(c->today), "%s", today);
 		return c;
 	}
 	c = order_ctx_new(db, today);
