@@ -1197,12 +1197,19 @@ static void *queue_slot(struct batch *b, int t, void **rows, size_t sz)
 	return (char *)*rows + b->n[t]++ * sz;
 }
 
+/* ids a group commit's single orders take from the store at a time: a
+ * batch holds a few orders, and the unused rest of a block of 512 was
+ * written out only to be given back (group_write). */
+#define GROUP_ID_BLOCK 32
+
 /* The next id of table t from the pool, asking the store for more. */
 static int take_id(struct order_ctx *c, int t, int64_t *id, struct app_err *err)
 {
 	struct id_pool *p = &c->b->pool[t];
 	if (p->used == p->n) {
 		size_t n = c->b->rows[t];
+		if (c->group && n > GROUP_ID_BLOCK)
+			n = GROUP_ID_BLOCK;
 		int rc = store_next_ids(c->db, specs[t].table, p->ids, n);
 		if (rc)
 			return app_store_fail(err, c->db, rc);
