@@ -2048,16 +2048,9 @@ static void json_text(struct buf *b, const char *s)
 static void json_int(struct buf *b, const char *key, int64_t v)
 {
 	char t[24];
-	size_t n = sizeof(t);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do {
-		t[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		t[--n] = '-';
+	const char *digits = int64_text(v, t);
 	buf_adds(b, key);
-	buf_add(b, t + n, sizeof(t) - n);
+	buf_add(b, digits, (size_t)(t + 23 - digits));
 }
 
 static void write_customer(struct buf *b, const struct order_in *in, bool personal)

@@ -213,27 +213,11 @@ static int reply_unchanged(struct req *r, int64_t id)
 }
 
 /* The audit row of a created order: queued with its rows in group mode. */
-/* v in decimal at the end of t[24], returned (every order's audit row
- * names it twice: snprintf was most of writing the row). */
-static const char *decimal(int64_t v, char t[24])
-{
-	size_t n = 23;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	t[n] = '\0';
-	do {
-		t[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		t[--n] = '-';
-	return t + n;
-}
-
 static int audit_created(struct req *r, struct order_ctx *ctx, const struct order_result *res,
                          int64_t channel_id)
 {
 	char idt[24], cht[24], detail[96]; /* copied by the queue or written at once */
-	const char *id = decimal(res->id, idt), *ch = decimal(channel_id, cht);
+	const char *id = int64_text(res->id, idt), *ch = int64_text(channel_id, cht);
 	size_t nc = strlen(ch), ns = strnlen(res->status, sizeof(res->status));
 	memcpy(detail, "{\"channel_id\":", 14);
 	memcpy(detail + 14, ch, nc);

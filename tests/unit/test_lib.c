@@ -90,6 +90,17 @@ static void test_dates(void **state)
 	assert_int_equal(d, t);
 }
 
+static void test_int64_text(void **state)
+{
+	(void)state;
+	char t[24];
+	assert_string_equal(int64_text(0, t), "0");
+	assert_string_equal(int64_text(-5, t), "-5");
+	assert_string_equal(int64_text(1234567890123LL, t), "1234567890123");
+	assert_string_equal(int64_text(INT64_MAX, t), "9223372036854775807");
+	assert_string_equal(int64_text(INT64_MIN, t), "-9223372036854775808");
+}
+
 /* date_format and time_format_utc write without snprintf for four-digit
  * years: the same text as the format they replace, over many days and
  * every second of a day, and snprintf's outside that range or room. */
@@ -202,7 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates), cmocka_unit_test(test_date_texts),
+	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates), cmocka_unit_test(test_date_texts), cmocka_unit_test(test_int64_text),
 	    cmocka_unit_test(test_amount_rounding), cmocka_unit_test(test_largest_remainder),
 	    cmocka_unit_test(test_yuan_format),
 	    cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_arena),
