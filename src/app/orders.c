@@ -34,6 +34,7 @@
 #include "app/orders.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,10 +152,13 @@ struct pending_reserve {
 };
 
 /* Rows per multi-row INSERT: at most this many, and no more than the store
- * lets one statement bind (store_max_params). A remainder is written in
- * power-of-two pieces, so a table never needs more than a few statements. */
+ * lets one statement bind (store_max_params). A remainder of up to
+ * BATCH_EXACT rows (a group commit's single orders) is one statement of its
+ * own size; a larger one is written in power-of-two pieces down to that, so
+ * a table never needs more than a few statements. */
 #define BATCH_MAX_ROWS 512
-#define BATCH_SLOTS    12 /* the full size, then 1, 2, 4 ... 512 rows */
+#define BATCH_EXACT    16 /* a remainder up to this many rows is one statement */
+#define BATCH_SLOTS    (1 + BATCH_EXACT + 6) /* the full size, 1 ... 16, then 32 ... 1024 rows */
 
 enum batch_table { B_CUSTOMERS, B_ORDERS, B_LINES, B_ALLOCS, B_AUDIT, B_TABLES };
 
@@ -180,12 +184,14 @@ struct batch {
 	size_t n[B_TABLES], cap[B_TABLES];
 	size_t rows[B_TABLES]; /* rows per full statement */
 	struct stmt *st[B_TABLES][BATCH_SLOTS];
-	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 	struct queued_index index;
 	bool prechecked; /* the caller ran order_check on every order it submits */
 	bool day_known;  /* day_text is the date of day_number (queued_day) */
 	int64_t day_number;
 	char day_text[11];
+	/* last: batch_new zeroes what comes before (a pool's ids are read only
+	 * below its n, so their 20 KiB need no zeroing per transaction) */
+	struct id_pool pool[B_TABLES]; /* every row gets its id from the context */
 };
 
 struct line_alloc;
@@ -279,7 +285,8 @@ struct order_ctx *order_ctx_shared(struct store *db, const char *today)
 {
 	struct order_ctx *c = store_cache_get(db, shared_tag);
 	if (c) { /* past midnight: the lots in memory are all lots, expired or not */
-		snprintf(c->today, sizeof(c->today), "%s", today);
+		if (strncmp(c->today, today, sizeof(c->today) - 1) != 0)
+			snprintf(c->today, sizeof(c->today), "%s", today);
 		return c;
 	}
 	c = order_ctx_new(db, today);
@@ -1110,14 +1117,39 @@ static size_t pow2_floor(size_t n)
 	return p;
 }
 
-static void index_clear(struct queued_index *x)
+static uint32_t order_key_hash(int64_t channel_id, const char *order_no);
+static void index_add(struct batch *b, size_t order_index);
+
+/* Take the queued orders from index `from` on out of the index, last first:
+ * each is then found where index_add put it (the entries its probe passed
+ * are earlier ones, still there), so a few orders clear a few slots instead
+ * of the whole table. */
+static void index_remove_from(struct batch *b, size_t from)
 {
-	memset(x->slot, 0, x->size * sizeof(*x->slot));
+	struct queued_index *x = &b->index;
+	size_t n = b->n[B_ORDERS];
+	if ((n - from) * 8 > x->size) {
+		memset(x->slot, 0, x->size * sizeof(*x->slot));
+		for (size_t i = 0; i < from; i++)
+			index_add(b, i);
+		return;
+	}
+	size_t mask = x->size - 1;
+	for (size_t k = n; k-- > from;) {
+		const struct pending_order *o = &b->orders[k];
+		size_t i = order_key_hash(o->channel_id, o->order_no) & mask;
+		while (x->slot[i] != (uint32_t)k + 1)
+			i = (i + 1) & mask;
+		x->slot[i] = 0;
+	}
 }
 
 static struct batch *batch_new(struct store *db)
 {
-	struct batch *b = xcalloc(1, sizeof(*b));
+	struct batch *b = xmalloc(sizeof(*b));
+	memset(b, 0, offsetof(struct batch, pool));
+	for (int t = 0; t < B_TABLES; t++)
+		b->pool[t].n = b->pool[t].used = 0;
 	size_t params = (size_t)store_max_params(db);
 	for (int t = 0; t < B_TABLES; t++) {
 		size_t r = params / (size_t)specs[t].ncols;
@@ -1132,6 +1164,7 @@ static struct batch *batch_new(struct store *db)
 
 static void drop_queued(struct batch *b)
 {
+	index_remove_from(b, 0);
 	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
 		free(b->orders[i].text);
 	for (size_t i = 0; i < b->n[B_LINES]; i++)
@@ -1140,7 +1173,6 @@ static void drop_queued(struct batch *b)
 		free(b->audits[i].text);
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = 0;
-	index_clear(&b->index);
 }
 
 static void batch_free(struct batch *b)
@@ -1171,12 +1203,19 @@ static void *queue_slot(struct batch *b, int t, void **rows, size_t sz)
 	return (char *)*rows + b->n[t]++ * sz;
 }
 
+/* ids a group commit's single orders take from the store at a time: a
+ * batch holds a few orders, and the unused rest of a block of 512 was
+ * written out only to be given back (group_write). */
+#define GROUP_ID_BLOCK 32
+
 /* The next id of table t from the pool, asking the store for more. */
 static int take_id(struct order_ctx *c, int t, int64_t *id, struct app_err *err)
 {
 	struct id_pool *p = &c->b->pool[t];
 	if (p->used == p->n) {
 		size_t n = c->b->rows[t];
+		if (c->group && n > GROUP_ID_BLOCK)
+			n = GROUP_ID_BLOCK;
 		int rc = store_next_ids(c->db, specs[t].table, p->ids, n);
 		if (rc)
 			return app_store_fail(err, c->db, rc);
@@ -1192,9 +1231,11 @@ static int take_id(struct order_ctx *c, int t, int64_t *id, struct app_err *err)
 static struct stmt *rows_stmt(struct order_ctx *c, int t, size_t k, struct app_err *err)
 {
 	struct batch *b = c->b;
-	int slot = 0;
-	if (k != b->rows[t])
-		while (((size_t)1 << (slot++)) < k)
+	int slot = 0; /* the full size */
+	if (k != b->rows[t] && k <= BATCH_EXACT)
+		slot = (int)k;
+	else if (k != b->rows[t])
+		for (slot = BATCH_EXACT + 1; ((size_t)BATCH_EXACT << (slot - BATCH_EXACT)) < k; slot++)
 			;
 	struct stmt **st = &b->st[t][slot];
 	if (*st) {
@@ -1219,7 +1260,8 @@ static int write_table(struct order_ctx *c, int t, struct app_err *err)
 	struct batch *b = c->b;
 	size_t n = b->n[t], full = b->rows[t];
 	for (size_t at = 0; at < n;) {
-		size_t k = n - at >= full ? full : pow2_floor(n - at);
+		size_t left = n - at;
+		size_t k = left >= full ? full : left <= BATCH_EXACT ? left : pow2_floor(left);
 		struct stmt *st = rows_stmt(c, t, k, err);
 		if (!st)
 			return -1;
@@ -1465,6 +1507,7 @@ static int group_flush_in_job(struct order_ctx *c, struct app_err *err)
 static void forget_since_mark(struct order_ctx *c)
 {
 	struct batch *b = c->b;
+	index_remove_from(b, c->mark[B_ORDERS]);
 	for (size_t i = c->mark[B_ORDERS]; i < b->n[B_ORDERS]; i++)
 		free(b->orders[i].text);
 	for (size_t i = c->mark[B_LINES]; i < b->n[B_LINES]; i++)
@@ -1474,9 +1517,6 @@ static void forget_since_mark(struct order_ctx *c)
 	for (int t = 0; t < B_TABLES; t++)
 		b->n[t] = c->mark[t];
 	c->npreserves = c->pmark;
-	index_clear(&b->index);
-	for (size_t i = 0; i < b->n[B_ORDERS]; i++)
-		index_add(b, i);
 }
 
 /* store_cache_settle's job_end: the rows of a job that stands are kept for
@@ -1965,24 +2005,44 @@ json_t *order_new_json(struct store *db, int64_t order_id, bool personal, int64_
 
 /* A JSON string (or null): quotes, backslashes and control characters
  * escaped; the text is valid UTF-8, checked on input. */
+#define BYTES(c) (0x0101010101010101ull * (c))
+
+/* True if none of the 8 bytes at p needs escaping in a JSON string (a
+ * control character, '"' or '\\'): the test of json_text eight at a time. */
+static bool plain8(const char *p)
+{
+	uint64_t x, q, bs;
+	memcpy(&x, p, 8);
+	q = x ^ BYTES(0x22);
+	bs = x ^ BYTES(0x5c);
+	uint64_t low = (x - BYTES(0x20)) & ~x;  /* a byte below 0x20 */
+	uint64_t quote = (q - BYTES(1)) & ~q;   /* a byte equal to '"' */
+	uint64_t slash = (bs - BYTES(1)) & ~bs; /* a byte equal to '\\' */
+	return ((low | quote | slash) & BYTES(0x80)) == 0;
+}
+
 static void json_text(struct buf *b, const char *s)
 {
 	if (!s) {
 		buf_adds(b, "null");
 		return;
 	}
-	const char *run = s;
+	const char *run = s, *end = s + strlen(s);
 	buf_add(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (s < end) {
+		if (end - s >= 8 && plain8(s)) {
+			s += 8;
+			continue;
+		}
+		unsigned char ch = (unsigned char)*s++;
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
-		buf_add(b, run, (size_t)(s - run));
+		buf_add(b, run, (size_t)(s - 1 - run));
 		if (ch == '"' || ch == '\\')
 			buf_add(b, ch == '"' ? "\\\"" : "\\\\", 2);
 		else
 			buf_printf(b, "\\u%04x", ch);
-		run = s + 1;
+		run = s;
 	}
 	buf_add(b, run, (size_t)(s - run));
 	buf_add(b, "\"", 1);
@@ -1994,16 +2054,9 @@ static void json_text(struct buf *b, const char *s)
 static void json_int(struct buf *b, const char *key, int64_t v)
 {
 	char t[24];
-	size_t n = sizeof(t);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do {
-		t[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		t[--n] = '-';
+	const char *digits = int64_text(v, t);
 	buf_adds(b, key);
-	buf_add(b, t + n, sizeof(t) - n);
+	buf_add(b, digits, (size_t)(t + 23 - digits));
 }
 
 static void write_customer(struct buf *b, const struct order_in *in, bool personal)

@@ -216,9 +216,14 @@ static int reply_unchanged(struct req *r, int64_t id)
 static int audit_created(struct req *r, struct order_ctx *ctx, const struct order_result *res,
                          int64_t channel_id)
 {
-	const char *id = arena_printf(r->arena, "%lld", (long long)res->id);
-	const char *detail = arena_printf(r->arena, "{\"channel_id\":%lld,\"status\":\"%s\"}",
-	                                  (long long)channel_id, res->status);
+	char idt[24], cht[24], detail[96]; /* copied by the queue or written at once */
+	const char *id = int64_text(res->id, idt), *ch = int64_text(channel_id, cht);
+	size_t nc = strlen(ch), ns = strnlen(res->status, sizeof(res->status));
+	memcpy(detail, "{\"channel_id\":", 14);
+	memcpy(detail + 14, ch, nc);
+	memcpy(detail + 14 + nc, ",\"status\":\"", 11);
+	memcpy(detail + 25 + nc, res->status, ns);
+	memcpy(detail + 25 + nc + ns, "\"}", 3);
 	if (order_ctx_queue_audit(ctx, now_ms(), r->user->id, "order.create", "order", id, detail))
 		return 0;
 	return audit(r, "order.create", "order", id, detail);

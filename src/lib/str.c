@@ -5,6 +5,20 @@
 
 #include <string.h>
 
+const char *int64_text(int64_t v, char t[24])
+{
+	size_t n = 23;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	t[n] = '\0';
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--n] = '-';
+	return t + n;
+}
+
 struct str str_from(const char *s)
 {
 	return (struct str){s ? s : "", s ? strlen(s) : 0};

@@ -26,6 +26,10 @@ bool str_starts_with(struct str s, const char *prefix);
 /* s without leading and trailing ASCII blanks (space, tab, CR, LF). */
 struct str str_trim(struct str s);
 
+/* v in decimal, written at the end of t and returned (NUL-terminated): the
+ * hot paths' number text without printf. */
+const char *int64_text(int64_t v, char t[24]);
+
 /* A whole base-10 integer with optional sign; 0 or -1 (empty, junk, overflow). */
 int parse_int64(struct str s, int64_t *out);
 /* A decimal like "3.5" or "-12.25" as an integer scaled by 10^scale, exactly:

@@ -73,11 +73,35 @@ int date_parse(const char *s, size_t n, int64_t *days)
 	return 0;
 }
 
+/* v (0..99) as two digits at p. */
+static void put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DD" at p (no NUL) for a year of four digits: what "%04d-%02d-%02d"
+ * writes, without snprintf (dates are formatted on every order). */
+static void put_date(char *p, int y, int m, int d)
+{
+	put2(p, y / 100);
+	put2(p + 2, y % 100);
+	p[4] = '-';
+	put2(p + 5, m);
+	p[7] = '-';
+	put2(p + 8, d);
+}
+
 void date_format(int64_t days, char *out, size_t outsz)
 {
 	int y, m, d;
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999 || outsz < 11) {
+		snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	put_date(out, y, m, d);
+	out[10] = '\0';
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -101,7 +125,22 @@ static void format_clock(int64_t unix_s, char *out, size_t outsz, const char *fm
 
 void time_format_utc(int64_t unix_s, char *out, size_t outsz)
 {
-	format_clock(unix_s, out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ");
+	int64_t day = floor_div(unix_s, 86400), secs = unix_s - day * 86400;
+	int y, m, d;
+	civil_from_days(day, &y, &m, &d);
+	if (y < 0 || y > 9999 || outsz < 21) {
+		format_clock(unix_s, out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ");
+		return;
+	}
+	put_date(out, y, m, d);
+	out[10] = 'T';
+	put2(out + 11, (int)(secs / 3600));
+	out[13] = ':';
+	put2(out + 14, (int)(secs / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (int)(secs % 60));
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 void time_format_shanghai(int64_t unix_s, char *out, size_t outsz)

@@ -34,6 +34,7 @@ struct cached_stmt {
 /* The next id store_next_ids may hand out for a table (see there). */
 struct id_mark {
 	char table[48];
+	char max_sql[96]; /* the query of the table's largest id, written once */
 	int64_t next;
 };
 
@@ -298,6 +299,7 @@ static struct id_mark *id_mark_of(struct sq_conn *c, const char *table)
 		return NULL;
 	struct id_mark *m = &c->marks[c->nmarks++];
 	snprintf(m->table, sizeof(m->table), "%s", table);
+	snprintf(m->max_sql, sizeof(m->max_sql), "SELECT COALESCE(MAX(id), 0) FROM %s", table);
 	m->next = 0;
 	return m;
 }
@@ -308,14 +310,12 @@ static struct id_mark *id_mark_of(struct sq_conn *c, const char *table)
 static int sq_next_ids(struct store *db, const char *table, int64_t *ids, size_t n)
 {
 	struct id_mark *m = id_mark_of(sc(db), table);
-	char sql[96];
 	int64_t max = 0;
 	if (!m) {
 		snprintf(db->err, sizeof(db->err), "next ids: too many tables");
 		return STORE_EMISUSE;
 	}
-	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM %s", table);
-	int rc = store_query_int(db, sql, 0, &max);
+	int rc = store_query_int(db, m->max_sql, 0, &max);
 	if (rc)
 		return rc;
 	int64_t next = max + 1 > m->next ? max + 1 : m->next;

@@ -90,6 +90,43 @@ static void test_dates(void **state)
 	assert_int_equal(d, t);
 }
 
+static void test_int64_text(void **state)
+{
+	(void)state;
+	char t[24];
+	assert_string_equal(int64_text(0, t), "0");
+	assert_string_equal(int64_text(-5, t), "-5");
+	assert_string_equal(int64_text(1234567890123LL, t), "1234567890123");
+	assert_string_equal(int64_text(INT64_MAX, t), "9223372036854775807");
+	assert_string_equal(int64_text(INT64_MIN, t), "-9223372036854775808");
+}
+
+/* date_format and time_format_utc write without snprintf for four-digit
+ * years: the same text as the format they replace, over many days and
+ * every second of a day, and snprintf's outside that range or room. */
+static void test_date_texts(void **state)
+{
+	(void)state;
+	char out[32], want[32];
+	int y, m, dd;
+	for (int64_t day = -800000; day < 3000000; day += 997) {
+		civil_from_days(day, &y, &m, &dd);
+		snprintf(want, sizeof(want), "%04d-%02d-%02d", y, m, dd);
+		date_format(day, out, sizeof(out));
+		assert_string_equal(out, want);
+		int64_t s = day * 86400 + (day % 86400 + 86400) % 86400;
+		int64_t secs = s - day * 86400;
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, dd,
+		         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+		time_format_utc(s, out, sizeof(out));
+		assert_string_equal(out, want);
+	}
+	date_format(days_from_civil(2024, 2, 29), out, 8);
+	assert_string_equal(out, "2024-02");
+	time_format_utc(0, out, 12);
+	assert_string_equal(out, "1970-01-01T");
+}
+
 static void test_amount_rounding(void **state)
 {
 	(void)state;
@@ -176,7 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_decimal),   cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_utf8_scrub),      cmocka_unit_test(test_dates), cmocka_unit_test(test_date_texts), cmocka_unit_test(test_int64_text),
 	    cmocka_unit_test(test_amount_rounding), cmocka_unit_test(test_largest_remainder),
 	    cmocka_unit_test(test_yuan_format),
 	    cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_arena),

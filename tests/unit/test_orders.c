@@ -269,6 +269,7 @@ static void test_created_text_matches_read_back(void **state)
 	struct order_line_in l[2] = {line("YY-APL-80-5", 3), line("YY-APL-80-2", 1)};
 	struct order_in in = order("T\"1\\", "330212", l, 2);
 	in.name = "王\"小\\明";
+	in.address = "浙江省宁波市鄞州区钱湖路 \"1\" 号\\后门, 8 bytes at a time"; /* escapes past 8 */
 	struct order_ctx *c = order_ctx_new(db, TODAY);
 	assert_int_equal(order_submit(c, 1, &in, 0, 0, &res, &err), 0);
 	assert_string_equal(res.status, "partial");
