@@ -728,8 +728,8 @@ static int bulk_finish(struct bulk_run *b, size_t n)
 	return reply_bulk(r, n, b->created, &b->entries);
 }
 
-/* The writer connection's page cache from the first bulk request on: the
- * pages a 64 MiB body dirties stay in memory until the commit. */
+/* The writer connection's page cache from the first bulk request or file
+ * import on: the pages a 64 MiB body dirties stay in memory until the commit. */
 #define BULK_CACHE_KIB (128 * 1024)
 
 static int handle_bulk(struct req *r)
@@ -973,6 +973,9 @@ static int handle_import(struct req *r)
 	}
 	if (!channel_for(r, code, &channel_id, 0))
 		return r->status ? 0 : reply_invalid(r);
+	if (store_cache_kib(r->db, BULK_CACHE_KIB))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用",
+		                   "cannot size the page cache");
 	table_init(&t);
 	if (table_read_mem(r->body, r->body_len, &t, &ioe)) {
 		table_release(&t);
