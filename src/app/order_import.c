@@ -8,11 +8,17 @@
  * existing order with a different body) is listed like the others and the
  * caller rolls everything back.
  *
+ * The body hashes of the orders are computed by a second thread while the
+ * orders are checked and submitted (hashing was a fourteenth of an import).
+ *
  * Cell text is taken as written: a cell that looks like a formula ("=1+1")
  * is stored as that text, never evaluated.
  */
 #include "app/order_import.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,6 +455,15 @@ static int finish_import(struct store *db, const struct import_report *rep, stru
 	return rc == STORE_DONE ? 0 : app_store_fail(err, db, rc);
 }
 
+/* The hashes of the orders, made ahead by another thread. */
+struct hashes {
+	char (*hex)[65];   /* hex[k]: order k's body hash, once k < done */
+	atomic_size_t done;
+	atomic_bool stop;
+	pthread_t thread;
+	bool running;
+};
+
 struct importer {
 	struct store *db;
 	struct reader rd;
@@ -460,6 +475,7 @@ struct importer {
 	size_t *start;
 	struct order_ctx *ctx;
 	struct order_build b;
+	struct hashes h;
 };
 
 /* A row that repeats an earlier row of its order exactly (same SKU, units and
@@ -506,6 +522,55 @@ static int check_orders(struct importer *im, struct app_err *err)
 	return 0;
 }
 
+/* The hash thread: every order's body hash, in order; the rows are only read. */
+static void *hash_orders(void *p)
+{
+	struct importer *im = p;
+	struct order_build b = {.lines = xcalloc(ORDER_MAX_LINES + 1, sizeof(*b.lines)),
+	                        .rows = xcalloc(ORDER_MAX_LINES + 1, sizeof(*b.rows))};
+	for (size_t k = 0; k < im->g.n && !atomic_load(&im->h.stop); k++) {
+		size_t n = im->start[k + 1] - im->start[k];
+		if (n <= ORDER_MAX_LINES) { /* a longer order is refused before any submit */
+			build_order(&b, im->by_group + im->start[k], n);
+			order_body_hash(&b.in, im->h.hex[k]);
+		}
+		atomic_store_explicit(&im->h.done, k + 1, memory_order_release);
+	}
+	free(b.lines);
+	free(b.rows);
+	return NULL;
+}
+
+static void hashes_start(struct importer *im)
+{
+	im->h.hex = xcalloc(im->g.n + 1, sizeof(*im->h.hex));
+	atomic_init(&im->h.done, 0);
+	atomic_init(&im->h.stop, false);
+	im->h.running = pthread_create(&im->h.thread, NULL, hash_orders, im) == 0;
+}
+
+/* Order k's hash, waiting for the thread if it is behind; NULL (order_submit
+ * computes it) without the thread. */
+static const char *hash_of(struct importer *im, size_t k)
+{
+	if (!im->h.running)
+		return NULL;
+	while (atomic_load_explicit(&im->h.done, memory_order_acquire) <= k)
+		sched_yield();
+	return im->h.hex[k];
+}
+
+static void hashes_stop(struct importer *im)
+{
+	if (im->h.running) {
+		atomic_store(&im->h.stop, true);
+		pthread_join(im->h.thread, NULL);
+		im->h.running = false;
+	}
+	free(im->h.hex);
+	im->h.hex = NULL;
+}
+
 static int submit_orders(struct importer *im, int64_t channel_id, int64_t user_id,
                          import_progress_fn progress, void *ud, struct app_err *err)
 {
@@ -515,6 +580,7 @@ static int submit_orders(struct importer *im, int64_t channel_id, int64_t user_i
 		struct order_result res;
 		struct app_err e;
 		build_order(&im->b, im->by_group + im->start[k], n);
+		im->b.in.hash = hash_of(im, k);
 		if (order_submit(im->ctx, channel_id, &im->b.in, rep->import_id, user_id, &res,
 		                 &e)) {
 			if (e.status >= 500) {
@@ -564,6 +630,7 @@ static void read_rows(struct importer *im)
 
 static void importer_release(struct importer *im)
 {
+	hashes_stop(im);
 	order_ctx_free(im->ctx);
 	for (size_t i = 0; i < im->rd.nowned; i++)
 		free(im->rd.owned[i]);
@@ -627,6 +694,7 @@ int order_import_table(struct store *db, int64_t channel_id, const struct table 
 	im.b.rows = xcalloc(ORDER_MAX_LINES + 1, sizeof(*im.b.rows));
 	im.ctx = order_ctx_new(db, today);
 	order_ctx_batch(im.ctx);
+	hashes_start(&im);
 	if (check_orders(&im, err))
 		goto out_release;
 	if (rep->nproblems) {

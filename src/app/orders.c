@@ -447,13 +447,15 @@ static bool text_ok(const char *s, size_t maxchars)
 {
 	if (!s || !*s)
 		return false;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	size_t n = 0, chars = 0; /* one pass: controls, length; UTF-8 only if not ASCII */
+	unsigned char high = 0;
+	for (unsigned char ch; (ch = (unsigned char)s[n]) != 0; n++) {
+		if (ch < 0x20 || ch == 0x7f)
 			return false;
-	return utf8_length(s, n) <= maxchars;
+		high |= ch;
+		chars += (ch & 0xC0) != 0x80;
+	}
+	return chars <= maxchars && (high < 0x80 || utf8_valid(s, n));
 }
 
 static bool all_digits(const char *s)

@@ -125,6 +125,10 @@ static int import_in_tx(struct store *db, const struct import_args *a, const str
 	int64_t channel_id;
 	char today[11];
 	date_format(shanghai_day_of(time_now_ms() / 1000), today, sizeof(today));
+	if (store_cache_kib(db, 256 * 1024)) { /* the whole import is one transaction */
+		fprintf(stderr, "shanhai import: cannot size the page cache: %s\n", store_errmsg(db));
+		return 1;
+	}
 	if (store_begin(db)) {
 		fprintf(stderr, "shanhai import: cannot start a transaction: %s\n",
 		        store_errmsg(db));

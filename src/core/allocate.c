@@ -7,8 +7,46 @@
  */
 #include "core/allocate.h"
 
-#include <stdio.h>
 #include <string.h>
+
+/* The reasons are built by appending pieces, not with snprintf (which was a
+ * twentieth of a bulk request's writer): same text, same cut at the size. */
+struct text {
+	char *p;
+	size_t cap, n; /* cap >= 1: p always ends in NUL */
+};
+
+static struct text text_at(char *p, size_t cap)
+{
+	p[0] = '\0';
+	return (struct text){p, cap, 0};
+}
+
+static struct text *put(struct text *t, const char *s)
+{
+	if (!s)
+		s = "";
+	size_t k = strlen(s), room = t->cap - 1 - t->n;
+	if (k > room)
+		k = room;
+	memcpy(t->p + t->n, s, k);
+	t->n += k;
+	t->p[t->n] = '\0';
+	return t;
+}
+
+static struct text *put_int(struct text *t, int64_t v)
+{
+	char d[24], *q = d + sizeof(d);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--q = '\0';
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	return put(t, q);
+}
 
 bool alloc_area_matches(const char *division_code, const char *prefix)
 {
@@ -72,24 +110,22 @@ static void why_not_local(const struct alloc_line *line, const struct alloc_cand
 			  char *zh, size_t zhsz, char *en, size_t ensz)
 {
 	int s = covering_sales(c, n);
+	struct text z = text_at(zh, zhsz), e = text_at(en, ensz);
 	if (s < 0) {
-		snprintf(zh, zhsz, "收货地区 %s 不在任何销地仓服务范围内", line->division_code);
-		snprintf(en, ensz, "no sales warehouse serves division %s", line->division_code);
+		put(put(put(&z, "收货地区 "), line->division_code), " 不在任何销地仓服务范围内");
+		put(put(&e, "no sales warehouse serves division "), line->division_code);
 		return;
 	}
+	put(put_int(put(put(put(&z, "销地仓 "), c[s].code), " 可用 "), c[s].available_units),
+	    " 件，不足 ");
+	put(put_int(&z, line->units), " 件");
+	put(put_int(put(put(put(&e, "sales warehouse "), c[s].code), " holds "),
+	            c[s].available_units),
+	    " of ");
+	put(put_int(&e, line->units), " units");
 	if (c[s].transit_units > 0) {
-		snprintf(zh, zhsz, "销地仓 %s 可用 %lld 件，不足 %lld 件（在途 %lld 件不承诺）",
-			 c[s].code, (long long)c[s].available_units, (long long)line->units,
-			 (long long)c[s].transit_units);
-		snprintf(en, ensz,
-			 "sales warehouse %s holds %lld of %lld units (%lld in transit, not promised)",
-			 c[s].code, (long long)c[s].available_units, (long long)line->units,
-			 (long long)c[s].transit_units);
-	} else {
-		snprintf(zh, zhsz, "销地仓 %s 可用 %lld 件，不足 %lld 件", c[s].code,
-			 (long long)c[s].available_units, (long long)line->units);
-		snprintf(en, ensz, "sales warehouse %s holds %lld of %lld units", c[s].code,
-			 (long long)c[s].available_units, (long long)line->units);
+		put(put_int(put(&z, "（在途 "), c[s].transit_units), " 件不承诺）");
+		put(put_int(put(&e, " ("), c[s].transit_units), " in transit, not promised)");
 	}
 }
 
@@ -106,12 +142,12 @@ static int default_choose(void *ctx, const struct alloc_line *line,
 	if (i >= 0) {
 		out->index = i;
 		out->route = ROUTE_SALES_WAREHOUSE;
-		snprintf(out->reason_zh, sizeof(out->reason_zh),
-			 "销地仓 %s 覆盖收货地区 %s 且有货（可用 %lld 件），就近发货", c[i].code,
-			 line->division_code, (long long)c[i].available_units);
-		snprintf(out->reason_en, sizeof(out->reason_en),
-			 "sales warehouse %s serves %s and holds %lld units: local delivery",
-			 c[i].code, line->division_code, (long long)c[i].available_units);
+		struct text z = text_at(out->reason_zh, sizeof(out->reason_zh));
+		struct text e = text_at(out->reason_en, sizeof(out->reason_en));
+		put(put(put(put(&z, "销地仓 "), c[i].code), " 覆盖收货地区 "), line->division_code);
+		put(put_int(put(&z, " 且有货（可用 "), c[i].available_units), " 件），就近发货");
+		put(put(put(put(&e, "sales warehouse "), c[i].code), " serves "), line->division_code);
+		put(put_int(put(&e, " and holds "), c[i].available_units), " units: local delivery");
 		return 0;
 	}
 	char zh[160], en[160];
@@ -120,20 +156,22 @@ static int default_choose(void *ctx, const struct alloc_line *line,
 	if (i >= 0) {
 		out->index = i;
 		out->route = ROUTE_ORIGIN_PARCEL;
-		snprintf(out->reason_zh, sizeof(out->reason_zh), "%s，由产地仓 %s 直发包裹", zh,
-			 c[i].code);
-		snprintf(out->reason_en, sizeof(out->reason_en),
-			 "%s: direct parcel from origin warehouse %s", en, c[i].code);
+		struct text z = text_at(out->reason_zh, sizeof(out->reason_zh));
+		struct text e = text_at(out->reason_en, sizeof(out->reason_en));
+		put(put(put(put(&z, zh), "，由产地仓 "), c[i].code), " 直发包裹");
+		put(put(put(&e, en), ": direct parcel from origin warehouse "), c[i].code);
 		return 0;
 	}
 	int64_t transit = transit_total(c, n);
-	snprintf(out->reason_zh, sizeof(out->reason_zh),
-		 "缺货：没有仓库有 %lld 件 %s 的可用库存%s", (long long)line->units,
-		 line->sku_code ? line->sku_code : "", transit > 0 ? "（在途库存不承诺）" : "");
-	snprintf(out->reason_en, sizeof(out->reason_en),
-		 "backorder: no warehouse holds %lld unreserved unexpired units of %s%s",
-		 (long long)line->units, line->sku_code ? line->sku_code : "",
-		 transit > 0 ? " (stock in transit is not promised)" : "");
+	const char *sku = line->sku_code ? line->sku_code : "";
+	struct text z = text_at(out->reason_zh, sizeof(out->reason_zh));
+	struct text e = text_at(out->reason_en, sizeof(out->reason_en));
+	put(put(put(put_int(put(&z, "缺货：没有仓库有 "), line->units), " 件 "), sku), " 的可用库存");
+	put(&z, transit > 0 ? "（在途库存不承诺）" : "");
+	put(put(put_int(put(&e, "backorder: no warehouse holds "), line->units),
+	        " unreserved unexpired units of "),
+	    sku);
+	put(&e, transit > 0 ? " (stock in transit is not promised)" : "");
 	return 0;
 }
 

@@ -757,6 +757,10 @@ static int bulk_finish(struct bulk_run *b, size_t n)
 	return reply_bulk(r, n, b->created, &b->entries);
 }
 
+/* The writer connection's page cache from the first bulk request or file
+ * import on: the pages a 64 MiB body dirties stay in memory until the commit. */
+#define BULK_CACHE_KIB (128 * 1024)
+
 static int handle_bulk(struct req *r)
 {
 	if (r->preparing)
@@ -764,6 +768,9 @@ static int handle_bulk(struct req *r)
 	struct bulk_stream *s = r->prepared;
 	if (!s)
 		return reply_error(r, 500, "internal", NULL, "批量订单未准备", "bulk not prepared");
+	if (store_cache_kib(r->db, BULK_CACHE_KIB))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用",
+		                   "cannot size the page cache");
 	struct bulk_run b = {.r = r, .ctx = order_ctx_new(r->db, today_shanghai(r))};
 	buf_init(&b.entries, BULK_REPLY_MAX);
 	order_ctx_batch(b.ctx);      /* rows, ids and reservations written in multi-row batches */
@@ -995,6 +1002,9 @@ static int handle_import(struct req *r)
 	}
 	if (!channel_for(r, code, &channel_id, 0))
 		return r->status ? 0 : reply_invalid(r);
+	if (store_cache_kib(r->db, BULK_CACHE_KIB))
+		return reply_error(r, 503, "unavailable", NULL, "存储暂时不可用",
+		                   "cannot size the page cache");
 	table_init(&t);
 	if (table_read_mem(r->body, r->body_len, &t, &ioe)) {
 		table_release(&t);

@@ -236,6 +236,15 @@ int store_exec(struct store *db, const char *sql)
 	return db->ops->exec(db, sql);
 }
 
+int store_cache_kib(struct store *db, int kib)
+{
+	char sql[48];
+	if (strcmp(store_kind(db), "sqlite") != 0)
+		return STORE_OK;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib);
+	return store_exec(db, sql);
+}
+
 int store_begin(struct store *db)
 {
 	if (db->in_tx) {

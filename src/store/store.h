@@ -114,6 +114,11 @@ int store_commit(struct store *db);
 int store_rollback(struct store *db);
 /* Run SQL with no parameters and no result rows (DDL, PRAGMA). */
 int store_exec(struct store *db, const char *sql);
+/* Let this connection keep up to kib KiB of pages in memory (SQLite's
+ * cache_size; nothing on PostgreSQL), so that one large transaction (a bulk
+ * request, an import) does not spill dirty pages to the WAL before its
+ * commit and read them back. Durability is unchanged. */
+int store_cache_kib(struct store *db, int kib);
 /* Rows changed by the last INSERT/UPDATE/DELETE. */
 int64_t store_changes(struct store *db);
 
