@@ -56,10 +56,11 @@ unit() { sh scripts/run-unit.sh $(ls build/$1/tests/test_* | grep -v '\.d$'); }
 node_tests() { # folder, binary
   local dir=$1 bin=$2 out rc p f
   [ -d "$dir" ] && ls "$dir"/*.test.mjs >/dev/null 2>&1 || { echo "$dir: no tests"; echo "0 passed, 0 failed"; return 0; }
-  SHANHAI_BIN=$bin node --test --test-concurrency=2 --test-reporter=spec "$dir"/*.test.mjs 2>&1 | tee /tmp/shanhai-node-tests.log
+  out=$RUN_TMP/node-tests.log # this run's own: two suites at once must not share one
+  SHANHAI_BIN=$bin node --test --test-concurrency=2 --test-reporter=spec "$dir"/*.test.mjs 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
-  p=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' /tmp/shanhai-node-tests.log | tail -1)
-  f=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' /tmp/shanhai-node-tests.log | tail -1)
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' "$out" | tail -1)
   echo "$dir: ${p:-0} passed, ${f:-0} failed"
   return $rc
 }
@@ -81,7 +82,8 @@ fuzz() {
 }
 
 PG_DIR=$(mktemp -d /tmp/shanhai-pg.XXXXXX)
-cleanup() { sh scripts/pg-temp.sh stop "$PG_DIR"; }
+RUN_TMP=$(mktemp -d /tmp/shanhai-test.XXXXXX)
+cleanup() { sh scripts/pg-temp.sh stop "$PG_DIR"; rm -rf "$RUN_TMP"; }
 trap cleanup EXIT
 stage "build" build
 # The cluster is started here, not inside stage (whose pipeline is a subshell),
